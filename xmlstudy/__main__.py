@@ -1,0 +1,3 @@
+from xmlstudy.cli import main
+
+raise SystemExit(main())

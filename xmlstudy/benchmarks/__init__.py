@@ -1,0 +1,20 @@
+"""Benchmarks: ``python -m xmlstudy bench <name>``. One module per benchmark, each with
+``main(argv)``; they print a table and write a record to ``results/benchmark/<name>.jsonl``."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "metrics": "xmlstudy.benchmarks.metrics",
+    "dxml": "xmlstudy.benchmarks.dxml",
+    "cgmvae": "xmlstudy.benchmarks.cgmvae",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in BENCHMARKS:
+        got = repr(argv[0]) if argv else "nothing"
+        print(f"bench: got {got}; valid benchmarks: {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    return int(importlib.import_module(BENCHMARKS[argv[0]]).main(argv[1:]) or 0)

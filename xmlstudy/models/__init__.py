@@ -1,0 +1,33 @@
+"""All methods of the study behind one interface (:class:`~xmlstudy.models.base.Model`).
+
+``create(method, seed=..., device=..., **params)`` builds a method by its name in result records.
+Methods are imported lazily so that the baselines do not pull in torch, and the other way round.
+"""
+from __future__ import annotations
+
+import importlib
+
+from xmlstudy.models.base import Model, resolve_device
+
+# method name (as written in result records) -> "module:ClassName"
+METHODS: dict[str, str] = {
+    # foundation baselines (xmlstudy.models.baselines)
+    # seed 002, DXML and its ablations (xmlstudy.models.dxml)
+    # seed 004, C-GMVAE, its ablations and latent-space baselines (xmlstudy.models.cgmvae, ...)
+}
+
+
+def available() -> list[str]:
+    return sorted(METHODS)
+
+
+def create(method: str, **params) -> Model:
+    """Build the method called ``method`` with ``params`` (seed, device and its own knobs)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; valid: {', '.join(available())}")
+    module_name, class_name = METHODS[method].split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls(**params)
+
+
+__all__ = ["Model", "available", "create", "resolve_device", "METHODS"]

@@ -1,0 +1,160 @@
+"""The one torch training loop of the study.
+
+Every neural method builds its ``nn.Module``, its optimizer and a ``step(rows) -> loss`` function
+for a mini-batch of training-row indices, and hands them to :func:`train`. The loop shuffles with
+its own seeded generator (so runs are identical on CPU for a seed), evaluates on validation after
+each epoch, keeps the best weights (early stopping with patience), shows a progress bar, and can
+checkpoint every epoch and resume from the checkpoint after an interruption.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import random
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from tqdm.auto import tqdm
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (CPU and CUDA) for one run."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def csr_to_torch(X: sp.csr_matrix, device: str | torch.device = "cpu", dense: bool = True) -> torch.Tensor:
+    """A CSR batch as a float32 tensor: dense (the usual case for mini-batches) or a sparse CSR
+    tensor (for wide inputs that should stay sparse through the first layer)."""
+    X = sp.csr_matrix(X, dtype=np.float32)
+    if dense:
+        return torch.from_numpy(X.toarray()).to(device)
+    t = torch.sparse_csr_tensor(
+        torch.from_numpy(X.indptr.astype(np.int64)),
+        torch.from_numpy(X.indices.astype(np.int64)),
+        torch.from_numpy(X.data),
+        size=X.shape,
+    )
+    return t.to(device)
+
+
+@dataclass
+class TrainResult:
+    epochs_run: int
+    best_epoch: int
+    best_score: float | None
+    history: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _atomic_save(obj, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(obj, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def train(
+    module: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    step: Callable[[np.ndarray], torch.Tensor],
+    n_train: int,
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    evaluate: Callable[[], float] | None = None,
+    patience: int | None = None,
+    scheduler=None,
+    checkpoint: str | Path | None = None,
+    progress: bool = True,
+    desc: str = "training",
+    drop_last: bool = False,
+) -> TrainResult:
+    """Run mini-batch training.
+
+    ``step(rows)`` must compute the loss of the training rows ``rows`` (an int64 array) and
+    return it; the loop does ``zero_grad``/``backward``/``optimizer.step``. ``evaluate()`` returns
+    a validation score where higher is better; with it, the best epoch's weights are restored at
+    the end and training stops after ``patience`` epochs without improvement. ``scheduler`` (if
+    any) is stepped once per epoch.
+    """
+    rng = np.random.default_rng(seed)
+    start_epoch, history = 0, []
+    best_score, best_epoch, best_state = None, -1, None
+    checkpoint = Path(checkpoint) if checkpoint else None
+    if checkpoint is not None and checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        module.load_state_dict(state["module"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None and state.get("scheduler") is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        rng.bit_generator.state = state["rng"]
+        torch.set_rng_state(state["torch_rng"])
+        start_epoch, history = state["epoch"], state["history"]
+        best_score, best_epoch, best_state = state["best_score"], state["best_epoch"], state["best_state"]
+
+    t0 = time.perf_counter()
+    bar = tqdm(range(start_epoch, epochs), desc=desc, disable=not progress, leave=False)
+    epoch = start_epoch
+    for epoch in bar:
+        module.train()
+        order = rng.permutation(n_train)
+        total, batches = 0.0, 0
+        stop = n_train - batch_size + 1 if drop_last and n_train > batch_size else n_train
+        for first in range(0, stop, batch_size):
+            rows = order[first:first + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = step(rows)
+            if not torch.isfinite(loss):
+                raise FloatingPointError(
+                    f"{desc}: loss became {loss.item()} at epoch {epoch + 1}; lower the learning "
+                    "rate or check the inputs for NaN/inf")
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach())
+            batches += 1
+        if scheduler is not None:
+            scheduler.step()
+        entry = {"epoch": epoch + 1, "loss": total / max(batches, 1)}
+        if evaluate is not None:
+            module.eval()
+            with torch.no_grad():
+                score = float(evaluate())
+            entry["valid"] = score
+            if best_score is None or score > best_score:
+                best_score, best_epoch = score, epoch + 1
+                best_state = copy.deepcopy(module.state_dict())
+        history.append(entry)
+        bar.set_postfix({k: round(v, 4) for k, v in entry.items() if k != "epoch"})
+        if checkpoint is not None:
+            _atomic_save({
+                "module": module.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": None if scheduler is None else scheduler.state_dict(),
+                "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                "epoch": epoch + 1, "history": history, "best_score": best_score,
+                "best_epoch": best_epoch, "best_state": best_state,
+            }, checkpoint)
+        if patience is not None and best_epoch >= 0 and epoch + 1 - best_epoch >= patience:
+            break
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.eval()
+    return TrainResult(
+        epochs_run=len(history), best_epoch=best_epoch if best_epoch >= 0 else len(history),
+        best_score=best_score, history=history, seconds=time.perf_counter() - t0,
+    )
