@@ -5,6 +5,37 @@ from __future__ import annotations
 import matplotlib.pyplot as plt  # noqa: F401
 
 # --- data and baselines chapter ---------------------------------------------------------------
+def label_frequency(train_sets: dict, columns: int = 4):
+    """The long tail: for each dataset (``{name: training Dataset}``) the number of training
+    samples of every label, labels sorted from most to least frequent, on log-log axes. The
+    title gives the share of labels with at most 5 training samples, where a label is too rare
+    for most methods to learn."""
+    import numpy as np
+
+    if not train_sets:
+        raise ValueError("label_frequency: no datasets given")
+    n = len(train_sets)
+    columns = min(columns, n)
+    rows = -(-n // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.6 * rows), squeeze=False)
+    for ax, (name, train) in zip(axes.flat, train_sets.items()):
+        counts = np.sort(np.asarray((train.Y > 0).sum(axis=0)).ravel())[::-1]
+        rank = np.arange(1, len(counts) + 1)
+        shown = counts > 0  # log axes cannot show labels without a training sample
+        ax.loglog(rank[shown], counts[shown], color="C0", lw=1.5)
+        ax.fill_between(rank[shown], counts[shown], 0.8, color="C0", alpha=0.15)
+        rare = float(np.mean(counts <= 5))
+        ax.set_title(f"{name}: {len(counts)} labels\n{rare:.0%} with ≤ 5 samples", fontsize=9)
+        ax.set_ylim(bottom=0.8)
+        ax.tick_params(labelsize=7)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("label rank", fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("training samples", fontsize=8)
+    fig.tight_layout()
+    return fig
 
 # --- DXML chapter (seed 002) --------------------------------------------------------------------
 

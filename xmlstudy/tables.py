@@ -5,8 +5,270 @@ from __future__ import annotations
 import pandas as pd  # noqa: F401
 
 # --- shared helpers -----------------------------------------------------------------------------
+# Records arrive as the DataFrame of ``xmlstudy.experiments.load_records``: one row per record,
+# with the nested dicts ("metrics", "provenance", ...) either kept as dict columns or flattened
+# into dotted columns ("metrics.P@1"). A metric is named by its path inside ``metrics``:
+# "P@1" for a ranking metric, "validation/mi-F1" for a set metric under a threshold protocol.
+
+
+def record_field(records: pd.DataFrame, path: str, root: str = "metrics") -> pd.Series:
+    """The values of one (possibly nested) record field as a Series.
+
+    ``path`` is "/"-separated inside ``root`` ("validation/ex-F1" -> metrics["validation"]["ex-F1"]);
+    pass ``root=""`` for a top-level field. Works on frames of raw records (nested dict columns),
+    on ``pandas.json_normalize`` frames ("metrics.validation.ex-F1") and on the frames of
+    ``experiments.load_records`` (metrics flattened without their root: "validation/ex-F1").
+    Missing values become NaN."""
+    keys = [k for k in path.split("/") if k]
+    spellings = [[root, *keys], keys] if root else [keys]
+    for candidate in spellings:
+        for depth in range(len(candidate), 0, -1):
+            # The longest flattened prefix that is a column holds the rest as nested dicts.
+            for sep in (".", "/"):
+                column = sep.join(candidate[:depth])
+                if column in records.columns:
+                    rest = candidate[depth:]
+                    return records[column].map(lambda value: _dig(value, rest))
+    return pd.Series(float("nan"), index=records.index, dtype=float)
+
+
+def _dig(value, keys):
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return float("nan")
+        value = value[key]
+    return float("nan") if value is None else value
+
+
+def summarize(records: pd.DataFrame, metrics: list[str], by=("dataset", "method")) -> pd.DataFrame:
+    """Mean, standard deviation (ddof=1, over seeds) and number of seeds of each metric per group.
+
+    Long format: columns ``*by, metric, mean, std, n``. With one seed ``std`` is NaN, not 0: one
+    run says nothing about spread, and ``n`` shows why. Groups keep their order of appearance."""
+    by = list(by)
+    missing = [column for column in by if column not in records.columns]
+    if missing:
+        raise ValueError(f"summarize: records have no column(s) {missing}; columns: {list(records.columns)}")
+    frames = []
+    for metric in metrics:
+        values = pd.to_numeric(record_field(records, metric), errors="coerce")
+        frame = records[by].copy()
+        frame["value"] = values.to_numpy()
+        frame = frame.dropna(subset=["value"])
+        if frame.empty:
+            continue
+        stats = (frame.groupby(by, sort=False, dropna=False)["value"]
+                 .agg(mean="mean", std=lambda v: v.std(ddof=1), n="count").reset_index())
+        stats.insert(len(by), "metric", metric)
+        frames.append(stats)
+    if not frames:
+        return pd.DataFrame(columns=[*by, "metric", "mean", "std", "n"])
+    out = pd.concat(frames, ignore_index=True)
+    out["n"] = out["n"].astype(int)
+    return out
+
+
+def mean_std(mean: float, std: float, n: int, scale: float = 1.0, digits: int = 2) -> str:
+    """'12.34 ± 0.56' on the given scale; one seed shows as '12.34 (n=1)', no run as '—'."""
+    if n == 0 or pd.isna(mean):
+        return "—"
+    if n == 1 or pd.isna(std):
+        return f"{mean * scale:.{digits}f} (n={n})"
+    return f"{mean * scale:.{digits}f} ± {std * scale:.{digits}f}"
+
+
+def summary_table(records: pd.DataFrame, metrics: list[str], rows=("dataset", "method"),
+                  scale: float = 100.0, digits: int = 2) -> pd.DataFrame:
+    """Wide table for display: one row per group, one "mean ± std" column per metric."""
+    stats = summarize(records, metrics, by=rows)
+    stats["cell"] = [mean_std(m, s, n, scale, digits) for m, s, n in zip(stats["mean"], stats["std"], stats["n"])]
+    table = stats.pivot_table(index=list(rows), columns="metric", values="cell", aggfunc="first", sort=False)
+    return table.reindex(columns=[m for m in metrics if m in table.columns]).rename_axis(columns=None)
+
+
+def verdict(difference: float, tolerance: float, higher_is_better: bool = True) -> str:
+    """'matches' within ``tolerance`` (on the paper's scale), else 'beats' or 'falls short'."""
+    if pd.isna(difference):
+        return "not run"
+    if abs(difference) <= tolerance:
+        return "matches"
+    better = difference > 0 if higher_is_better else difference < 0
+    return "beats" if better else "falls short"
+
+
+def paper_vs_reproduced(records: pd.DataFrame, published: dict, method: str, metrics: list[str],
+                        tolerance: float | dict, *, published_method: str | None = None,
+                        lower_is_better: tuple = (), digits: int = 2) -> pd.DataFrame:
+    """Published numbers beside the reproduced mean ± std over seeds.
+
+    ``published`` is a table of :mod:`xmlstudy.published`: ``{"source": ..., "scale": 100 or 1,
+    "values": {(dataset, method, metric): value}}``. Record metrics are fractions and are shown on
+    the paper's scale. ``published_method`` is the method's name in the published table when it
+    differs from the record name ``method``. ``tolerance`` (paper scale; one number or a dict per
+    metric) decides the verdict: within it "matches", else "beats" or "falls short"; a published
+    number with no record gets "not run". Rows follow the published table's order."""
+    scale = float(published.get("scale", 1))
+    wanted = published_method or method
+    mine = records[records["method"] == method] if "method" in records.columns else records.iloc[0:0]
+    stats = summarize(mine, metrics, by=("dataset",)) if len(mine) else summarize(records.iloc[0:0], metrics, by=("dataset",))
+    lookup = {(row.dataset, row.metric): row for row in stats.itertuples(index=False)}
+    rows = []
+    for (dataset, pub_method, metric), paper in published["values"].items():
+        if pub_method != wanted or metric not in metrics:
+            continue
+        got = lookup.get((dataset, metric))
+        mean = got.mean * scale if got is not None else float("nan")
+        tol = tolerance.get(metric, 0.0) if isinstance(tolerance, dict) else tolerance
+        difference = mean - paper
+        rows.append({
+            "dataset": dataset,
+            "metric": metric,
+            "paper": paper,
+            "reproduced": mean_std(got.mean, got.std, got.n, scale, digits) if got is not None else "—",
+            "n_seeds": int(got.n) if got is not None else 0,
+            "difference": round(difference, digits) if not pd.isna(difference) else float("nan"),
+            "verdict": verdict(difference, tol, higher_is_better=metric not in lower_is_better),
+        })
+    columns = ["dataset", "metric", "paper", "reproduced", "n_seeds", "difference", "verdict"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def provenance(records: pd.DataFrame) -> pd.DataFrame:
+    """How the records behind a page were made: per paper, experiment and profile, the number of
+    records, git commits, devices, CPUs, torch version and the date range."""
+    if records.empty:
+        return pd.DataFrame(columns=["paper", "experiment", "profile", "records", "git commits",
+                                     "devices", "cpus", "torch", "dates"])
+    frame = pd.DataFrame({
+        "paper": record_field(records, "paper", root=""),
+        "experiment": record_field(records, "experiment", root=""),
+        "profile": record_field(records, "profile", root=""),
+        "commit": record_field(records, "git_commit", root="provenance"),
+        "device": record_field(records, "device", root="provenance"),
+        "cpu": record_field(records, "cpu/model", root="provenance"),
+        "torch": record_field(records, "versions/torch", root="provenance"),
+        "date": record_field(records, "date", root="provenance"),
+    }).astype(object).where(lambda f: f.notna(), "?")
+
+    frame["commit"] = frame["commit"].map(lambda c: str(c)[:12])  # short hashes, as git shows them
+
+    def distinct(values) -> str:
+        return ", ".join(sorted({str(v) for v in values}))
+
+    def date_range(values) -> str:
+        days = sorted({str(v)[:10] for v in values})
+        return days[0] if len(days) == 1 else f"{days[0]} … {days[-1]}"
+
+    grouped = frame.groupby(["paper", "experiment", "profile"], sort=False)
+    out = grouped.agg(records=("commit", "size"), commits=("commit", distinct), devices=("device", distinct),
+                      cpus=("cpu", distinct), torch=("torch", distinct), dates=("date", date_range))
+    return out.reset_index().rename(columns={"commits": "git commits"})
 
 # --- data and baselines chapter ---------------------------------------------------------------
+# Counts must agree exactly with a published table; averages are printed rounded, so they agree
+# within 1% (or 0.01 absolute).
+COUNT_STATISTICS = ("train", "test", "samples", "features", "labels", "median_labels", "max_labels")
+STATISTICS = COUNT_STATISTICS + ("cardinality", "samples_per_label", "empty_rows", "labels_unseen_in_train")
+
+
+def dataset_statistics(splits: dict) -> pd.DataFrame:
+    """One row per dataset, computed from the data: ``splits`` maps a registry name to its
+    :class:`~xmlstudy.data.Splits` loaded with ``valid_fraction=0`` (the source's own train/test).
+
+    Columns: train, test, samples (both), features, labels, cardinality (mean labels per
+    sample), median_labels, max_labels, samples_per_label (mean samples per label), empty_rows
+    (samples without a label) and labels_unseen_in_train (labels with no training sample), all
+    over train + test as the seeds' tables count them."""
+    import numpy as np
+
+    rows = []
+    for name, split in splits.items():
+        if split.valid is not None:
+            raise ValueError(f"dataset_statistics: {name!r} was loaded with a validation split; "
+                             "load it with valid_fraction=0 so that train is the source's own train")
+        per_row = np.concatenate([np.diff(split.train.Y.indptr), np.diff(split.test.Y.indptr)])
+        train_counts = np.asarray((split.train.Y > 0).sum(axis=0)).ravel()
+        n_labels = split.train.n_labels
+        rows.append({
+            "dataset": name,
+            "train": len(split.train),
+            "test": len(split.test),
+            "samples": len(per_row),
+            "features": split.train.n_features,
+            "labels": n_labels,
+            "cardinality": float(per_row.mean()),
+            "median_labels": float(np.median(per_row)),
+            "max_labels": int(per_row.max()),
+            "samples_per_label": float(per_row.sum() / n_labels),
+            "empty_rows": int((per_row == 0).sum()),
+            "labels_unseen_in_train": int((train_counts == 0).sum()),
+        })
+    columns = ["train", "test", "samples", "features", "labels", "cardinality", "median_labels",
+               "max_labels", "samples_per_label", "empty_rows", "labels_unseen_in_train"]
+    return pd.DataFrame(rows, columns=["dataset", *columns]).set_index("dataset")
+
+
+def _agrees(statistic: str, published: float, ours: float) -> bool:
+    if statistic in COUNT_STATISTICS:
+        return abs(ours - published) < 1e-9
+    return abs(ours - published) <= max(0.01, 0.01 * abs(published))
+
+
+def compare_statistics(ours: pd.DataFrame, published_tables: list[dict]) -> pd.DataFrame:
+    """The published dataset statistics beside ours, one row per (dataset, source, statistic).
+
+    ``ours`` is :func:`dataset_statistics`; ``published_tables`` are the tables of
+    ``xmlstudy.published.DATASET_STATISTICS``. Datasets the study does not have (registry None,
+    or not in ``ours``) are left out. ``agrees``: counts equal, averages within 1%."""
+    rows = []
+    for table in published_tables:
+        for printed, stats in table["rows"].items():
+            name = table["registry"].get(printed)
+            if name is None or name not in ours.index:
+                continue
+            for statistic, value in stats.items():
+                mine = float(ours.loc[name, statistic])
+                rows.append({"dataset": name, "source": table["source"], "statistic": statistic,
+                             "published": value, "this study": round(mine, 2),
+                             "difference": round(mine - value, 2),
+                             "agrees": _agrees(statistic, value, mine)})
+    return pd.DataFrame(rows, columns=["dataset", "source", "statistic", "published", "this study",
+                                       "difference", "agrees"])
+
+
+def highlight_disagreements(comparison: pd.DataFrame):
+    """A pandas Styler of :func:`compare_statistics` with disagreeing rows highlighted."""
+    def colour(row):
+        style = "" if row["agrees"] else "background-color: #fde2c8; font-weight: bold"
+        return [style] * len(row)
+
+    return (comparison.style.apply(colour, axis=1).hide(axis="index")
+            .format({"published": "{:g}", "this study": "{:g}", "difference": "{:+g}"}))
+
+
+BASELINE_METRICS = ["P@1", "P@3", "P@5", "nDCG@3", "nDCG@5", "PSP@1", "PSP@5",
+                    "validation/ex-F1", "validation/mi-F1", "validation/ma-F1"]
+
+
+def baselines_vs_published(records: pd.DataFrame, published_tables: list[dict], names: dict,
+                           metrics: list[str], tolerance: float = 1.0) -> pd.DataFrame:
+    """Our baselines beside every published number for the same method and dataset.
+
+    ``names`` maps our method name to its name in the published tables (e.g. ``{"knn": "KNN",
+    "ovr-linear": "1-vs-All", "parabel": "Parabel"}``). ``tolerance`` is in the tables' points.
+    One row per (source, method, dataset, metric) that both sides have or the paper has."""
+    frames = []
+    for table in published_tables:
+        for method, printed in names.items():
+            frame = paper_vs_reproduced(records, table, method, metrics, tolerance, published_method=printed)
+            if len(frame):
+                frame.insert(0, "method", method)
+                frame.insert(0, "source", table["source"])
+                frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["source", "method", "dataset", "metric", "paper", "reproduced",
+                                     "n_seeds", "difference", "verdict"])
+    return pd.concat(frames, ignore_index=True)
 
 # --- DXML chapter (seed 002) --------------------------------------------------------------------
 

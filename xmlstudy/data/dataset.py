@@ -137,3 +137,6 @@ class DatasetSpec:
     expected: dict
     propensity: tuple[float, float] = (0.55, 1.5)
     notes: str = ""
+    # Only for sources without their own split: the share of rows the registry draws (seeded, the
+    # same on every machine) as the test split.
+    test_fraction: float = 0.2

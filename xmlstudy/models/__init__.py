@@ -12,8 +12,24 @@ from xmlstudy.models.base import Model, resolve_device
 # method name (as written in result records) -> "module:ClassName"
 METHODS: dict[str, str] = {
     # foundation baselines (xmlstudy.models.baselines)
+    "knn": "xmlstudy.models.baselines:KNN",
+    "ovr-linear": "xmlstudy.models.baselines:OneVsRestLinear",
+    "parabel": "xmlstudy.models.baselines:Parabel",
     # seed 002, DXML and its ablations (xmlstudy.models.dxml)
+    "dxml": "xmlstudy.models.dxml:DXML",
+    "dxml-linear": "xmlstudy.models.dxml:DXMLLinear",
+    "dxml-random-emb": "xmlstudy.models.dxml:DXMLRandomEmbedding",
+    "dxml-svd-emb": "xmlstudy.models.dxml:DXMLSVDEmbedding",
+    "dxml-nocluster": "xmlstudy.models.dxml:DXMLNoCluster",
+    "dxml-l2": "xmlstudy.models.dxml:DXMLL2",
     # seed 004, C-GMVAE, its ablations and latent-space baselines (xmlstudy.models.cgmvae, ...)
+    "cgmvae": "xmlstudy.models.cgmvae:CGMVAE",
+    "cgmvae-uni-gaussian": "xmlstudy.models.cgmvae:CGMVAEUniGaussian",
+    "cgmvae-gm-only": "xmlstudy.models.cgmvae:CGMVAEGMOnly",
+    "cgmvae-contrastive-only": "xmlstudy.models.cgmvae:CGMVAEContrastiveOnly",
+    "cgmvae-official": "xmlstudy.models.cgmvae:CGMVAEOfficial",
+    "c2ae": "xmlstudy.models.c2ae:C2AE",
+    "mlknn": "xmlstudy.models.mlknn:MLkNN",
 }
 
 

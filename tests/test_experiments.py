@@ -1,0 +1,215 @@
+"""Configurations, records and grids: validation messages, hash stability, atomic appends from
+two processes, resuming, and a run that produces a complete record."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from xmlstudy import data, experiments
+from xmlstudy.data.dataset import Splits
+from xmlstudy.experiments import RunConfig, load_or_run, load_records, run_grid
+
+from test_baselines import planted
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def fake_data(monkeypatch):
+    """A registry with one planted dataset, so runs take a fraction of a second."""
+    train, valid, test = planted(300, 0), planted(60, 1, split="valid"), planted(150, 2, split="test")
+
+    def load(name, *, valid_fraction=0.1, split_seed=0, data_dir=None):
+        assert name == "planted" and split_seed == 0
+        return Splits(train=train, valid=valid if valid_fraction > 0 else None, test=test)
+
+    monkeypatch.setattr(data, "names", lambda: ["planted"], raising=False)
+    monkeypatch.setattr(data, "load", load, raising=False)
+    monkeypatch.setattr(data, "spec", lambda name: SimpleNamespace(propensity=(0.55, 1.5)),
+                        raising=False)
+    return train, valid, test
+
+
+def config(**kw):
+    base = dict(paper="baselines", experiment="main", method="knn", dataset="planted")
+    return RunConfig(**{**base, **kw})
+
+
+# --- validation and hashing ----------------------------------------------------------------------
+@pytest.mark.parametrize("field, value, expected", [
+    ("paper", "dxmll", "RunConfig.paper: got 'dxmll'; valid: baselines, dxml"),
+    ("profile", "quick", "valid: full, smoke"),
+    ("method", "knnn", "RunConfig.method: got 'knnn'; valid: "),
+    ("dataset", "bibtexx", "RunConfig.dataset: got 'bibtexx'; valid: planted"),
+    ("setting", {"fraction": 0.5}, "valid: train_fraction, noise, rate"),
+    ("setting", {"noise": "missing"}, "'noise' and 'rate' go together"),
+    ("setting", {"noise": "flip", "rate": 0.1}, "valid: missing, missing-invalid"),
+    ("setting", {"train_fraction": 0}, "expected a number in (0, 1]"),
+    ("seed", -1, "non-negative integer"),
+    ("valid_fraction", 1.0, "in [0, 1)"),
+])
+def test_validation_names_the_field_and_valid_values(fake_data, field, value, expected):
+    with pytest.raises(ValueError) as err:
+        config(**{field: value}).validate()
+    assert expected in str(err.value)
+
+
+def test_method_message_lists_the_methods(fake_data):
+    with pytest.raises(ValueError, match="knn, .*ovr-linear, .*parabel"):
+        config(method="nope").validate()
+
+
+def test_config_hash_is_stable():
+    c = config(setting={"noise": "missing", "rate": 0.2}, params={"k": 5, "k_grid": [1, 5]})
+    # Dict order does not matter; the value is fixed so that stored records keep matching.
+    same = config(setting={"rate": 0.2, "noise": "missing"}, params={"k_grid": [1, 5], "k": 5})
+    assert c.config_hash == same.config_hash
+    assert c.config_hash == "8d903b9dc5ef05fd8b9abbc02089e41305107eada9c99064725d7b3218342085"
+    for change in ({"seed": 1}, {"profile": "smoke"}, {"params": {"k": 6, "k_grid": [1, 5]}},
+                   {"setting": {"noise": "missing", "rate": 0.3}}, {"experiment": "noise"},
+                   {"dataset": "bibtex"}, {"method": "parabel"}, {"valid_fraction": 0.2}):
+        assert config(**{**dict(setting=c.setting, params=c.params), **change}).config_hash \
+            != c.config_hash, change
+    # The same in a fresh interpreter (no dependence on Python's per-process hash seed).
+    code = ("from xmlstudy.experiments import RunConfig; print(RunConfig('baselines','main','knn',"
+            "'planted',setting={'noise':'missing','rate':0.2},params={'k':5,'k_grid':[1,5]})"
+            ".config_hash)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == c.config_hash
+
+
+# --- record files ---------------------------------------------------------------------------------
+def test_atomic_append_from_two_processes(tmp_path):
+    path = tmp_path / "baselines" / "main.jsonl"
+    writer = textwrap.dedent(f"""
+        import sys
+        from xmlstudy.experiments import append_record
+        tag = sys.argv[1]
+        for i in range(40):
+            append_record({{"config_hash": f"{{tag}}-{{i}}", "pad": "x" * 2000}}, {str(path)!r})
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", writer, tag]) for tag in ("a", "b")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    lines = path.read_text().splitlines()
+    hashes = [json.loads(line)["config_hash"] for line in lines]
+    assert len(lines) == 80 and len(set(hashes)) == 80
+    assert not list(path.parent.glob("*.tmp"))  # no temporary file left behind
+
+
+def test_run_record_has_every_field(fake_data, tmp_path):
+    c = config(profile="smoke", params={"k_grid": [1, 5]})
+    rec = load_or_run(c, results_dir=tmp_path)
+    for key in ("paper", "experiment", "method", "dataset", "seed", "profile", "setting", "params",
+                "metrics", "timings", "n_parameters", "peak_memory_mb", "fit_info", "provenance",
+                "config_hash"):
+        assert key in rec, key
+    m = rec["metrics"]
+    for key in ("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5", "PSP@1", "PSP@3", "PSP@5",
+                "PSnDCG@1", "PSnDCG@3", "PSnDCG@5"):
+        assert 0 <= m[key] <= 1, key
+    assert m["P@1"] > 0.9  # the planted signal is learned
+    for protocol in ("fixed-0.5", "validation", "best-on-test"):
+        assert set(m[protocol]) >= {"ex-F1", "mi-F1", "ma-F1", "HA"}
+    assert set(rec["timings"]) == {"fit_s", "predict_s", "epochs"}
+    assert rec["fit_info"]["k"] in (1, 5)
+    prov = rec["provenance"]
+    assert prov["config_hash"] == c.config_hash
+    assert prov["device"] == "cpu" and prov["cpu"]["cores"] >= 1
+    assert {"python", "torch", "numpy", "scipy", "scikit-learn", "xmlstudy"} <= set(prov["versions"])
+    assert prov["git_commit"] == "unknown" or len(prov["git_commit"].split("-")[0]) == 40
+    assert prov["date"].endswith("+00:00")
+    json.dumps(rec, allow_nan=False)  # plain JSON, no NaN
+    # Written once, where the smoke profile's records go when a directory is given.
+    written = (tmp_path / "baselines" / "main.jsonl").read_text().splitlines()
+    assert len(written) == 1 and json.loads(written[0])["config_hash"] == c.config_hash
+
+
+def test_without_validation_the_validation_protocol_is_omitted(fake_data):
+    rec = experiments.run(config(valid_fraction=0.0))
+    assert "validation" not in rec["metrics"] and "fixed-0.5" in rec["metrics"]
+    assert rec["data"]["valid"] == 0 and "default" in rec["fit_info"]["selection"]
+
+
+def test_same_seed_same_numbers(fake_data):
+    a = experiments.run(config(method="ovr-linear", seed=2, params={"C_grid": [1.0]}))
+    b = experiments.run(config(method="ovr-linear", seed=2, params={"C_grid": [1.0]}))
+    assert a["metrics"] == b["metrics"]
+
+
+def test_train_fractions_nest(fake_data):
+    sizes, rows = {}, {}
+    for f in (0.1, 0.5, 1.0):
+        train, _, _, clean = experiments.prepare_data(config(setting={"train_fraction": f}))
+        sizes[f] = len(train)
+        # Rows are identified by their content (the planted rows are distinct enough).
+        rows[f] = {tuple(r) for r in np.hstack([train.X.toarray(), train.Y.toarray()])}
+        assert len(clean) == 300
+    assert sizes == {0.1: 30, 0.5: 150, 1.0: 300}
+    assert rows[0.1] <= rows[0.5] <= rows[1.0]
+
+
+def test_smoke_profile_shrinks_the_data(fake_data):
+    big = planted(1000, 9)
+    train, valid, test, _ = experiments.prepare_data(config(profile="smoke"))
+    assert (len(train), len(valid), len(test)) == (300, 60, 150)  # already small: unchanged
+    experiments_rows = experiments.SMOKE_ROWS
+    assert experiments_rows == {"train": 400, "valid": 100, "test": 200}
+    shrunk = experiments._shrink(big, 400, np.random.default_rng(0), "train")
+    again = experiments._shrink(big, 400, np.random.default_rng(0), "train")
+    assert len(shrunk) == 400 and (shrunk.X != again.X).nnz == 0
+
+
+# --- grids ----------------------------------------------------------------------------------------
+def test_grid_resumes_and_survives_a_failure(fake_data, tmp_path, caplog):
+    good = [config(seed=s, params={"k_grid": [1, 5]}) for s in (0, 1)]
+    bad = config(seed=0, params={"k": 0})  # rejected by the method: must fail, not stop the grid
+    load_or_run(good[0], results_dir=tmp_path)           # as if a grid had been interrupted
+    report = run_grid(good + [bad], results_dir=tmp_path, progress=False)
+    assert (report.total, report.skipped, report.ran) == (3, 1, 2)
+    assert list(report.failures) == [bad.label()]
+    assert "k must be a positive integer" in report.failures[bad.label()]
+    again = run_grid(good, results_dir=tmp_path, progress=False)
+    assert (again.skipped, again.ran, again.ok) == (2, 0, True)
+    df = load_records("baselines", "main", profile="full", results_dir=tmp_path)
+    assert len(df) == 2 and sorted(df["seed"]) == [0, 1]
+    assert {"P@1", "PSP@5", "fixed-0.5/ex-F1", "validation/ma-F1", "best-on-test/HA",
+            "fit_s"} <= set(df.columns)
+
+
+def test_load_records_separates_profiles(fake_data, tmp_path):
+    load_or_run(config(profile="smoke", params={"k_grid": [1]}), results_dir=tmp_path)
+    assert len(load_records("baselines", profile="smoke", results_dir=tmp_path)) == 1
+    assert len(load_records("baselines", profile="full", results_dir=tmp_path)) == 0
+    with pytest.raises(ValueError, match="valid: baselines"):
+        load_records("nope")
+
+
+def test_smoke_records_never_go_to_results():
+    assert experiments.results_file("baselines", "main", "smoke").parts[-4:-2] == (
+        "_build", "smoke-results")
+    assert experiments.results_file("baselines", "main", "full") == \
+        REPO / "results" / "baselines" / "main.jsonl"
+
+
+def test_baselines_grid_and_cli_dry_run(capsys):
+    from xmlstudy.grids import GRIDS
+
+    full = GRIDS["baselines"]("full")
+    assert len(full) == 7 * 3 * 3 and {c.seed for c in full} == {0, 1, 2}
+    assert {c.method for c in full} == {"knn", "ovr-linear", "parabel"}
+    smoke = GRIDS["baselines"]("smoke")
+    assert {c.seed for c in smoke} == {0} and {c.profile for c in smoke} == {"smoke"}
+    rc = experiments.main(["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast",
+                           "--methods", "knn", "--dry-run"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "knn on yeast seed=0" in out and "1 configurations" in out
+    with pytest.raises(SystemExit):
+        experiments.main(["--paper", "baselines", "--datasets", "nope", "--dry-run"])
+    assert "valid: bibtex" in capsys.readouterr().err

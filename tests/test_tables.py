@@ -1,0 +1,152 @@
+import math
+
+import pandas as pd
+import pytest
+
+from xmlstudy import tables
+
+
+def record(dataset, method, seed, p1, mif1=None, commit="abcdef1234567890", device="cpu", date="2026-01-02T10:00:00"):
+    metrics = {"P@1": p1}
+    if mif1 is not None:
+        metrics["validation"] = {"mi-F1": mif1}
+    return {"paper": "baselines", "experiment": "main", "method": method, "dataset": dataset,
+            "seed": seed, "profile": "full", "metrics": metrics,
+            "provenance": {"git_commit": commit, "device": device, "cpu": {"model": "x86", "cores": 2}, "date": date,
+                           "versions": {"torch": "2.13.0"}}}
+
+
+@pytest.fixture
+def records():
+    return pd.DataFrame([
+        record("bibtex", "knn", 0, 0.60, 0.30),
+        record("bibtex", "knn", 1, 0.62, 0.34),
+        record("bibtex", "knn", 2, 0.64, 0.38, commit="1234567890abcdef", date="2026-01-05T09:00:00"),
+        record("bibtex", "parabel", 0, 0.65),
+        record("yeast", "knn", 0, 0.75, 0.60, device="cuda"),
+    ])
+
+
+def test_summarize_mean_std_n(records):
+    out = tables.summarize(records, ["P@1", "validation/mi-F1"])
+    knn = out[(out.dataset == "bibtex") & (out.method == "knn")].set_index("metric")
+    assert knn.loc["P@1", "mean"] == pytest.approx(0.62)
+    assert knn.loc["P@1", "std"] == pytest.approx(0.02)       # ddof=1: sqrt((0.02²+0+0.02²)/2)
+    assert knn.loc["P@1", "n"] == 3
+    assert knn.loc["validation/mi-F1", "mean"] == pytest.approx(0.34)
+    assert knn.loc["validation/mi-F1", "std"] == pytest.approx(0.04)
+    # one seed: spread unknown, not zero
+    parabel = out[(out.method == "parabel") & (out.metric == "P@1")].iloc[0]
+    assert parabel["n"] == 1 and math.isnan(parabel["std"])
+    # a metric a method does not report is absent, not NaN-filled
+    assert not ((out.method == "parabel") & (out.metric == "validation/mi-F1")).any()
+    # groups keep their order of appearance
+    assert list(out[out.metric == "P@1"].dataset) == ["bibtex", "bibtex", "yeast"]
+
+
+def test_summarize_reads_flattened_columns(records):
+    flat = pd.json_normalize(records.to_dict("records"))
+    assert "metrics.validation.mi-F1" in flat.columns
+    out = tables.summarize(flat, ["P@1", "validation/mi-F1"])
+    nested = tables.summarize(records, ["P@1", "validation/mi-F1"])
+    pd.testing.assert_frame_equal(out, nested)
+
+
+def test_summarize_reads_load_records_frames(records):
+    # experiments.load_records flattens metrics without their root, joined by "/"
+    rows = []
+    for rec in records.to_dict("records"):
+        row = {k: rec[k] for k in ("paper", "experiment", "method", "dataset", "seed", "profile")}
+        row["P@1"] = rec["metrics"]["P@1"]
+        if "validation" in rec["metrics"]:
+            row["validation/mi-F1"] = rec["metrics"]["validation"]["mi-F1"]
+        row["device"] = rec["provenance"]["device"]
+        row["date"] = rec["provenance"]["date"]
+        rows.append(row)
+    flat = pd.DataFrame(rows)
+    pd.testing.assert_frame_equal(tables.summarize(flat, ["P@1", "validation/mi-F1"]),
+                                  tables.summarize(records, ["P@1", "validation/mi-F1"]))
+    prov = tables.provenance(flat).iloc[0]
+    assert prov["devices"] == "cpu, cuda" and prov["git commits"] == "?"
+
+
+def test_summarize_rejects_unknown_grouping(records):
+    with pytest.raises(ValueError, match="no column"):
+        tables.summarize(records, ["P@1"], by=("dataset", "model"))
+
+
+def test_mean_std_formatting():
+    assert tables.mean_std(0.62, 0.02, 3, scale=100) == "62.00 ± 2.00"
+    assert tables.mean_std(0.65, float("nan"), 1, scale=100) == "65.00 (n=1)"
+    assert tables.mean_std(float("nan"), float("nan"), 0) == "—"
+
+
+def test_summary_table_is_wide(records):
+    wide = tables.summary_table(records, ["P@1", "validation/mi-F1"])
+    assert wide.loc[("bibtex", "knn"), "P@1"] == "62.00 ± 2.00"
+    assert wide.loc[("bibtex", "parabel"), "P@1"] == "65.00 (n=1)"
+    assert list(wide.columns) == ["P@1", "validation/mi-F1"]
+
+
+PUBLISHED = {
+    "source": "seed 002 Table 2",
+    "scale": 100,
+    "values": {
+        ("bibtex", "KNN", "P@1"): 61.0,      # reproduced 62.00: +1.00, within 1.5 -> matches
+        ("yeast", "KNN", "P@1"): 70.0,       # reproduced 75.00: +5 -> beats
+        ("bibtex", "KNN", "validation/mi-F1"): 40.0,   # 34.00: -6 -> falls short
+        ("delicious", "KNN", "P@1"): 65.0,   # no records -> not run
+        ("bibtex", "SLEEC", "P@1"): 65.08,   # other method: ignored
+    },
+}
+
+
+def test_paper_vs_reproduced_verdicts(records):
+    out = tables.paper_vs_reproduced(records, PUBLISHED, "knn", ["P@1", "validation/mi-F1"],
+                                     tolerance=1.5, published_method="KNN")
+    assert list(out.columns) == ["dataset", "metric", "paper", "reproduced", "n_seeds", "difference", "verdict"]
+    rows = {(r.dataset, r.metric): r for r in out.itertuples()}
+    assert len(rows) == 4
+    assert rows[("bibtex", "P@1")].reproduced == "62.00 ± 2.00"
+    assert rows[("bibtex", "P@1")].difference == pytest.approx(1.0)
+    assert rows[("bibtex", "P@1")].verdict == "matches"
+    assert rows[("bibtex", "P@1")].n_seeds == 3
+    assert rows[("yeast", "P@1")].verdict == "beats"
+    assert rows[("yeast", "P@1")].reproduced == "75.00 (n=1)"
+    assert rows[("bibtex", "validation/mi-F1")].difference == pytest.approx(-6.0)
+    assert rows[("bibtex", "validation/mi-F1")].verdict == "falls short"
+    assert rows[("delicious", "P@1")].verdict == "not run"
+    assert rows[("delicious", "P@1")].n_seeds == 0
+
+
+def test_paper_vs_reproduced_tolerance_per_metric_and_lower_is_better(records):
+    out = tables.paper_vs_reproduced(records, PUBLISHED, "knn", ["P@1", "validation/mi-F1"],
+                                     tolerance={"P@1": 0.5, "validation/mi-F1": 10.0},
+                                     published_method="KNN", lower_is_better=("validation/mi-F1",))
+    rows = {(r.dataset, r.metric): r.verdict for r in out.itertuples()}
+    assert rows[("bibtex", "P@1")] == "beats"                # +1.0 beyond 0.5
+    assert rows[("bibtex", "validation/mi-F1")] == "matches"  # -6 within 10
+    strict = tables.paper_vs_reproduced(records, PUBLISHED, "knn", ["validation/mi-F1"], tolerance=1.0,
+                                        published_method="KNN", lower_is_better=("validation/mi-F1",))
+    assert strict.verdict.tolist() == ["beats"]                # lower is better: -6 beats
+
+
+def test_paper_vs_reproduced_on_fraction_scale(records):
+    published = {"source": "x", "scale": 1, "values": {("bibtex", "knn", "P@1"): 0.6}}
+    out = tables.paper_vs_reproduced(records, published, "knn", ["P@1"], tolerance=0.01)
+    assert out.loc[0, "difference"] == pytest.approx(0.02)
+    assert out.loc[0, "verdict"] == "beats"
+    assert out.loc[0, "reproduced"] == "0.62 ± 0.02"
+
+
+def test_provenance(records):
+    out = tables.provenance(records)
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert (row["paper"], row["experiment"], row["profile"], row["records"]) == ("baselines", "main", "full", 5)
+    assert row["git commits"] == "1234567890ab, abcdef123456"
+    assert row["devices"] == "cpu, cuda"
+    assert row["torch"] == "2.13.0"
+    assert row["cpus"] == "x86"
+    assert row["dates"] == "2026-01-02 … 2026-01-05"
+    assert tables.provenance(records.iloc[0:0]).empty

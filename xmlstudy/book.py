@@ -1,0 +1,173 @@
+"""Build the book: execute the notebooks with papermill, then render the executed copies.
+
+``python -m xmlstudy.book execute --profile smoke notebooks/dxml book/summary``
+    runs each chapter with papermill (``-p profile ...``) into ``_build/executed/<chapter>.ipynb``.
+    A chapter is a jupytext pair in ``notebooks/`` (the committed ``.ipynb`` is executed, as a
+    reader would run it) or a MyST-markdown notebook such as ``book/summary.md``. The repository
+    copies are never touched; a chapter that fails leaves ``<chapter>.failed.ipynb`` beside
+    where its output would go, and no executed copy.
+``python -m xmlstudy.book build [--strict]``
+    assembles ``_config.yml``, ``_toc.yml``, ``book/`` and the executed chapters in
+    ``_build/book-src/`` and runs Jupyter Book on it (execution off) into ``_build/html``.
+    ``--strict`` turns every Sphinx warning into an error.
+
+Why this way: papermill is the one tool that executes a notebook *with parameters* (smoke for CI,
+full for the book) and fails on the first failing cell; Jupyter Book can only execute with a
+notebook's default parameters. Rendering the executed copies keeps the repository's notebooks
+free of outputs, and ``_config.yml``/``_toc.yml`` stay at the repository root as the single
+source of the book's structure.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+EXECUTED = BUILD / "executed"
+SOURCE = BUILD / "book-src"
+HTML = BUILD / "html"
+
+
+def chapter_source(chapter: str) -> Path:
+    """The file papermill executes for ``chapter`` (a path without suffix, as in ``_toc.yml``)."""
+    base = ROOT / chapter
+    if base.with_suffix(".py").exists() or base.with_suffix(".ipynb").exists():
+        pair = base.with_suffix(".ipynb")
+        if not pair.exists():
+            raise FileNotFoundError(
+                f"{chapter}.py has no paired notebook {chapter}.ipynb; create it with "
+                f"'jupytext --set-formats ipynb,py:percent {chapter}.py'")
+        return pair
+    if base.with_suffix(".md").exists():
+        return base.with_suffix(".md")
+    raise FileNotFoundError(f"no chapter {chapter!r}: expected {chapter}.py (+ .ipynb) or {chapter}.md "
+                            f"under {ROOT}")
+
+
+def execute(chapters: list[str], profile: str) -> list[Path]:
+    """Execute each chapter with ``profile`` into ``_build/executed/``; returns the outputs."""
+    import jupytext
+    import papermill
+
+    if profile not in ("smoke", "full"):
+        raise ValueError(f"profile {profile!r}; valid: 'smoke', 'full'")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the kernel inherits it: no progress bars in pages
+    outputs = []
+    for chapter in chapters:
+        source = chapter_source(chapter)
+        target = EXECUTED / f"{chapter}.ipynb"
+        failed = target.with_suffix(".failed.ipynb")
+        partial = target.with_suffix(".partial.ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (target, failed, partial):
+            stale.unlink(missing_ok=True)
+        if source.suffix == ".md":
+            # A MyST-markdown notebook: papermill reads only .ipynb, so convert it first.
+            converted = EXECUTED / "_converted" / f"{chapter}.ipynb"
+            converted.parent.mkdir(parents=True, exist_ok=True)
+            jupytext.write(jupytext.read(source), converted)
+            source = converted
+        print(f"[book] executing {chapter} (profile {profile})", flush=True)
+        try:
+            papermill.execute_notebook(
+                str(source), str(partial), parameters={"profile": profile}, kernel_name="python3",
+                cwd=str((ROOT / chapter).parent), progress_bar=False, start_timeout=120,
+            )
+        except Exception:
+            if partial.exists():
+                partial.rename(failed)
+                print(f"[book] {chapter} failed; the executed notebook with the error is {failed}",
+                      file=sys.stderr)
+            raise
+        partial.rename(target)
+        outputs.append(target)
+    return outputs
+
+
+def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every ``file:``/``root:`` entry of the table of contents, in order."""
+    toc = yaml.safe_load(toc_path.read_text())
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return found
+
+
+def assemble() -> Path:
+    """Put the book sources and the executed chapters together in ``_build/book-src/``."""
+    if SOURCE.exists():
+        shutil.rmtree(SOURCE)
+    SOURCE.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, SOURCE / name)
+    shutil.copytree(ROOT / "book", SOURCE / "book")
+    missing = []
+    for chapter in toc_files():
+        executed = EXECUTED / f"{chapter}.ipynb"
+        if executed.exists():
+            (SOURCE / chapter).parent.mkdir(parents=True, exist_ok=True)
+            # The executed copy replaces any markdown-notebook source of the same chapter.
+            (SOURCE / f"{chapter}.md").unlink(missing_ok=True)
+            shutil.copy2(executed, SOURCE / f"{chapter}.ipynb")
+        elif chapter_source(chapter).suffix != ".md" or _is_notebook_md(ROOT / f"{chapter}.md"):
+            missing.append(chapter)
+    if missing:
+        raise FileNotFoundError(
+            f"chapter(s) not executed yet: {', '.join(missing)}. Run 'make smoke' (or 'python -m "
+            f"xmlstudy.book execute --profile smoke {' '.join(missing)}') first.")
+    return SOURCE
+
+
+def _is_notebook_md(path: Path) -> bool:
+    """A markdown page that holds code cells (jupytext front matter with a kernelspec)."""
+    head = path.read_text(encoding="utf-8")[:2000]
+    return head.startswith("---") and "kernelspec" in head
+
+
+def build(strict: bool = False) -> Path:
+    """Assemble and render the book into ``_build/html``; ``strict``: warnings are errors."""
+    source = assemble()
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
+               "--path-output", str(ROOT), "--all"]
+    if strict:
+        command += ["-W", "--keep-going"]
+    print("[book] " + " ".join(command), flush=True)
+    subprocess.run(command, check=True, cwd=ROOT)
+    return HTML
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m xmlstudy.book", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("execute", help="execute chapters with papermill into _build/executed")
+    run.add_argument("--profile", choices=("smoke", "full"), required=True)
+    run.add_argument("chapters", nargs="+", help="chapter paths as in _toc.yml, e.g. notebooks/dxml")
+    render = commands.add_parser("build", help="render the executed chapters into _build/html")
+    render.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    args = parser.parse_args(argv)
+    if args.command == "execute":
+        execute(args.chapters, args.profile)
+    else:
+        build(strict=args.strict)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,641 @@
+"""Experiments: a validated configuration -> one run -> one result record.
+
+``run(config)`` loads the data, applies the experiment's setting (a training subset, label
+noise), fits the method, times it, measures its peak memory and evaluates it on test: ranking
+metrics from the top 5 labels, set metrics under each threshold protocol. ``load_or_run`` returns
+the stored record of a configuration when there is one, and otherwise runs it and appends the
+record to ``results/<paper>/<experiment>.jsonl`` (smoke-profile records go to
+``_build/smoke-results/`` instead, so they never mix with the committed full runs).
+``run_grid`` runs many configurations, in parallel processes if asked, skipping finished ones, so a
+long grid can be interrupted and resumed. ``python -m xmlstudy run --paper NAME`` is its command
+line.
+
+Two seeds are kept apart on purpose: the data seed (validation split, smoke shrink, training
+subsets) is fixed at 0, so every method and every run seed sees the same rows; the run seed seeds
+the model and the label noise.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import fcntl
+import hashlib
+import json
+import logging
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+log = logging.getLogger("xmlstudy.experiments")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = REPO_ROOT / "results"
+SMOKE_RESULTS_DIR = REPO_ROOT / "_build" / "smoke-results"
+
+PAPERS = ("baselines", "dxml", "rankae", "cgmvae", "nnae", "benchmark")
+PROFILES = ("full", "smoke")
+SETTING_KEYS = ("train_fraction", "noise", "rate")
+NOISE_KINDS = ("missing", "missing-invalid")
+DATA_SEED = 0          # validation split, smoke shrink and training subsets: the same for every run
+SMOKE_ROWS = {"train": 400, "valid": 100, "test": 200}
+TOP_K = 5              # ranking metrics at 1, 3, 5
+RANKING_KS = (1, 3, 5)
+
+
+# --- configuration ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunConfig:
+    """One run: which method, on which data, in which experiment of which paper.
+
+    ``setting`` holds what the experiment varies and ``run`` itself handles
+    (``train_fraction``, ``noise`` + ``rate``); ``params`` go to the method's constructor.
+    """
+
+    paper: str
+    experiment: str
+    method: str
+    dataset: str
+    seed: int = 0
+    profile: str = "full"
+    setting: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    valid_fraction: float = 0.1
+    device: str = "auto"
+
+    def __hash__(self) -> int:  # dict fields make the generated hash fail; the content hash works
+        return hash(self.config_hash)
+
+    def to_dict(self) -> dict:
+        return _json_safe(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            raise ValueError(f"unknown RunConfig field(s) {unknown}; valid: {', '.join(sorted(names))}")
+        return cls(**d)
+
+    @property
+    def config_hash(self) -> str:
+        """sha256 of the canonical JSON of the whole configuration (sorted keys)."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def label(self) -> str:
+        setting = ",".join(f"{k}={v}" for k, v in sorted(self.setting.items()))
+        return (f"{self.paper}/{self.experiment} {self.method} on {self.dataset} seed={self.seed}"
+                + (f" [{setting}]" if setting else "") + f" ({self.profile})")
+
+    def validate(self) -> "RunConfig":
+        """Raise ValueError naming the first wrong field and its valid values; return self."""
+        from xmlstudy import data, models
+
+        def bad(name, value, valid):
+            raise ValueError(f"RunConfig.{name}: got {value!r}; valid: {', '.join(map(str, valid))}")
+
+        if self.paper not in PAPERS:
+            bad("paper", self.paper, PAPERS)
+        if not isinstance(self.experiment, str) or not self.experiment or "/" in self.experiment:
+            raise ValueError(f"RunConfig.experiment: got {self.experiment!r}; expected a non-empty "
+                             "name without '/', e.g. 'main'")
+        if self.profile not in PROFILES:
+            bad("profile", self.profile, PROFILES)
+        if self.method not in models.available():
+            bad("method", self.method, models.available())
+        if self.dataset not in data.names():
+            bad("dataset", self.dataset, data.names())
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
+            raise ValueError(f"RunConfig.seed: got {self.seed!r}; expected a non-negative integer")
+        if not isinstance(self.valid_fraction, (int, float)) or not 0 <= self.valid_fraction < 1:
+            raise ValueError(f"RunConfig.valid_fraction: got {self.valid_fraction!r}; expected a "
+                             "number in [0, 1) (0 = no validation split)")
+        if not isinstance(self.params, dict):
+            raise ValueError(f"RunConfig.params: got {self.params!r}; expected a dict of method "
+                             "parameters")
+        if not isinstance(self.setting, dict):
+            raise ValueError(f"RunConfig.setting: got {self.setting!r}; expected a dict with keys "
+                             f"among {', '.join(SETTING_KEYS)}")
+        for key in self.setting:
+            if key not in SETTING_KEYS:
+                bad(f"setting key {key!r}", key, SETTING_KEYS)
+        if "train_fraction" in self.setting:
+            f = self.setting["train_fraction"]
+            if not isinstance(f, (int, float)) or isinstance(f, bool) or not 0 < f <= 1:
+                raise ValueError(f"RunConfig.setting['train_fraction']: got {f!r}; expected a "
+                                 "number in (0, 1]")
+        if ("noise" in self.setting) != ("rate" in self.setting):
+            raise ValueError("RunConfig.setting: 'noise' and 'rate' go together, e.g. "
+                             "{'noise': 'missing', 'rate': 0.2}")
+        if "noise" in self.setting:
+            if self.setting["noise"] not in NOISE_KINDS:
+                bad("setting['noise']", self.setting["noise"], NOISE_KINDS)
+            r = self.setting["rate"]
+            if not isinstance(r, (int, float)) or isinstance(r, bool) or not 0 <= r <= 1:
+                raise ValueError(f"RunConfig.setting['rate']: got {r!r}; expected a number in [0, 1]")
+        if not isinstance(self.device, str):
+            raise ValueError(f"RunConfig.device: got {self.device!r}; valid: 'auto', 'cpu', "
+                             "'cuda', 'cuda:N'")
+        return self
+
+
+# --- running one configuration ------------------------------------------------------------------
+def _shrink(ds, n: int, rng: np.random.Generator, split: str):
+    """A seeded random subset of at most n rows (in their original order)."""
+    if ds is None or len(ds) <= n:
+        return ds
+    return ds.subset(np.sort(rng.choice(len(ds), size=n, replace=False)), split=split)
+
+
+def prepare_data(config: RunConfig):
+    """The splits a run uses, after the smoke shrink, the training subset and the label noise.
+
+    Returns ``(train, valid, test, clean_train)``; ``clean_train`` is the training split before
+    subsetting and noise (propensities for PSP@k come from it, so they do not change with the
+    setting)."""
+    from xmlstudy import data
+
+    splits = data.load(config.dataset, valid_fraction=config.valid_fraction, split_seed=DATA_SEED)
+    train, valid, test = splits.train, splits.valid, splits.test
+    if config.profile == "smoke":
+        rng = np.random.default_rng(DATA_SEED)
+        train = _shrink(train, SMOKE_ROWS["train"], rng, "train")
+        valid = _shrink(valid, SMOKE_ROWS["valid"], rng, "valid")
+        test = _shrink(test, SMOKE_ROWS["test"], rng, "test")
+    clean_train = train
+    fraction = config.setting.get("train_fraction")
+    if fraction is not None and fraction < 1:
+        # One fixed permutation: the first 10% of it lies inside the first 50%, so subsets nest,
+        # and every method and seed gets the same rows.
+        order = np.random.default_rng(DATA_SEED).permutation(len(train))
+        keep = np.sort(order[:max(1, int(math.ceil(fraction * len(train))))])
+        train = train.subset(keep)
+    if "noise" in config.setting:
+        train = data.inject_label_noise(train, kind=config.setting["noise"],
+                                        rate=config.setting["rate"], seed=config.seed)
+    return train, valid, test, clean_train
+
+
+class _PeakMemory:
+    """Peak memory of a block. On CUDA: ``torch.cuda.max_memory_allocated`` (tensors only).
+    Otherwise: the growth of the process's resident set size over its value at the start,
+    sampled every 20 ms by a thread (psutil), which catches peaks of native code too."""
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+        self.peak_mb: float | None = None
+        self.source = ""
+
+    def __enter__(self):
+        if self.device.startswith("cuda"):
+            import torch
+
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+            self.source = "torch.cuda.max_memory_allocated"
+            return self
+        import psutil
+
+        self._proc = psutil.Process()
+        self._base = self._peak = self._proc.memory_info().rss
+        self._stop = threading.Event()
+
+        def sample():
+            while not self._stop.wait(0.02):
+                self._peak = max(self._peak, self._proc.memory_info().rss)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        self.source = "rss growth over start (psutil, sampled every 20 ms)"
+        return self
+
+    def __exit__(self, *exc):
+        if self.device.startswith("cuda"):
+            import torch
+
+            torch.cuda.synchronize()
+            self.peak_mb = torch.cuda.max_memory_allocated() / 2**20
+        else:
+            self._stop.set()
+            self._thread.join()
+            self._peak = max(self._peak, self._proc.memory_info().rss)
+            self.peak_mb = (self._peak - self._base) / 2**20
+        return False
+
+
+def run(config: RunConfig) -> dict:
+    """Run one configuration and return its record (nothing is written)."""
+    from xmlstudy import data, metrics, models
+
+    config.validate()
+    train, valid, test, clean_train = prepare_data(config)
+    model = models.create(config.method, seed=config.seed, device=config.device, **config.params)
+    device = _resolved_device(model, config.device)
+
+    _seed_everything(config.seed)
+    with _PeakMemory(device) as memory:
+        t0 = time.perf_counter()
+        model.fit(train, valid)
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        top_idx, _ = model.topk(test.X, TOP_K)
+        p_test = model.probabilities(test.X)
+        predict_s = time.perf_counter() - t0
+    p_valid = model.probabilities(valid.X) if valid is not None and len(valid) else None
+
+    A, B = data.spec(config.dataset).propensity
+    propensity = metrics.propensities(clean_train.Y, A=A, B=B)
+    record_metrics = metrics.ranking_metrics(test.Y, top_idx, ks=RANKING_KS, propensity=propensity)
+    protocols = metrics.threshold_protocols(valid.Y if p_valid is not None else None, p_valid,
+                                            test.Y, p_test)
+    record_metrics.update(protocols)
+
+    fit_info = dict(getattr(model, "fit_info", {}) or {})
+    return _json_safe({
+        "paper": config.paper, "experiment": config.experiment, "method": config.method,
+        "dataset": config.dataset, "seed": config.seed, "profile": config.profile,
+        "setting": config.setting, "params": config.params,
+        "valid_fraction": config.valid_fraction, "config_device": config.device,
+        "config_hash": config.config_hash,
+        "metrics": record_metrics,
+        "timings": {"fit_s": fit_s, "predict_s": predict_s, "epochs": fit_info.get("epochs")},
+        "n_parameters": model.n_parameters,
+        "peak_memory_mb": memory.peak_mb, "peak_memory_source": memory.source,
+        "data": {"train": len(train), "valid": 0 if valid is None else len(valid),
+                 "test": len(test), "features": test.n_features, "labels": test.n_labels},
+        "fit_info": fit_info,
+        "provenance": provenance(config, model, device),
+    })
+
+
+def _seed_everything(seed: int) -> None:
+    import random
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    if "torch" in sys.modules:
+        import torch
+
+        torch.manual_seed(seed)
+
+
+def _resolved_device(model, requested: str) -> str:
+    """Where the model really runs: its own device when it fixed one (the baselines run on the
+    CPU whatever is asked), otherwise the requested one resolved."""
+    device = getattr(model, "device", requested) or requested
+    if device == "auto":
+        from xmlstudy.models import resolve_device
+
+        device = resolve_device("auto")
+    return str(device)
+
+
+# --- provenance ---------------------------------------------------------------------------------
+def _git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True,
+                               text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not head:
+        return "unknown"
+    return head + ("-dirty" if dirty else "")
+
+
+def _version(package: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def provenance(config: RunConfig, model=None, device: str = "cpu") -> dict:
+    import xmlstudy
+
+    versions = {"python": platform.python_version(), "xmlstudy": xmlstudy.__version__}
+    for package in ("torch", "numpy", "scipy", "scikit-learn",
+                    *getattr(model, "libraries", ())):
+        versions[package] = _version(package)
+    device_name = device
+    if device.startswith("cuda"):
+        import torch
+
+        device_name = f"{device} ({torch.cuda.get_device_name(torch.device(device))})"
+    return {
+        "git_commit": _git_commit(),
+        "config_hash": config.config_hash,
+        "config": config.to_dict(),
+        "versions": versions,
+        "device": device_name,
+        "cpu": {"model": _cpu_name(), "cores": os.cpu_count()},
+        "platform": platform.platform(),
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _json_safe(obj):
+    """Plain JSON types only: numpy scalars and arrays become floats, ints and lists; NaN and
+    infinities become None (JSON has no such numbers)."""
+    if isinstance(obj, dict):
+        return {str(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _json_safe(obj.tolist())
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return float(obj) if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    raise TypeError(f"cannot write {type(obj).__name__} {obj!r} to a result record")
+
+
+# --- record files -------------------------------------------------------------------------------
+def results_file(paper: str, experiment: str, profile: str = "full",
+                 results_dir: str | Path | None = None) -> Path:
+    """``<results>/<paper>/<experiment>.jsonl``; results default to ``<repo>/results`` for the
+    full profile and ``<repo>/_build/smoke-results`` for smoke."""
+    if results_dir is None:
+        results_dir = SMOKE_RESULTS_DIR if profile == "smoke" else RESULTS_DIR
+    return Path(results_dir) / paper / f"{experiment}.jsonl"
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    records = []
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}:{lineno}: not a JSON record ({e.msg}); remove or fix "
+                                 "that line") from None
+    return records
+
+
+class _Locked:
+    """An exclusive lock on ``<file>.lock`` (the data file itself is replaced, so it cannot carry
+    the lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(str(path) + ".lock")
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._f = open(self.path, "a")
+        fcntl.flock(self._f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self._f, fcntl.LOCK_UN)
+        self._f.close()
+        return False
+
+
+def append_record(record: dict, path: Path) -> dict:
+    """Append ``record`` to the JSON-lines file ``path`` atomically, under a file lock: read the
+    file, add the line, write a temporary file, ``os.replace``. If a record with the same
+    config hash is already there (another process finished first), that one is kept and
+    returned."""
+    path = Path(path)
+    with _Locked(path):
+        existing = _read_jsonl(path)
+        for rec in existing:
+            if rec.get("config_hash") == record["config_hash"]:
+                return rec
+        lines = [json.dumps(r, sort_keys=True) for r in existing + [record]]
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write("\n".join(lines) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return record
+
+
+def find_record(config: RunConfig, results_dir: str | Path | None = None) -> dict | None:
+    path = results_file(config.paper, config.experiment, config.profile, results_dir)
+    h = config.config_hash
+    for rec in _read_jsonl(path):
+        if rec.get("config_hash") == h:
+            return rec
+    return None
+
+
+def load_or_run(config: RunConfig, results_dir: str | Path | None = None) -> dict:
+    """The stored record of ``config`` when there is one; otherwise run it, write the record
+    (only once the run has finished) and return it."""
+    config.validate()
+    found = find_record(config, results_dir)
+    if found is not None:
+        return found
+    record = run(config)
+    return append_record(record, results_file(config.paper, config.experiment, config.profile,
+                                              results_dir))
+
+
+def _flatten(prefix: str, d: dict, out: dict) -> None:
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            _flatten(key + "/", v, out)
+        else:
+            out[key] = v
+
+
+def load_records(paper: str, experiment: str | None = None, profile: str = "full",
+                 results_dir: str | Path | None = None):
+    """All records of ``paper`` (one experiment, or all) of one profile as a DataFrame: one row per
+    record; metrics flattened as columns ``"P@1"``, ``"fixed-0.5/ex-F1"``, ...; timings as
+    ``fit_s``, ``predict_s``, ``epochs``; setting entries as ``setting/<key>`` (the dicts
+    ``setting`` and ``params`` are kept too)."""
+    import pandas as pd
+
+    if paper not in PAPERS:
+        raise ValueError(f"load_records: unknown paper {paper!r}; valid: {', '.join(PAPERS)}")
+    if profile not in PROFILES:
+        raise ValueError(f"load_records: unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
+    folder = results_file(paper, "x", profile, results_dir).parent
+    files = [folder / f"{experiment}.jsonl"] if experiment else sorted(folder.glob("*.jsonl"))
+    rows = []
+    for path in files:
+        for rec in _read_jsonl(path):
+            if rec.get("profile") != profile:
+                continue
+            row = {k: rec.get(k) for k in ("paper", "experiment", "method", "dataset", "seed",
+                                           "profile", "setting", "params", "config_hash",
+                                           "n_parameters", "peak_memory_mb")}
+            _flatten("setting/", rec.get("setting") or {}, row)
+            _flatten("", rec.get("metrics") or {}, row)
+            _flatten("", rec.get("timings") or {}, row)
+            row["device"] = (rec.get("provenance") or {}).get("device")
+            row["date"] = (rec.get("provenance") or {}).get("date")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- grids --------------------------------------------------------------------------------------
+def _run_one(config_dict: dict, results_dir: str | None) -> tuple[str, str | None]:
+    """Worker: run one configuration and write its record; (hash, traceback or None)."""
+    config = RunConfig.from_dict(config_dict)
+    try:
+        load_or_run(config, results_dir)
+        return config.config_hash, None
+    except Exception:  # noqa: BLE001 - a failing config must not stop the grid
+        return config.config_hash, traceback.format_exc()
+
+
+@dataclass
+class GridReport:
+    total: int
+    skipped: int
+    ran: int
+    failures: dict = field(default_factory=dict)  # config label -> traceback
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Path | None = None,
+             progress: bool = True) -> GridReport:
+    """Run every configuration whose record does not exist yet, in ``jobs`` processes (spawned,
+    so CUDA and threads are safe), with a progress bar. A failing configuration is logged with
+    its traceback and the grid goes on; the report lists the failures."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import multiprocessing
+
+    from tqdm.auto import tqdm
+
+    configs = [c.validate() for c in configs]
+    done_hashes: dict[Path, set] = {}
+    todo = []
+    for c in configs:
+        path = results_file(c.paper, c.experiment, c.profile, results_dir)
+        if path not in done_hashes:
+            done_hashes[path] = {r.get("config_hash") for r in _read_jsonl(path)}
+        if c.config_hash not in done_hashes[path]:
+            todo.append(c)
+    report = GridReport(total=len(configs), skipped=len(configs) - len(todo), ran=0)
+    by_hash = {c.config_hash: c for c in todo}
+    rd = None if results_dir is None else str(results_dir)
+    bar = tqdm(total=len(todo), desc="runs", disable=not progress)
+
+    def finished(h: str, tb: str | None) -> None:
+        report.ran += 1
+        if tb is not None:
+            report.failures[by_hash[h].label()] = tb
+            log.error("FAILED %s\n%s", by_hash[h].label(), tb)
+        bar.update(1)
+
+    if jobs <= 1:
+        for c in todo:
+            bar.set_postfix_str(f"{c.method} {c.dataset} s{c.seed}")
+            finished(*_run_one(c.to_dict(), rd))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_run_one, c.to_dict(), rd) for c in todo]
+            for fut in as_completed(futures):
+                finished(*fut.result())
+    bar.close()
+    return report
+
+
+# --- command line -------------------------------------------------------------------------------
+def _csv(kind):
+    return lambda s: [kind(v) for v in s.split(",") if v.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m xmlstudy run --paper P [--experiment E] [--profile full|smoke] [--jobs N]
+    [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2] [--dry-run]``"""
+    from xmlstudy.grids import GRIDS
+
+    parser = argparse.ArgumentParser(prog="python -m xmlstudy run",
+                                     description="Run a paper's experiment grid, skipping "
+                                                 "records that already exist.")
+    parser.add_argument("--paper", required=True, help=f"one of: {', '.join(sorted(GRIDS))}")
+    parser.add_argument("--experiment", help="only this experiment of the grid (e.g. main)")
+    parser.add_argument("--profile", default="full", choices=PROFILES)
+    parser.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
+    parser.add_argument("--datasets", type=_csv(str), help="comma-separated subset of datasets")
+    parser.add_argument("--methods", type=_csv(str), help="comma-separated subset of methods")
+    parser.add_argument("--seeds", type=_csv(int), help="comma-separated subset of seeds")
+    parser.add_argument("--results-dir", help="write records here instead of the default")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list the configurations and whether their record exists; run nothing")
+    args = parser.parse_args(argv)
+    if args.paper not in GRIDS:
+        parser.error(f"unknown paper {args.paper!r}; valid: {', '.join(sorted(GRIDS))}")
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    configs = list(GRIDS[args.paper](args.profile))
+    for name, wanted, attr in (("experiment", [args.experiment] if args.experiment else None,
+                                "experiment"),
+                               ("datasets", args.datasets, "dataset"),
+                               ("methods", args.methods, "method"),
+                               ("seeds", args.seeds, "seed")):
+        if wanted is None:
+            continue
+        present = sorted({getattr(c, attr) for c in configs}, key=str)
+        missing = [w for w in wanted if w not in present]
+        if missing:
+            parser.error(f"--{name}: {missing} not in the {args.paper} grid; valid: "
+                         f"{', '.join(map(str, present))}")
+        configs = [c for c in configs if getattr(c, attr) in wanted]
+
+    if args.dry_run:
+        for c in configs:
+            state = "done" if find_record(c, args.results_dir) else "todo"
+            print(f"{state}  {c.label()}  {c.params or ''}")
+        print(f"{len(configs)} configurations")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    report = run_grid(configs, jobs=args.jobs, results_dir=args.results_dir)
+    print(f"{report.total} configurations: {report.skipped} already done, {report.ran} run, "
+          f"{len(report.failures)} failed")
+    for label in report.failures:
+        print(f"  FAILED {label}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
