@@ -52,6 +52,7 @@ def config(**kw):
     ("setting", {"noise": "missing"}, "'noise' and 'rate' go together"),
     ("setting", {"noise": "flip", "rate": 0.1}, "valid: missing, missing-invalid"),
     ("setting", {"train_fraction": 0}, "expected a number in (0, 1]"),
+    ("setting", {"noise": "missing", "rate": 1.0}, "expected a number in [0, 1)"),
     ("seed", -1, "non-negative integer"),
     ("valid_fraction", 1.0, "in [0, 1)"),
 ])
@@ -153,6 +154,20 @@ def test_train_fractions_nest(fake_data):
         assert len(clean) == 300
     assert sizes == {0.1: 30, 0.5: 150, 1.0: 300}
     assert rows[0.1] <= rows[0.5] <= rows[1.0]
+
+
+def test_label_noise_on_train_only_seeded_by_the_run_seed(fake_data):
+    clean_train, clean_valid, clean_test = fake_data
+    noisy = {s: experiments.prepare_data(config(seed=s, setting={"noise": "missing", "rate": 0.5}))
+             for s in (0, 1)}
+    train, valid, test, clean = noisy[0]
+    kept = train.Y.sum() / clean_train.Y.sum()
+    assert 0.4 < kept < 0.6  # about half of the positives dropped
+    assert (valid.Y != clean_valid.Y).nnz == 0 and (test.Y != clean_test.Y).nnz == 0
+    assert (clean.Y != clean_train.Y).nnz == 0  # propensities see the clean labels
+    assert (noisy[0][0].Y != noisy[1][0].Y).nnz > 0  # another run seed, other noise
+    again = experiments.prepare_data(config(seed=0, setting={"noise": "missing", "rate": 0.5}))
+    assert (again[0].Y != train.Y).nnz == 0
 
 
 def test_smoke_profile_shrinks_the_data(fake_data):

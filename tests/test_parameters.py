@@ -32,7 +32,7 @@ def notebook_namespace(**overrides):
         "profile": "smoke", "datasets": ["bibtex"], "seeds": [0, 1], "device": "auto", "lr": 1e-3,
         "In": [""], "Out": {}, "get_ipython": lambda: None, "exit": None, "quit": None,
         "_": None, "__name__": "__main__", "_i1": "x = 1",
-        "math": math, "validate": validate, "SomeClass": int,
+        "math": math, "validate": validate, "SomeClass": int, "PROFILE": PROFILE, "DEVICE": DEVICE,
     }
     ns.update(overrides)
     return ns

@@ -143,8 +143,8 @@ class RunConfig:
             if self.setting["noise"] not in NOISE_KINDS:
                 bad("setting['noise']", self.setting["noise"], NOISE_KINDS)
             r = self.setting["rate"]
-            if not isinstance(r, (int, float)) or isinstance(r, bool) or not 0 <= r <= 1:
-                raise ValueError(f"RunConfig.setting['rate']: got {r!r}; expected a number in [0, 1]")
+            if not isinstance(r, (int, float)) or isinstance(r, bool) or not 0 <= r < 1:
+                raise ValueError(f"RunConfig.setting['rate']: got {r!r}; expected a number in [0, 1)")
         if not isinstance(self.device, str):
             raise ValueError(f"RunConfig.device: got {self.device!r}; valid: 'auto', 'cpu', "
                              "'cuda', 'cuda:N'")

@@ -128,13 +128,16 @@ SEEDS = list_of(int)
 
 def parameters_in(namespace: dict) -> dict:
     """The notebook parameters in ``namespace`` (usually ``globals()``): public names bound to
-    literal-typed values."""
+    literal-typed values, except the ready-made rules of this module (``from
+    xmlstudy.parameters import PROFILE`` puts a tuple into the namespace, but not a parameter)."""
+    own_rules = [PROFILE, DEVICE]
     return {
         name: value
         for name, value in namespace.items()
         if not name.startswith("_")
         and name not in _IPYTHON_NAMES
         and isinstance(value, _LITERAL_TYPES)
+        and not any(value is rule for rule in own_rules)
     }
 
 

@@ -12,6 +12,7 @@ from test (:mod:`xmlstudy.data.splits`).
 """
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 from xmlstudy.data import cache, files, registry
@@ -29,7 +30,10 @@ def read_source(name: str, *, data_dir: str | Path | None = None) -> dict[str, D
     """The dataset's own parts as its reader returns them (``train``/``test`` or ``all``), cached."""
     entry = spec(name)
     paths = {f.path: files.fetch(f, data_dir=data_dir, dataset=name) for f in entry.files}
-    parts = cache.cached(name, cache.spec_key(entry), lambda: entry.reader(paths, entry))
+    try:
+        parts = cache.cached(name, cache.spec_key(entry), lambda: entry.reader(paths, entry))
+    except ParseError as err:  # say which dataset the malformed file belongs to
+        raise ParseError(err.path, err.line, f"{err.problem} (dataset {name!r})") from err
     if set(parts) not in _SPLIT_SHAPES:
         raise ValueError(f"the reader of {name!r} returned the parts {sorted(parts)}; a reader must "
                          f"return train+test, all, or train+valid+test")
@@ -65,7 +69,7 @@ def load(name: str, *, valid_fraction: float = 0.1, split_seed: int = 0,
     * data_dir: a folder with the mirror layout of the raw files; by default
       ``XMLSTUDY_DATA_DIR`` or ``../shared/data``, else the files are downloaded.
     """
-    if isinstance(split_seed, bool) or not isinstance(split_seed, int):
+    if isinstance(split_seed, bool) or not isinstance(split_seed, numbers.Integral):
         raise TypeError(f"split_seed must be an int, got {split_seed!r}")
     if not 0.0 <= float(valid_fraction) < 1.0:
         raise ValueError(f"valid_fraction must be in [0, 1), got {valid_fraction!r}")

@@ -161,7 +161,8 @@ def _parse_row_slowly(text: str, line: int, attrs: list[Attribute], path: Path):
         for item in inner.split(",") if inner else []:
             parts = item.split()
             if len(parts) != 2:
-                raise ParseError(path, line, f"expected 'index value' in a sparse row, found {item.strip()!r}")
+                raise ParseError(path, line, f"expected 'index value' in a sparse row, "
+                                             f"found {item.strip()!r}")
             try:
                 col = int(parts[0])
             except ValueError:
@@ -295,11 +296,12 @@ def split_labels(arff: ArffFile, label_columns: list[int]):
     label_set = set(label_columns)
     feature_columns = [i for i in range(len(arff.attributes)) if i not in label_set]
     Y = arff.values[:, label_columns].tocsr()
-    if Y.nnz and not np.isin(Y.data, (0.0, 1.0)).all():
-        rows, cols = (Y != 0).multiply(Y != 1).nonzero()
-        attr = arff.attributes[label_columns[cols[0]]]
-        raise ParseError(arff.path, int(arff.row_lines[rows[0]]),
-                         f"label attribute {attr.name!r} has value {Y[rows[0], cols[0]]}; labels must be 0 or 1")
+    bad = np.flatnonzero(~np.isin(Y.data, (0.0, 1.0)))
+    if bad.size:
+        row = int(np.searchsorted(Y.indptr, bad[0], side="right") - 1)
+        attr = arff.attributes[label_columns[Y.indices[bad[0]]]]
+        raise ParseError(arff.path, int(arff.row_lines[row]),
+                         f"label attribute {attr.name!r} has value {Y.data[bad[0]]:g}; labels must be 0 or 1")
     X = arff.values[:, feature_columns].tocsr()
     names = arff.names
     return X, Y, [names[i] for i in feature_columns], [names[i] for i in label_columns]
@@ -313,7 +315,8 @@ def read_mulan(arff_path: str | Path, xml_path: str | Path):
     missing = [n for n in label_names if n not in position]
     if missing:
         raise ParseError(arff_path, None, f"{len(missing)} labels of {xml_path} are not attributes of "
-                                          f"this file (e.g. {missing[:3]}); the .xml and .arff do not belong together")
+                                          f"this file (e.g. {missing[:3]}); the .xml and .arff "
+                                          f"do not belong together")
     return split_labels(arff, [position[n] for n in label_names])
 
 

@@ -126,6 +126,7 @@ def write_entry(folder: Path, parts: dict[str, Dataset]) -> None:
     """Write ``parts`` so that ``folder`` appears complete or not at all."""
     ensure_private_dir(folder.parent)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the cache is shared by everyone using the checkout
     try:
         for key, ds in parts.items():
             _write_split(tmp, key, ds)

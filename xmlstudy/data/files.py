@@ -111,6 +111,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: readers never see half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are shared
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -155,6 +156,7 @@ def download(file: DataFile, dest: Path, *, dataset: str = "", timeout: float = 
     digest = hashlib.sha256()
     owner = f"dataset {dataset!r}: " if dataset else ""
     try:
+        os.chmod(tmp, 0o644)
         with os.fdopen(fd, "wb") as out:
             try:
                 with urllib.request.urlopen(file.url, timeout=timeout) as response:

@@ -55,9 +55,11 @@ def _invalid_labels(Y: sp.csr_matrix, rate: float, rng: np.random.Generator):
     while todo.size:
         cols[todo] = rng.integers(0, L, size=todo.size)
         keys = rows * L + cols
-        pos = np.searchsorted(taken, keys[todo]).clip(max=max(taken.size - 1, 0))
-        clash = taken.size > 0
-        bad_positive = (taken[pos] == keys[todo]) if clash else np.zeros(todo.size, bool)
+        if taken.size:
+            pos = np.minimum(np.searchsorted(taken, keys[todo]), taken.size - 1)
+            bad_positive = taken[pos] == keys[todo]
+        else:
+            bad_positive = np.zeros(todo.size, bool)
         # among all filled slots, a repeated key keeps its first occurrence only
         filled = np.setdiff1d(np.arange(rows.size), todo[bad_positive], assume_unique=True)
         _, first = np.unique(keys[filled], return_index=True)

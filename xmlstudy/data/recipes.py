@@ -28,8 +28,8 @@ are simple, documented and free of label information:
 * ``recipes5k`` (Bolaños et al. 2017, annotations only, no images): 4,826 recipes; labels are the
   simplified ingredients (1,013 distinct; the dataset's README says 1,014); groups are the 101
   Food-101 classes (the image folder name); features: the one-hot food class. Its own split is
-  kept: train (3,409) plus val (634) form the train split (``meta["official_split"]`` says which
-  row came from which list, so the original validation set can be recovered), test has 783.
+  kept: train 3,409, valid 634 (the registry uses it as the validation set, or folds it back
+  into train when no validation is asked for), test 783.
   ``texts`` holds the recipe names, ``meta["raw_ingredients"]`` the unsimplified ingredient list.
 
 Within a recipe an ingredient listed twice counts once (labels are 0/1).
@@ -318,7 +318,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def read_recipes5k(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Dataset]:
-    """Reader for the registry: official train(+val)/test split, simplified ingredients."""
+    """Reader for the registry: the official train/val/test split, simplified ingredients."""
     def p(name):
         return Path(paths[f"recipes5k/annotations/{name}"])
 
@@ -356,9 +356,8 @@ def read_recipes5k(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Datas
     ingredient_lists = [[normalise(x) for x in line.split(",") if x.strip()] for line in simplified]
     labels = sorted({x for lst in ingredient_lists for x in lst})
     out = {}
-    for split, parts in (("train", ("train", "val")), ("test", ("test",))):
-        images = [img for s in parts for img in lists[s][0]]
-        rows = [r for s in parts for r in lists[s][1]]
+    for split, source in (("train", "train"), ("valid", "val"), ("test", "test")):
+        images, rows = lists[source]
         groups = np.searchsorted(classes, [img.split("/")[0] for img in images])
         X, features = one_hot(groups, classes, "food class")
         Y, _ = label_matrix([ingredient_lists[r] for r in rows], names=labels)
@@ -366,7 +365,6 @@ def read_recipes5k(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Datas
             name=spec.name, split=split, X=X, Y=Y, feature_names=features, label_names=labels,
             groups=groups, group_names=classes, texts=[names[r] for r in rows],
             meta={"image": images, "line": rows,
-                  "official_split": [s for s in parts for _ in lists[s][0]],
                   "raw_ingredients": [raw[r].split(",") for r in rows]})
     return out
 
@@ -388,7 +386,8 @@ SPECS = [
         licence=_KAGGLE_NOTE,
         split="no split used from the source (Kaggle's test set has no labels): a seeded random "
               "80/20 train/test split drawn by the registry",
-        expected={"rows": 39774, "features": 20, "labels": 6703, "cardinality": 10.77},
+        expected={"rows": 39774, "train": 31819, "test": 7955, "features": 20, "labels": 6703,
+                  "cardinality": 10.77, "empty_rows": 0, "published": {"labels": 6714}},
         notes="Labels: ingredient strings lowercased and whitespace-collapsed (6,714 raw, 6,703 "
               "after normalising). Features: one-hot cuisine. groups = cuisine.",
     ),
@@ -404,7 +403,8 @@ SPECS = [
         licence="Content belongs to the BBC; research use only",
         split="no split in the source: a seeded random 80/20 train/test split drawn by the "
               "registry",
-        expected={"rows": 9696, "features": 1856, "labels": 1285, "cardinality": 12.22},
+        expected={"rows": 9696, "train": 7757, "test": 1939, "features": 1980, "labels": 1285,
+                  "cardinality": 12.22, "empty_rows": 0, "published": {"labels": 1374}},
         notes="Labels: ingredient names lowercased (1,374 raw strings, 1,285 labels). Features: "
               "binary title words (min_df=2), rows L2-normalised. This is not seed 000's BBC data "
               "(3,379 recipes with images, 708 ingredients), which is not public.",
@@ -421,7 +421,8 @@ SPECS = [
         licence=_KAGGLE_NOTE + "; recipe content belongs to Epicurious (Condé Nast)",
         split="no split in the source: a seeded random 80/20 train/test split drawn by the "
               "registry, after dropping 1,801 exact duplicate rows",
-        expected={"rows": 18251, "features": 1809, "labels": 674, "cardinality": 12.21},
+        expected={"rows": 18251, "train": 14601, "test": 3650, "features": 1400, "labels": 674,
+                  "cardinality": 12.32, "empty_rows": 0, "published": {"rows": 20052}},
         notes="Labels: all 674 tag columns. Features: rating/5, log10(1+nutrient) with missing "
               "flags, binary title words (min_df=5). 20,052 raw rows, 1,801 exact duplicates "
               "dropped.",
@@ -436,10 +437,11 @@ SPECS = [
                "repository yq605879396/You-NutritionBro",
         citation="bolanos2017recipes5k",
         licence="Research use; cite Bolaños et al. 2017 (recipes and images come from Yummly)",
-        split="the dataset's own split: train (3,409) + val (634) -> train (4,043), test (783); "
-              "meta['official_split'] marks the val rows",
-        expected={"train": 4043, "test": 783, "features": 101, "labels": 1013,
-                  "cardinality": 9.04},
+        split="the dataset's own split: train 3,409, val 634 (used as the validation set; "
+              "folded into train when valid_fraction is 0), test 783",
+        expected={"rows": 4826, "train": 4043, "valid": 634, "test": 783, "features": 101,
+                  "labels": 1013, "cardinality": 9.44, "empty_rows": 0,
+                  "published": {"labels": 1014}},
         notes="Labels: simplified ingredients (1,013 distinct in the file; its README says "
               "1,014). Features: one-hot food class. groups = food class. No images.",
     ),

@@ -140,7 +140,9 @@ SPECS = [
                 "curated files follow the original data's terms",
         split="no split in the source: a seeded random 80/20 train/test split drawn by the "
               "registry",
-        expected={"rows": 1427, "features": N_BITS, "labels": 27, "cardinality": 15.32},
+        expected={"rows": 1427, "train": 1142, "test": 285, "features": N_BITS, "labels": 27,
+                  "cardinality": 15.32, "empty_rows": 0,
+                  "published": {"rows": 1427, "features": 38, "labels": 27, "cardinality": 15.3}},
         notes="Features: Morgan fingerprint radius 2, 1,024 bits (RDKit), not the 38 features of "
               "unknown origin used by MPVAE/C-GMVAE. Seed 004 lists 1,427 samples, 27 labels, "
               "cardinality 15.3.",

@@ -60,8 +60,8 @@ def _check_line(text: str, line: int, d: int, L: int, path: Path) -> None:
     if labels and "" in labels.split(","):
         raise ParseError(path, line, f"empty label in {labels!r}; expected 'l1,l2,...'")
     for tok in features.split():
-        idx, sep, val = tok.partition(":")
-        if not sep or not idx.isdigit():
+        idx, _, val = tok.partition(":")
+        if tok.count(":") != 1 or not idx.isdigit():
             raise ParseError(path, line, f"expected 'index:value' for a feature, found {tok!r}")
         if int(idx) >= d:
             raise ParseError(path, line, f"feature index {idx} is outside 0..{d - 1} "
@@ -86,8 +86,9 @@ def read_xc(path: str | Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     n, d, L = _header(lines[0], path)
     body = [s.rstrip("\r") for s in lines[1:]]
     if len(body) != n:
-        raise ParseError(path, len(lines), f"the header announces {n} samples but the file has "
-                                           f"{len(body)} sample lines")
+        # blame the header when lines are missing, the first surplus line otherwise
+        raise ParseError(path, 1 if len(body) < n else n + 2,
+                         f"the header announces {n} samples but the file has {len(body)} sample lines")
     parts = [_split_line(s) for s in body]
     try:
         X, Y = _bulk(parts, d, L)

@@ -47,8 +47,6 @@ from xmlstudy.training import csr_to_torch, seed_everything, train
 PRIORS = ("mixture", "uni-gaussian")
 DECODER_INPUTS = ("z", "x+z")
 SCHEDULERS = ("none", "cosine-restarts")
-# Thresholds the official code sweeps on validation to select the best epoch by macro-F1.
-SELECTION_THRESHOLDS = tuple(np.round(np.arange(0.1, 0.91, 0.1), 2))
 
 # The official code's choices where they differ from the paper text (its mirflickr script).
 OFFICIAL_SETTINGS = dict(
@@ -105,18 +103,37 @@ def bce_sum(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, y, reduction="none").sum(1).mean()
 
 
-def best_macro_f1(Y: np.ndarray, P: np.ndarray, thresholds=SELECTION_THRESHOLDS) -> float:
-    """Highest macro-F1 over ``thresholds`` (the official code's epoch-selection score).
-    A label with no positives and no predictions counts 0, as in the official code."""
-    Yb = Y > 0.5
-    best = 0.0
-    for t in thresholds:
-        pred = P >= t
-        tp = (pred & Yb).sum(0)
-        fp = (pred & ~Yb).sum(0)
-        fn = (~pred & Yb).sum(0)
-        best = max(best, float(np.mean(2 * tp / np.maximum(2 * tp + fp + fn, 1))))
-    return best
+def best_macro_f1(Y: np.ndarray, P: np.ndarray, thresholds=None) -> float:
+    """Highest macro-F1 over the threshold grid 0.1..0.9: the official code's epoch-selection
+    score (computed on validation data only)."""
+    from xmlstudy import metrics
+
+    grid = metrics.THRESHOLD_GRID if thresholds is None else thresholds
+    return max(metrics.set_metrics(Y, P, t)["ma-F1"] for t in grid)
+
+
+class FeatureScaler:
+    """Feature scaling shared by the latent-space models. Dense inputs (yeast, scene) become
+    z-scores with the training mean and std, so every dataset reaches the network on one scale;
+    sparse inputs (bag-of-words, tf-idf, fingerprints: under half the entries non-zero) are left
+    as they are, since dividing rare features by their tiny std would blow them up."""
+
+    def __init__(self, X: sp.csr_matrix, enabled: bool = True) -> None:
+        X = sp.csr_matrix(X)
+        density = X.nnz / max(X.shape[0] * X.shape[1], 1)
+        self.active = bool(enabled) and density >= 0.5
+        if self.active:
+            mean = np.asarray(X.mean(0)).ravel()
+            sq = np.asarray(X.multiply(X).mean(0)).ravel()
+            std = np.sqrt(np.maximum(sq - mean ** 2, 0.0))
+            self.mean = torch.from_numpy(mean.astype(np.float32))
+            self.scale = torch.from_numpy(np.where(std > 1e-8, 1.0 / np.maximum(std, 1e-8), 1.0).astype(np.float32))
+
+    def tensor(self, X: sp.csr_matrix, device) -> torch.Tensor:
+        x = csr_to_torch(X, device)
+        if self.active:
+            x = (x - self.mean.to(device)) * self.scale.to(device)
+        return x
 
 
 # --- the network ---------------------------------------------------------------------------------
@@ -207,29 +224,6 @@ class CGMVAE(Model):
             standardize=standardize)
         self.progress = progress
         self.net: CGMVAENetwork | None = None
-        self._mean = self._scale = None
-
-    # Feature scaling: dense inputs (yeast, scene, fingerprints...) become z-scores with the
-    # training mean and std so that every dataset reaches the network on one scale; sparse inputs
-    # (bag-of-words, tf-idf) are left as they are, since scaling rare words by 1/std would blow
-    # them up.
-    def _fit_scaler(self, X: sp.csr_matrix) -> None:
-        X = sp.csr_matrix(X)
-        density = X.nnz / max(X.shape[0] * X.shape[1], 1)
-        if not self.params["standardize"] or density < 0.5:
-            self._mean = self._scale = None
-            return
-        mean = np.asarray(X.mean(0)).ravel()
-        sq = np.asarray(X.multiply(X).mean(0)).ravel()
-        std = np.sqrt(np.maximum(sq - mean ** 2, 0.0))
-        self._scale = np.where(std > 1e-8, 1.0 / np.maximum(std, 1e-8), 1.0).astype(np.float32)
-        self._mean = mean.astype(np.float32)
-
-    def _to_tensor(self, X: sp.csr_matrix) -> torch.Tensor:
-        x = csr_to_torch(X, self._device)
-        if self._scale is not None:
-            x = (x - torch.from_numpy(self._mean).to(self._device)) * torch.from_numpy(self._scale).to(self._device)
-        return x
 
     def _loss(self, x: torch.Tensor, y: torch.Tensor) -> dict:
         p, net = self.params, self.net
@@ -273,7 +267,7 @@ class CGMVAE(Model):
         p = self.params
         self._device = resolve_device(self.device)
         seed_everything(self.seed)
-        self._fit_scaler(train_data.X)
+        self._scaler = FeatureScaler(train_data.X, enabled=p["standardize"])
         self.net = CGMVAENetwork(
             train_data.n_features, train_data.n_labels, emb_size=p["emb_size"],
             latent_dim=p["latent_dim"], dropout=p["dropout"], prior=p["prior"],
@@ -287,7 +281,7 @@ class CGMVAE(Model):
         X, Y = train_data.X, train_data.Y
 
         def step(rows):
-            x = self._to_tensor(X[rows])
+            x = self._scaler.tensor(X[rows], self._device)
             y = csr_to_torch(Y[rows], self._device)
             return self._loss(x, y)["total"]
 
@@ -322,7 +316,7 @@ class CGMVAE(Model):
         out = []
         with torch.no_grad():
             for start in range(0, X.shape[0], batch_size):
-                x = self._to_tensor(X[start:start + batch_size])
+                x = self._scaler.tensor(X[start:start + batch_size], self._device)
                 mu, _ = self.net.encode(x)
                 out.append(self.net.logits(self.net.decode(x, mu)).cpu().numpy())
         return np.vstack(out) if out else np.zeros((0, self.net.label_emb.shape[0]), np.float32)

@@ -1,0 +1,159 @@
+"""C2AE: Canonical-Correlated AutoEncoder (Yeh, Wu, Ko and Wang, AAAI 2017).
+
+Three networks: a feature encoder F_x (x -> latent), a label encoder F_e (y -> latent) and a label
+decoder F_d (latent -> label scores). Training minimises Phi + alpha * Gamma:
+
+* Phi, the CCA-like embedding loss: ||F_x(x) - F_e(y)||^2 (mean over the batch) with the
+  constraints F_x(X)^T F_x(X) = F_e(Y)^T F_e(Y) = I (latent dimensions decorrelated, unit
+  variance) relaxed into a penalty lam * (||Z_x^T Z_x / B - I||^2 + ||Z_e^T Z_e / B - I||^2) / K.
+* Gamma, the label-correlation-aware output loss on the decoded label embedding F_d(F_e(y)):
+  for each sample, the mean over (positive p, negative q) pairs of exp(s_q - s_p). It only
+  trains F_e and F_d, as in the paper. Because it ranks but does not calibrate, a per-label
+  binary cross-entropy on the same outputs is added (``bce_weight``; the authors' public code
+  trains its decoder with a per-label error), so that sigmoid(scores) can be thresholded by
+  the set metrics.
+
+Prediction: F_d(F_x(x)). Settings follow the authors' public code where the paper is silent:
+latent size K = round(0.8 L), F_x hidden [512, 512], F_e and F_d hidden [512], leaky ReLU, and the
+output term weighted 1/2 against the embedding term (alpha = 0.5). The optimiser (Adam, lr 1e-3,
+batch 128) and epoch selection (best validation macro-F1 over thresholds, as for C-GMVAE) are
+this study's.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from xmlstudy.data.dataset import Dataset
+from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.models.cgmvae import FeatureScaler, best_macro_f1
+from xmlstudy.training import csr_to_torch, seed_everything, train
+
+
+def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
+    """Linear layers with leaky ReLU (and dropout) between them; the last layer is linear."""
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers += [nn.LeakyReLU(), nn.Dropout(dropout)]
+    return nn.Sequential(*layers)
+
+
+def pairwise_ranking_loss(scores: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """C2AE's Gamma: per row, mean over positive p and negative q of exp(s_q - s_p); mean over
+    rows. The pair sum factorises, sum_q exp(s_q) * sum_p exp(-s_p), so it is computed from two
+    masked log-sum-exps (no (B, L, L) tensor). Rows without positives or negatives add zero."""
+    pos, neg = y > 0, y <= 0
+    n_pos, n_neg = pos.sum(1), neg.sum(1)
+    lse_neg = torch.logsumexp(scores.masked_fill(~neg, float("-inf")), 1)
+    lse_pos = torch.logsumexp((-scores).masked_fill(~pos, float("-inf")), 1)
+    valid = (n_pos > 0) & (n_neg > 0)
+    log_mean = lse_neg + lse_pos - torch.log(n_pos.clamp(min=1).float()) - torch.log(n_neg.clamp(min=1).float())
+    per_row = torch.where(valid, torch.exp(log_mean.masked_fill(~valid, 0.0)), torch.zeros_like(log_mean))
+    return per_row.mean()
+
+
+def cca_penalty(z: torch.Tensor) -> torch.Tensor:
+    """||Z^T Z / B - I||_F^2 / K: how far the batch's latent dimensions are from being
+    uncorrelated with unit second moment."""
+    B, K = z.shape
+    gram = z.T @ z / B
+    return ((gram - torch.eye(K, device=z.device, dtype=z.dtype)) ** 2).sum() / K
+
+
+class C2AENetwork(nn.Module):
+    def __init__(self, n_features: int, n_labels: int, latent: int, hidden: int, dropout: float):
+        super().__init__()
+        self.fx = _mlp([n_features, hidden, hidden, latent], dropout)
+        self.fe = _mlp([n_labels, hidden, latent], dropout)
+        self.fd = _mlp([latent, hidden, n_labels], dropout)
+
+
+class C2AE(Model):
+    name = "c2ae"
+
+    def __init__(self, *, seed: int = 0, device: str = "auto", latent_ratio: float = 0.8,
+                 hidden: int = 512, alpha: float = 0.5, lam: float = 1.0, bce_weight: float = 1.0,
+                 dropout: float = 0.1, lr: float = 1e-3, weight_decay: float = 1e-5,
+                 epochs: int = 100, patience: int | None = None, batch_size: int = 128,
+                 standardize: bool = True, progress: bool = False) -> None:
+        super().__init__(seed=seed, device=device)
+        for key, value in (("latent_ratio", latent_ratio), ("hidden", hidden), ("lr", lr),
+                           ("epochs", epochs), ("batch_size", batch_size)):
+            if not value > 0:
+                raise ValueError(f"c2ae: {key} must be > 0, got {value!r}")
+        if not 0 <= dropout < 1:
+            raise ValueError(f"c2ae: dropout is a drop probability in [0, 1), got {dropout!r}")
+        self.params = dict(latent_ratio=latent_ratio, hidden=hidden, alpha=alpha, lam=lam,
+                           bce_weight=bce_weight, dropout=dropout, lr=lr, weight_decay=weight_decay,
+                           epochs=epochs, patience=patience, batch_size=batch_size,
+                           standardize=standardize)
+        self.progress = progress
+        self.net: C2AENetwork | None = None
+
+    def _loss(self, x: torch.Tensor, y: torch.Tensor) -> dict:
+        p, net = self.params, self.net
+        zx, ze = net.fx(x), net.fe(y)
+        phi = ((zx - ze) ** 2).sum(1).mean() + p["lam"] * (cca_penalty(zx) + cca_penalty(ze))
+        out = net.fd(ze)
+        gamma = pairwise_ranking_loss(out, y)
+        bce = F.binary_cross_entropy_with_logits(out, y, reduction="none").sum(1).mean()
+        total = phi + p["alpha"] * (gamma + p["bce_weight"] * bce)
+        return {"phi": phi, "gamma": gamma, "bce": bce, "total": total}
+
+    def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "C2AE":
+        p = self.params
+        self._device = resolve_device(self.device)
+        seed_everything(self.seed)
+        self._scaler = FeatureScaler(train_data.X, enabled=p["standardize"])
+        L = train_data.n_labels
+        latent = max(2, int(round(p["latent_ratio"] * L)))
+        self.net = C2AENetwork(train_data.n_features, L, latent, p["hidden"], p["dropout"]).to(self._device)
+        optimizer = torch.optim.Adam(self.net.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
+        X, Y = train_data.X, train_data.Y
+
+        def step(rows):
+            x = self._scaler.tensor(X[rows], self._device)
+            y = csr_to_torch(Y[rows], self._device)
+            return self._loss(x, y)["total"]
+
+        evaluate = None
+        if valid is not None and len(valid) > 0:
+            Yv = valid.Y.toarray()
+
+            def evaluate():
+                return best_macro_f1(Yv, self.probabilities(valid.X))
+
+        result = train(self.net, optimizer, step, X.shape[0], epochs=p["epochs"],
+                       batch_size=p["batch_size"], seed=self.seed, evaluate=evaluate,
+                       patience=p["patience"], progress=self.progress, desc=self.name)
+        self.fit_info = {
+            "epochs": result.epochs_run, "best_epoch": result.best_epoch, "latent_dim": latent,
+            "selection": "best validation macro-F1 over thresholds 0.1..0.9" if evaluate else "last epoch",
+            "best_valid_macro_f1": result.best_score, "train_seconds": result.seconds,
+        }
+        return self
+
+    def scores(self, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
+        """Decoder outputs F_d(F_x(x)) (logits)."""
+        if self.net is None:
+            raise RuntimeError("c2ae: call fit() before scores()")
+        self.net.eval()
+        X = sp.csr_matrix(X)
+        out = []
+        with torch.no_grad():
+            for start in range(0, X.shape[0], batch_size):
+                x = self._scaler.tensor(X[start:start + batch_size], self._device)
+                out.append(self.net.fd(self.net.fx(x)).cpu().numpy())
+        return np.vstack(out) if out else np.zeros((0, self.net.fd[-1].out_features), np.float32)
+
+    def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.scores(X)))
+
+    @property
+    def n_parameters(self) -> int | None:
+        return None if self.net is None else sum(q.numel() for q in self.net.parameters())
