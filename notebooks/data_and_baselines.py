@@ -67,17 +67,18 @@ if params.profile == "smoke":
 # %%
 splits = {name: data.load(name, valid_fraction=0) for name in names}
 statistics = tables.dataset_statistics(splits)
-statistics.style.format({"cardinality": "{:.2f}", "median_labels": "{:g}",
-                         "samples_per_label": "{:.1f}"})
+tables.nowrap(statistics.style.format({"cardinality": "{:.2f}", "median_labels": "{:g}",
+                                       "samples_per_label": "{:.1f}"}))
 
 # %% [markdown]
 # ### Against the papers' tables
 #
 # The seeds print statistics for the data sets they use: seed 002 (DXML) Table 1, seed 003
-# (Rank-AE) Table 1 and seed 004 (C-GMVAE) Table 6. Each row below sets one printed number beside
-# the same statistic computed here; highlighted rows disagree (counts must be equal, averages
-# within 1%). Data sets the study does not have (Mediamill, EURLex, the large Extreme
-# Classification Repository sets, eBird, ...) are left out.
+# (Rank-AE) Table 1 and seed 004 (C-GMVAE) Table 6. Each row below holds one table's numbers for
+# one data set, checked against the same statistics computed here: a cell shows the computed value
+# where it agrees with the paper, and "computed ≠ printed", highlighted, where it does not (counts
+# must be equal, averages within 1%). Data sets the study does not have (Mediamill, EURLex, the
+# large Extreme Classification Repository sets, eBird, ...) are left out.
 
 # %%
 comparison = tables.compare_statistics(statistics, published.DATASET_STATISTICS)
@@ -88,7 +89,7 @@ glue("statistics_disagree_list",
      ", ".join(f"{r.dataset} {r.statistic} ({r.source})"
                for r in comparison[~comparison["agrees"]].itertuples()) or "none",
      display=False)
-tables.highlight_disagreements(comparison)
+tables.statistics_side_by_side(comparison)
 
 # %% [markdown]
 # Of {glue:text}`n_statistics_checked` published statistics of data sets the study has,
@@ -142,7 +143,7 @@ glue("n_baseline_datasets", len(baseline_datasets), display=False)
 
 # %%
 ranking = ["P@1", "P@3", "P@5", "nDCG@3", "nDCG@5", "PSP@1", "PSP@5"]
-tables.summary_table(records, ranking)
+tables.nowrap(tables.summary_table(records, ranking).style)
 
 # %% [markdown]
 # The set metrics (example-, micro- and macro-F1, Hamming accuracy) need a threshold on the
@@ -150,7 +151,7 @@ tables.summary_table(records, ranking)
 
 # %%
 set_metrics = ["validation/ex-F1", "validation/mi-F1", "validation/ma-F1", "validation/HA"]
-tables.summary_table(records, set_metrics)
+tables.nowrap(tables.summary_table(records, set_metrics).style)
 
 # %%
 stats = tables.summarize(records, ["P@1"])

@@ -28,6 +28,8 @@ def label_frequency(train_sets: dict, columns: int = 4):
         ax.set_title(f"{name}: {len(counts)} labels\n{rare:.0%} with ≤ 5 samples", fontsize=9)
         ax.set_ylim(bottom=0.8)
         ax.tick_params(labelsize=7)
+        # Few labels span less than a decade: minor-tick labels would pile up on each other.
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     for ax in axes[-1]:

@@ -236,14 +236,32 @@ def compare_statistics(ours: pd.DataFrame, published_tables: list[dict]) -> pd.D
                                        "difference", "agrees"])
 
 
-def highlight_disagreements(comparison: pd.DataFrame):
-    """A pandas Styler of :func:`compare_statistics` with disagreeing rows highlighted."""
-    def colour(row):
-        style = "" if row["agrees"] else "background-color: #fde2c8; font-weight: bold"
-        return [style] * len(row)
+def statistics_side_by_side(comparison: pd.DataFrame):
+    """:func:`compare_statistics` as one row per (dataset, source) and one column per statistic,
+    for display: a cell shows our value where it agrees with the paper, and "ours ≠ paper",
+    highlighted, where it does not; blank where the paper gives no such statistic. Returns a
+    pandas Styler."""
+    order = [s for s in STATISTICS if s in set(comparison["statistic"])]
 
-    return (comparison.style.apply(colour, axis=1).hide(axis="index")
-            .format({"published": "{:g}", "this study": "{:g}", "difference": "{:+g}"}))
+    def cell(row) -> str:
+        ours = f"{row['this study']:g}"
+        return ours if row["agrees"] else f"{ours} ≠ {row['published']:g}"
+
+    shown = comparison.assign(cell=comparison.apply(cell, axis=1))
+    table = (shown.pivot_table(index=["dataset", "source"], columns="statistic", values="cell",
+                               aggfunc="first", sort=False)
+             .reindex(columns=order).fillna("").rename_axis(columns=None))
+
+    def colour(frame):
+        return frame.map(lambda v: "background-color: #fde2c8; font-weight: bold" if "≠" in v else "")
+
+    return nowrap(table.style.apply(colour, axis=None))
+
+
+def nowrap(styler):
+    """Keep cells on one line: wide tables scroll sideways in the book instead of wrapping
+    every header into a tall column."""
+    return styler.set_table_styles([{"selector": "th, td", "props": "white-space: nowrap;"}], overwrite=False)
 
 
 def against_best_baseline(records: pd.DataFrame, baselines: pd.DataFrame, methods: list[str],

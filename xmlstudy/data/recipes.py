@@ -39,7 +39,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
@@ -47,6 +46,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 
 from .dataset import DataFile, Dataset, DatasetSpec
 from .errors import ParseError
@@ -93,12 +93,6 @@ def title_words(titles: list[str], min_df: int) -> tuple[sp.csr_matrix, list[str
     return sp.csr_matrix(X), [f"title:{w}" for w in vectorizer.get_feature_names_out()]
 
 
-def _l2_rows(X: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ X, dtype=np.float32)
-
-
 # ----------------------------------------------------------------------------- What's Cooking
 
 WHATS_COOKING_FILE = DataFile(
@@ -126,11 +120,12 @@ def read_whats_cooking(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, D
         raise ParseError(f"{path}!{member}", None, "expected a JSON list of recipes")
     for i, r in enumerate(records):
         if (not isinstance(r, dict) or not isinstance(r.get("cuisine"), str)
-                or not isinstance(r.get("ingredients"), list) or "id" not in r):
+                or not isinstance(r.get("ingredients"), list) or "id" not in r
+                or not all(isinstance(x, str) for x in r["ingredients"])):
             rid = r.get("id") if isinstance(r, dict) else "?"
             raise ParseError(f"{path}!{member}", None,
                              f"recipe number {i} (id {rid}) must be an object with 'id', a "
-                             f"'cuisine' string and an 'ingredients' list")
+                             f"'cuisine' string and an 'ingredients' list of strings")
     Y, labels = label_matrix([[normalise(x) for x in r["ingredients"]] for r in records])
     cuisines = sorted({r["cuisine"] for r in records})
     groups = np.searchsorted(cuisines, [r["cuisine"] for r in records])
@@ -154,7 +149,8 @@ BBC_FOOD_FILE = DataFile(
 
 def parse_bbc(path: Path) -> list[dict]:
     """Recipes of the BBC Food text file: blocks of ``Title:``, ``Link: url``, ``- ingredient``
-    lines, separated by blank lines. Raises :class:`ParseError` with file and line on anything else."""
+    lines, separated by blank lines. Raises :class:`ParseError` with file and line on anything
+    else."""
     recipes: list[dict] = []
     current: dict | None = None
     with open(path, encoding="utf-8") as fh:
@@ -191,8 +187,8 @@ def read_bbc_food(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Datase
     Y, labels = label_matrix([[normalise(x) for x in r["ingredients"]] for r in recipes])
     titles = [r["title"] for r in recipes]
     X, features = title_words(titles, min_df=2)
-    data = Dataset(name=spec.name, split="all", X=_l2_rows(X), Y=Y, feature_names=features,
-                   label_names=labels, texts=titles,
+    data = Dataset(name=spec.name, split="all", X=normalize(X, norm="l2"), Y=Y,
+                   feature_names=features, label_names=labels, texts=titles,
                    meta={"link": [r["link"] for r in recipes],
                          "raw_ingredients": [r["ingredients"] for r in recipes]})
     return {"all": data}
@@ -215,10 +211,12 @@ def _csv_line_of_row(text: str, row: int) -> int:
     may hold quoted newlines, so lines are counted by the csv module, not by splitting."""
     reader = csv.reader(io.StringIO(text))
     next(reader)
+    start = reader.line_num + 1
     for i, _ in enumerate(reader):
-        if i == row - 1:
-            return reader.line_num + 1
-    return 2 if row == 0 else reader.line_num
+        if i == row:
+            break
+        start = reader.line_num + 1
+    return start
 
 
 def read_epicurious_table(path: Path) -> pd.DataFrame:
@@ -244,14 +242,14 @@ def read_epicurious_table(path: Path) -> pd.DataFrame:
         raise ParseError(
             where, _csv_line_of_row(text, int(row)),
             f"tag {tags[col]!r} is "
-            f"{table[tags[col]].iloc[row]!r}; tag columns must hold 0 or 1"
+            f"{table[tags[col]].iloc[row]}; tag columns must hold 0 or 1"
         )
     for c in EPICURIOUS_NUMERIC:
         numbers = pd.to_numeric(table[c], errors="coerce")
         bad_rows = np.flatnonzero(numbers.isna().to_numpy() & table[c].notna().to_numpy())
         if len(bad_rows):
             raise ParseError(where, _csv_line_of_row(text, int(bad_rows[0])), f"{c} is "
-                             f"{table[c].iloc[bad_rows[0]]!r}, not a number")
+                             f"{table[c].iloc[bad_rows[0]]}, not a number")
         table[c] = numbers
     return table
 

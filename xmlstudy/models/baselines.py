@@ -194,7 +194,7 @@ class OneVsRestLinear(Model):
     libraries = ("scikit-learn", "joblib")
 
     def __init__(self, *, seed: int = 0, device: str = "auto", C: float = 1.0,
-                 C_grid=(0.1, 1.0, 10.0), tol: float = 1e-4, max_iter: int = 100,
+                 C_grid=(0.03, 0.1, 0.3, 1.0, 3.0), tol: float = 1e-4, max_iter: int = 100,
                  n_jobs: int = 1) -> None:
         super().__init__(seed=seed, device="cpu")
         if not isinstance(C, (int, float)) or C <= 0:

@@ -52,7 +52,8 @@ def pairwise_ranking_loss(scores: torch.Tensor, y: torch.Tensor) -> torch.Tensor
     lse_neg = torch.logsumexp(scores.masked_fill(~neg, float("-inf")), 1)
     lse_pos = torch.logsumexp((-scores).masked_fill(~pos, float("-inf")), 1)
     valid = (n_pos > 0) & (n_neg > 0)
-    log_mean = lse_neg + lse_pos - torch.log(n_pos.clamp(min=1).float()) - torch.log(n_neg.clamp(min=1).float())
+    log_mean = lse_neg + lse_pos - torch.log(n_pos.clamp(min=1).to(scores.dtype)) \
+        - torch.log(n_neg.clamp(min=1).to(scores.dtype))
     per_row = torch.where(valid, torch.exp(log_mean.masked_fill(~valid, 0.0)), torch.zeros_like(log_mean))
     return per_row.mean()
 

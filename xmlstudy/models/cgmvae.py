@@ -1,7 +1,7 @@
 """C-GMVAE (seed 004): a Gaussian-mixture VAE with a contrastive loss for multi-label learning.
 
 Feature path: x -> feature encoder [256, 512, 256] -> Gaussian posterior q(z|x) (latent 64)
--> decoder -> feature embedding w_x (L2-normalised, size E). Label path: one learnable embedding
+-> decoder [512, 512] -> feature embedding w_x (L2-normalised, size E). Label path: one learnable embedding
 w_l per label (size E) -> label encoder [512, 256] -> one Gaussian per label. The prior of a sample
 is the uniform mixture of its positive labels' Gaussians (eq. 1). Prediction is
 sigmoid(w_x . w_l) with z = mean of q(z|x) (section 2.2.4).
@@ -20,7 +20,12 @@ Samples without any positive label have no mixture prior (eq. 1 divides by sum(y
 positives for eq. 5. Here their prior is the standard normal N(0, I), and they add nothing to the
 contrastive sum (the sum still divides by the batch size, as eq. 5 does).
 
-Where the official code differs (see the chapter), the differences are settings, collected in
+One departure from the paper text is the default: the decoder reads concat(x, z), as the
+official code's does, rather than z alone (``decoder_input="z"``, the paper's Fig. 1). With z alone
+the posterior collapses onto the prior on every dataset tried (the predictions become the label
+frequencies, even with a KL weight of 0.1), so the paper's numbers cannot come from that reading.
+
+Where the official code differs further (see the chapter), the differences are settings, collected in
 :data:`OFFICIAL_SETTINGS` and the method ``cgmvae-official``: KL weight 6, cross-entropy weight 0.5
 on every branch, a label branch (the decoded mean of the positive labels' means, with its own
 cross-entropy and contrastive anchor), decoder input concat(x, z) with one hidden layer and a
@@ -199,7 +204,7 @@ class CGMVAE(Model):
                  alpha: float = 1.0, beta: float = 0.5, kl_weight: float = 1.0,
                  recon_weight: float = 1.0, emb_size: int = 2048, latent_dim: int = 64,
                  dropout: float = 0.5, tau: float = 1.0, prior: str = "mixture",
-                 decoder_input: str = "z", decoder_hidden=(512, 512), decoder_output: str = "linear",
+                 decoder_input: str = "x+z", decoder_hidden=(512, 512), decoder_output: str = "linear",
                  label_branch: bool = False, weight_decay: float = 0.0, scheduler: str = "none",
                  epochs: int = 100, patience: int | None = None, batch_size: int = 128,
                  standardize: bool = True, progress: bool = False) -> None:

@@ -1,0 +1,75 @@
+"""Every chapter notebook: jupytext pair in sync, committed without outputs, a literal-only
+parameters cell, and a validation cell that rejects an unknown parameter."""
+import ast
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "notebooks").glob("*.py"))
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_there_are_notebooks():
+    assert SOURCES, "no notebooks/*.py found"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_pair_exists_and_matches(source):
+    pair = source.with_suffix(".ipynb")
+    assert pair.exists(), f"{pair.name} missing: run 'jupytext --sync {source.relative_to(ROOT)}'"
+    from_py = jupytext.read(source)
+    from_ipynb = nbformat.read(pair, as_version=4)
+    strip = lambda nb: [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", [])))  # noqa: E731
+                        for c in nb.cells]
+    assert strip(from_py) == strip(from_ipynb), (
+        f"{pair.name} has drifted from {source.name}: run 'jupytext --sync {source.relative_to(ROOT)}'")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_pair_is_committed_without_outputs(source):
+    nb = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    for i, cell in enumerate(code_cells(nb)):
+        assert not cell.get("outputs"), f"{source.stem}.ipynb code cell {i} has outputs; clear them"
+        assert cell.get("execution_count") is None, f"{source.stem}.ipynb code cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_first_code_cell_is_literal_parameters(source):
+    first = code_cells(jupytext.read(source))[0]
+    assert "parameters" in first.metadata.get("tags", []), "the first code cell must be tagged 'parameters'"
+    tree = ast.parse(first.source)
+    assert tree.body, "the parameters cell is empty"
+    for node in tree.body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            and isinstance(node.targets[0], ast.Name), \
+            f"line {node.lineno}: the parameters cell may hold only 'name = literal' assignments"
+        ast.literal_eval(node.value)  # raises ValueError for anything but a literal
+    names = {node.targets[0].id for node in tree.body}
+    assert {"profile", "device"} <= names
+
+
+def _namespace_after(cells, extra):
+    """Run the parameters cell, add ``extra`` (what papermill -p injects), run the next cell."""
+    namespace = {"__name__": "__main__"}
+    exec(compile(cells[0].source, "<parameters>", "exec"), namespace)
+    namespace.update(extra)
+    exec(compile(cells[1].source, "<validate>", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_second_cell_validates_parameters(source):
+    cells = code_cells(jupytext.read(source))
+    assert "validate(" in cells[1].source, "the second code cell must call xmlstudy.parameters.validate"
+    ok = _namespace_after(cells, {})
+    assert ok["params"].profile in ("smoke", "full")
+    with pytest.raises(ValueError, match="unknown parameter.*'seed_typo'"):
+        _namespace_after(cells, {"seed_typo": 1})
+    with pytest.raises(ValueError, match="'profile'.*'smoke'.*'full'"):
+        _namespace_after(cells, {"profile": "fast"})
