@@ -56,7 +56,7 @@ def test_label_less_rows_get_the_standard_normal_prior_and_no_nan():
     out = log_mixture_prior(z, y, mu, logvar)
     assert torch.isfinite(out).all()
     assert out[0].item() == pytest.approx(_log_gauss([0.5, -1.0], [0, 0], [1, 1]), rel=1e-6)
-    cl = contrastive_loss(torch.randn(2, 3), torch.randn(2, 3), y, tau=1.0)
+    cl = contrastive_loss(torch.randn(2, 3) @ torch.randn(2, 3).T, y, tau=1.0)
     assert torch.isfinite(cl)
 
 
@@ -71,7 +71,7 @@ def test_contrastive_loss_matches_brute_force():
         pos = [p for p in range(L) if y[b, p] == 1]
         if pos:  # eq. 5; a row without positives adds nothing
             total += sum(-math.log(sims[p] / sum(sims)) for p in pos) / len(pos)
-    assert contrastive_loss(anchor, emb, y, tau).item() == pytest.approx(total / B, rel=1e-5)
+    assert contrastive_loss(anchor @ emb.T, y, tau).item() == pytest.approx(total / B, rel=1e-5)
 
 
 def _planted(n=500, d=12, L=4, seed=0):

@@ -231,6 +231,15 @@ def test_download_verifies_and_leaves_nothing_when_corrupt(tmp_path, http_server
     assert files.fetch(good_file, dataset="scene") == target
 
 
+def test_mirror_only_file_is_not_downloaded(tmp_path, private_cache, monkeypatch):
+    monkeypatch.setenv("XMLSTUDY_DOWNLOAD_DIR", str(tmp_path / "raw"))
+    monkeypatch.setattr(files, "default_data_dir", lambda: None)
+    mirror_only = DataFile(path="ucmerced_multilabel/images_manifest.tsv", sha256="0" * 64, url="")
+    with pytest.raises(MissingDataFile, match="no public download URL.*XMLSTUDY_DATA_DIR"):
+        files.fetch(mirror_only, dataset="ucmerced")
+    assert not (tmp_path / "raw").exists() or not any((tmp_path / "raw").rglob("*.tsv"))
+
+
 # --- the converted-array cache ----------------------------------------------------------------
 
 def _rich_parts() -> dict[str, Dataset]:

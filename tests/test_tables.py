@@ -150,3 +150,86 @@ def test_provenance(records):
     assert row["cpus"] == "x86"
     assert row["dates"] == "2026-01-02 … 2026-01-05"
     assert tables.provenance(records.iloc[0:0]).empty
+
+
+# --- data and baselines chapter -----------------------------------------------------------------
+
+def tiny_splits():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from xmlstudy.data.dataset import Dataset, Splits
+
+    # train: label sets {0,1}, {1}, {} ; test: {0,1,2}, {2}
+    Ytr = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float32))
+    Yte = sp.csr_matrix(np.array([[1, 1, 1], [0, 0, 1]], dtype=np.float32))
+    X = lambda n: sp.csr_matrix(np.ones((n, 4), dtype=np.float32))  # noqa: E731
+    make = lambda split, Y: Dataset("toy", split, X(Y.shape[0]), Y, list("abcd"), ["x", "y", "z"])  # noqa: E731
+    return Splits(train=make("train", Ytr), valid=None, test=make("test", Yte))
+
+
+def test_dataset_statistics_by_hand():
+    stats = tables.dataset_statistics({"toy": tiny_splits()}).loc["toy"]
+    assert (stats["train"], stats["test"], stats["samples"]) == (3, 2, 5)
+    assert (stats["features"], stats["labels"]) == (4, 3)
+    # labels per sample: 2, 1, 0, 3, 1 -> mean 7/5, median 1, max 3; 7 positives over 3 labels
+    assert stats["cardinality"] == pytest.approx(1.4)
+    assert stats["median_labels"] == 1 and stats["max_labels"] == 3
+    assert stats["samples_per_label"] == pytest.approx(7 / 3)
+    assert stats["empty_rows"] == 1
+    assert stats["labels_unseen_in_train"] == 1      # label z only in test
+
+
+def test_dataset_statistics_refuses_a_validation_split():
+    splits = tiny_splits()
+    splits.valid = splits.train
+    with pytest.raises(ValueError, match="valid_fraction=0"):
+        tables.dataset_statistics({"toy": splits})
+
+
+def test_compare_statistics_agreement_rules():
+    ours = tables.dataset_statistics({"toy": tiny_splits()})
+    published = [{"source": "seed X Table 1", "registry": {"Toy": "toy", "Other": None},
+                  "rows": {"Toy": {"train": 3, "test": 3, "cardinality": 1.41, "samples_per_label": 2.5},
+                           "Other": {"train": 10}}}]
+    out = tables.compare_statistics(ours, published).set_index("statistic")
+    assert list(out.index) == ["train", "test", "cardinality", "samples_per_label"]   # "Other" left out
+    assert out.loc["train", "agrees"] and not out.loc["test", "agrees"]   # counts: exact
+    assert out.loc["cardinality", "agrees"]                               # 1.40 vs 1.41: within 1%
+    assert not out.loc["samples_per_label", "agrees"]                     # 2.33 vs 2.5
+    assert out.loc["test", "difference"] == -1
+    styled = tables.statistics_side_by_side(out.reset_index())
+    cells = styled.data.loc[("toy", "seed X Table 1")]
+    assert cells["train"] == "3" and cells["test"] == "2 ≠ 3"
+    assert "#fde2c8" in styled.to_html()
+
+
+def test_against_best_baseline(records):
+    mine = pd.DataFrame([record("bibtex", "dxml", s, p) for s, p in ((0, 0.66), (1, 0.68))]
+                        + [record("yeast", "dxml", 0, 0.70), record("scene", "dxml", 0, 0.5)])
+    out = tables.against_best_baseline(mine, records, ["dxml"]).set_index("dataset")
+    assert list(out.index) == ["bibtex", "yeast"]          # no baseline on scene
+    assert out.loc["bibtex", "best baseline"] == "parabel"  # 0.65 beats knn's 0.62
+    assert out.loc["bibtex", "difference"] == pytest.approx(2.0)
+    assert out.loc["bibtex", "P@1"] == "67.00 ± 1.41"
+    assert out.loc["yeast", "difference"] == pytest.approx(-5.0)
+    assert tables.against_best_baseline(mine.iloc[0:0], records, ["dxml"]).empty
+
+
+def test_baselines_vs_published(records):
+    out = tables.baselines_vs_published(records, [PUBLISHED], {"knn": "KNN", "parabel": "Parabel"},
+                                        ["P@1"], tolerance=1.5)
+    assert set(out["source"]) == {"seed 002 Table 2"} and set(out["method"]) == {"knn"}
+    assert sorted(out["dataset"]) == ["bibtex", "delicious", "yeast"]
+
+
+def test_label_frequency_figure():
+    from xmlstudy import figures
+
+    fig = figures.label_frequency({"a": tiny_splits().train, "b": tiny_splits().test}, columns=4)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 2
+    # train counts: x 1, y 2, z 0 -> all three have at most 5 samples
+    assert "3 labels" in visible[0].get_title() and "100% with ≤ 5" in visible[0].get_title()
+    with pytest.raises(ValueError, match="no datasets"):
+        figures.label_frequency({})

@@ -122,9 +122,14 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 # --- checking and fetching --------------------------------------------------------------------
 
+def _source(file: DataFile) -> str:
+    """Where a file can be had from, in words (some files exist only in the data mirror)."""
+    return file.url if file.url else "the data mirror (this file has no public download URL)"
+
+
 def _fix_hint(file: DataFile, where: Path, in_data_dir: bool) -> str:
     if in_data_dir:
-        return (f"re-copy it from its source ({file.url}), or point XMLSTUDY_DATA_DIR (or data_dir=) "
+        return (f"re-copy it from its source ({_source(file)}), or point XMLSTUDY_DATA_DIR (or data_dir=) "
                 f"at an intact mirror of the data (the layout of ../shared/data/MANIFEST.tsv)")
     return f"delete {where} so that it is downloaded again, or point XMLSTUDY_DATA_DIR at a data mirror"
 
@@ -151,10 +156,15 @@ def download(file: DataFile, dest: Path, *, dataset: str = "", timeout: float = 
     The bytes go to a temporary file next to ``dest``; it is renamed to ``dest`` only after the
     checksum matched, so an interrupted or corrupt download never leaves a file behind.
     """
+    owner = f"dataset {dataset!r}: " if dataset else ""
+    if not file.url:
+        raise MissingDataFile(
+            f"{owner}{file.path} has no public download URL; it exists only in the data mirror. "
+            f"Fix: point XMLSTUDY_DATA_DIR (or data_dir=) at a copy of the mirror (../shared/data)"
+        )
     ensure_private_dir(dest.parent)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     digest = hashlib.sha256()
-    owner = f"dataset {dataset!r}: " if dataset else ""
     try:
         os.chmod(tmp, 0o644)
         with os.fdopen(fd, "wb") as out:
@@ -191,7 +201,7 @@ def fetch(file: DataFile, *, data_dir: str | Path | None = None, dataset: str = 
             owner = f"dataset {dataset!r} needs " if dataset else "missing "
             raise MissingDataFile(
                 f"{owner}{file.path}, which is not in the data directory {root} (looked for {path}). "
-                f"Fix: copy it there from {file.url}, or point XMLSTUDY_DATA_DIR (or data_dir=) at a "
+                f"Fix: copy it there from {_source(file)}, or point XMLSTUDY_DATA_DIR (or data_dir=) at a "
                 f"complete data mirror"
             )
         return verify_file(path, file, dataset=dataset, in_data_dir=True)

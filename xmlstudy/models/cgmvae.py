@@ -93,14 +93,14 @@ def log_mixture_prior(z: torch.Tensor, y: torch.Tensor, comp_mu: torch.Tensor,
     return torch.where(has_label, mix, standard)
 
 
-def contrastive_loss(anchor: torch.Tensor, label_emb: torch.Tensor, y: torch.Tensor,
-                     tau: float) -> torch.Tensor:
-    """Eq. 5 with sim(a, b) = exp(a . b / tau): mean over the batch of the mean over positive
-    labels of -log softmax over all labels. Rows without positives contribute zero."""
-    log_prob = torch.log_softmax(anchor @ label_emb.T / tau, dim=1)           # (B, L)
-    n_pos = y.sum(1)
-    per_row = -(log_prob * y).sum(1) / n_pos.clamp(min=1)
-    return per_row.sum() / anchor.shape[0]
+def contrastive_loss(inner: torch.Tensor, y: torch.Tensor, tau: float) -> torch.Tensor:
+    """Eq. 5 with sim(a, b) = exp(a . b / tau), from the inner products ``inner`` (B, L) of the
+    anchors with every label embedding (the same products that give the logits): mean over the
+    batch of the mean over positive labels of -log softmax over all labels. Rows without
+    positives contribute zero."""
+    log_prob = torch.log_softmax(inner / tau, dim=1)                          # (B, L)
+    per_row = -(log_prob * y).sum(1) / y.sum(1).clamp(min=1)
+    return per_row.sum() / inner.shape[0]
 
 
 def bce_sum(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -244,9 +244,9 @@ class CGMVAE(Model):
             log_prior = log_normal(z0, y_mu, y_logvar)
         kl = (log_normal(z0, mu, logvar) - log_prior).mean()
         recon = bce_sum(net.logits(net.decode(x, z0)), y)
-        emb1 = net.decode(x, z1)
-        ce = bce_sum(net.logits(emb1), y)
-        anchors, anchor_y = emb1, y
+        logits1 = net.logits(net.decode(x, z1))
+        ce = bce_sum(logits1, y)
+        inner, inner_y = logits1, y
         total = p["kl_weight"] * kl + p["recon_weight"] * recon + p["beta"] * ce
         parts = {"kl": kl, "recon": recon, "ce": ce}
         if p["label_branch"]:
@@ -256,13 +256,13 @@ class CGMVAE(Model):
                 z_label = (y @ comp_mu) / y.sum(1, keepdim=True).clamp(min=1)
             else:
                 z_label = y_mu
-            emb_label = net.decode(x, z_label)
-            label_ce = bce_sum(net.logits(emb_label), y)
+            logits_label = net.logits(net.decode(x, z_label))
+            label_ce = bce_sum(logits_label, y)
             total = total + p["beta"] * label_ce
             parts["label_ce"] = label_ce
-            anchors, anchor_y = torch.cat([emb_label, emb1]), torch.cat([y, y])
+            inner, inner_y = torch.cat([logits_label, logits1]), torch.cat([y, y])
         if p["alpha"] > 0:
-            cl = contrastive_loss(anchors, net.label_emb, anchor_y, p["tau"])
+            cl = contrastive_loss(inner, inner_y, p["tau"])
             total = total + p["alpha"] * cl
             parts["cl"] = cl
         parts["total"] = total
