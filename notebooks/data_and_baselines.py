@@ -177,14 +177,16 @@ glue("most_wins_count", int(wins.iloc[0]), display=False)
 
 # %%
 published_tables = [published.XC_REPOSITORY]
+# seed 002's Table 2 (P@k, with its KNN and 1-vs-All columns), wherever xmlstudy.published keeps it
 published_tables += [t for t in vars(published).values()
                      if isinstance(t, dict) and t.get("source", "").startswith("seed 002 Table 2")]
 versus = tables.baselines_vs_published(
     records, published_tables, {"knn": "KNN", "ovr-linear": "1-vs-All", "parabel": "Parabel"},
     ["P@1", "P@3", "P@5"], tolerance=1.0)
+versus = versus[versus["dataset"].isin(baseline_datasets)]   # only the data sets run here
 glue("n_versus", len(versus), display=False)
 glue("n_versus_matches", int((versus["verdict"] == "matches").sum()), display=False)
-versus
+tables.nowrap(versus.style.hide(axis="index").format({"paper": "{:.2f}", "difference": "{:+.2f}"}, na_rep="—"))
 
 # %% [markdown]
 # {glue:text}`n_versus_matches` of {glue:text}`n_versus` published baseline numbers are matched
@@ -202,4 +204,4 @@ versus
 # The records behind the tables:
 
 # %%
-tables.provenance(records)
+tables.provenance(records).style.hide(axis="index")

@@ -407,21 +407,22 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 class _Locked:
-    """An exclusive lock on ``<file>.lock`` (the data file itself is replaced, so it cannot carry
-    the lock)."""
+    """An exclusive lock on the folder that holds a record file. The file itself is replaced on
+    every write, so it cannot carry the lock, and a lock on the folder leaves no extra file
+    behind in ``results/``."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(str(path) + ".lock")
+        self.folder = Path(path).parent
 
     def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._f = open(self.path, "a")
-        fcntl.flock(self._f, fcntl.LOCK_EX)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.folder, os.O_RDONLY)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc):
-        fcntl.flock(self._f, fcntl.LOCK_UN)
-        self._f.close()
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
         return False
 
 
@@ -443,6 +444,10 @@ def append_record(record: dict, path: Path) -> dict:
                 f.write("\n".join(lines) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
+            # mkstemp makes the file private (0600); a record file is as readable as any other.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -535,10 +540,15 @@ class GridReport:
 
 
 def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Path | None = None,
-             progress: bool = True) -> GridReport:
-    """Run every configuration whose record does not exist yet, in ``jobs`` processes (spawned,
-    so CUDA and threads are safe), with a progress bar. A failing configuration is logged with
-    its traceback and the grid goes on; the report lists the failures."""
+             progress: bool = True, isolate: bool = True) -> GridReport:
+    """Run every configuration whose record does not exist yet, in ``jobs`` processes, with a
+    progress bar. A failing configuration is logged with its traceback and the grid goes on; the
+    report lists the failures.
+
+    With ``isolate`` (the default) every configuration runs in a freshly spawned process, so its
+    peak memory is not hidden by memory an earlier run left to the allocator, and CUDA and
+    thread pools start clean. ``isolate=False`` with ``jobs=1`` runs in this process (for
+    interactive use and tests)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     import multiprocessing
 
@@ -565,16 +575,21 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
             log.error("FAILED %s\n%s", by_hash[h].label(), tb)
         bar.update(1)
 
-    if jobs <= 1:
+    if jobs <= 1 and not isolate:
         for c in todo:
             bar.set_postfix_str(f"{c.method} {c.dataset} s{c.seed}")
             finished(*_run_one(c.to_dict(), rd))
     else:
-        with ProcessPoolExecutor(max_workers=jobs,
+        with ProcessPoolExecutor(max_workers=max(jobs, 1), max_tasks_per_child=1 if isolate else None,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_run_one, c.to_dict(), rd) for c in todo]
+            futures = {pool.submit(_run_one, c.to_dict(), rd): c for c in todo}
             for fut in as_completed(futures):
-                finished(*fut.result())
+                c = futures[fut]
+                bar.set_postfix_str(f"{c.method} {c.dataset} s{c.seed}")
+                try:
+                    finished(*fut.result())
+                except Exception:  # noqa: BLE001 - the worker itself died (e.g. out of memory)
+                    finished(c.config_hash, traceback.format_exc())
     bar.close()
     return report
 

@@ -75,7 +75,7 @@ class _ScoresOnce:
         return order.astype(np.int64), np.take_along_axis(s, order, axis=1)
 
 
-def _check_params(name: str, value, grid) -> tuple:
+def _check_grid(name: str, grid) -> tuple:
     grid = tuple(grid)
     if not grid or any((not isinstance(v, (int, float))) or v <= 0 for v in grid):
         raise ValueError(f"{name}: expected a non-empty list of positive numbers, got {grid!r}")
@@ -107,7 +107,7 @@ class KNN(_ScoresOnce, Model):
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"knn: k must be a positive integer, got {k!r}")
         self.k = k
-        self.k_grid = tuple(int(v) for v in _check_params("knn k_grid", k, k_grid))
+        self.k_grid = tuple(int(v) for v in _check_grid("knn k_grid", k_grid))
         self.batch_size = int(batch_size)
         self.max_block = int(max_block)
 
@@ -200,7 +200,7 @@ class OneVsRestLinear(Model):
         if not isinstance(C, (int, float)) or C <= 0:
             raise ValueError(f"ovr-linear: C must be a positive number, got {C!r}")
         self.C = float(C)
-        self.C_grid = tuple(float(c) for c in _check_params("ovr-linear C_grid", C, C_grid))
+        self.C_grid = tuple(float(c) for c in _check_grid("ovr-linear C_grid", C_grid))
         self.tol, self.max_iter, self.n_jobs = float(tol), int(max_iter), int(n_jobs)
 
     def _fit_all(self, X: sp.csr_matrix, Y: sp.csc_matrix, C: float):

@@ -61,6 +61,7 @@ OFFICIAL_SETTINGS = dict(
 )
 
 _LOG_2PI = math.log(2.0 * math.pi)
+GRAM_MAX_LABELS = 128  # store the label-label inner products in fit_info up to this many labels
 
 
 # --- losses (pure functions of tensors, tested against brute force) ------------------------------
@@ -307,6 +308,11 @@ class CGMVAE(Model):
             "best_valid_macro_f1": result.best_score, "train_seconds": result.seconds,
             "loss_history": [round(h["loss"], 5) for h in result.history],
         }
+        if train_data.n_labels <= GRAM_MAX_LABELS:
+            # Label-label inner products of the learned embeddings (Fig. 3), small enough to keep
+            # in the record so the chapter can draw them without refitting.
+            W = self.label_embeddings().astype(np.float64)
+            self.fit_info["label_gram"] = np.round(W @ W.T, 4).tolist()
         return self
 
     def _probabilities_eval(self, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:

@@ -31,6 +31,7 @@ Choices the paper leaves open, and what this module does:
 """
 from __future__ import annotations
 
+import logging
 import time
 
 import numpy as np
@@ -108,10 +109,12 @@ def random_walks(adjacency: sp.csr_matrix, walks_per_node: int, walk_length: int
 
 
 def deepwalk_vectors(adjacency: sp.csr_matrix, dim: int, *, walks_per_node: int = 10,
-                     walk_length: int = 40, window: int = 5, epochs: int = 5, seed: int = 0,
-                     isolated: str = "self-loop") -> np.ndarray:
+                     walk_length: int = 40, window: int = 5, epochs: int = 5, sample: float = 1e-3,
+                     seed: int = 0, isolated: str = "self-loop") -> np.ndarray:
     """DeepWalk label vectors ``(L, dim)``: skip-gram Word2Vec with hierarchical softmax (as in
-    DeepWalk) on the random walks, single-threaded so that a seed fixes the result.
+    DeepWalk) on the random walks, single-threaded so that a seed fixes the result. ``sample``
+    is Word2Vec's down-sampling threshold of frequent tokens (gensim's default 1e-3; a label
+    graph has few nodes, each a large share of the walks, so it discards many tokens; 0 keeps all).
 
     Nodes that start no walk (no edge at all, which only happens with ``isolated="random"``) get
     seeded Gaussian vectors with the mean norm of the learned ones.
@@ -124,8 +127,15 @@ def deepwalk_vectors(adjacency: sp.csr_matrix, dim: int, *, walks_per_node: int 
     vectors = np.zeros((L, dim), dtype=np.float32)
     seen = np.zeros(L, dtype=bool)
     if sentences:
-        w2v = Word2Vec(sentences, vector_size=dim, window=window, min_count=0, sg=1, hs=1,
-                       negative=0, workers=1, seed=seed, epochs=epochs)
+        # gensim reports every epoch at INFO level; keep it quiet whatever the caller's logging.
+        gensim_log = logging.getLogger("gensim")
+        level = gensim_log.level
+        gensim_log.setLevel(logging.WARNING)
+        try:
+            w2v = Word2Vec(sentences, vector_size=dim, window=window, min_count=0, sg=1, hs=1,
+                           negative=0, sample=sample, workers=1, seed=seed, epochs=epochs)
+        finally:
+            gensim_log.setLevel(level)
         for token, row in w2v.wv.key_to_index.items():
             vectors[int(token)] = w2v.wv.vectors[row]
             seen[int(token)] = True
@@ -286,12 +296,13 @@ class DXML(Model):
     as they are."""
 
     name = "dxml"
+    libraries = ("torch", "gensim", "scikit-learn")
 
     def __init__(self, *, seed: int = 0, device: str = "auto", size: str = "small",
                  embedding_dim: int | None = None, hidden: int | None = None,
                  label_embedding: str = "deepwalk", isolated: str = "self-loop",
                  walks_per_node: int = 10, walk_length: int = 40, window: int = 5,
-                 w2v_epochs: int = 5, nonlinear: bool = True, loss: str = "smooth-l1",
+                 w2v_epochs: int = 5, w2v_sample: float = 1e-3, nonlinear: bool = True, loss: str = "smooth-l1",
                  dropout: float = 0.1, lr: float = 0.015, momentum: float = 0.9,
                  weight_decay: float = 5e-4, epochs: int = 100, batch_size: int = 64,
                  patience: int | None = 10, eval_k: int = 10, clustering: bool = True,
@@ -306,7 +317,7 @@ class DXML(Model):
         self.hidden = hidden or (256 if size == "small" else 512)
         self.label_embedding, self.isolated = label_embedding, isolated
         self.walks_per_node, self.walk_length = walks_per_node, walk_length
-        self.window, self.w2v_epochs = window, w2v_epochs
+        self.window, self.w2v_epochs, self.w2v_sample = window, w2v_epochs, w2v_sample
         self.nonlinear, self.loss = bool(nonlinear), loss
         self.dropout, self.lr, self.momentum = dropout, lr, momentum
         self.weight_decay, self.epochs = weight_decay, epochs
@@ -332,6 +343,8 @@ class DXML(Model):
             v = p[key]
             if (key in positive or v is not None) and (not isinstance(v, (int, np.integer)) or v < 1):
                 raise ValueError(f"DXML: {key}={v!r}; must be a positive integer")
+        if not 0 <= p["w2v_sample"] < 1:
+            raise ValueError(f"DXML: w2v_sample={p['w2v_sample']!r}; must be in [0, 1)")
         if not 0 <= p["dropout"] < 1:
             raise ValueError(f"DXML: dropout={p['dropout']!r}; must be in [0, 1)")
         for key in ("k_grid", "cluster_grid"):
@@ -348,7 +361,8 @@ class DXML(Model):
         graph = label_graph(Y, self.isolated)
         return deepwalk_vectors(graph, self.embedding_dim, walks_per_node=self.walks_per_node,
                                 walk_length=self.walk_length, window=self.window,
-                                epochs=self.w2v_epochs, seed=self.seed, isolated=self.isolated)
+                                epochs=self.w2v_epochs, sample=self.w2v_sample, seed=self.seed,
+                                isolated=self.isolated)
 
     def _batch(self, X: sp.csr_matrix) -> torch.Tensor:
         return training.csr_to_torch(X, self._device, dense=X.shape[1] < SPARSE_INPUT_MIN_FEATURES)
