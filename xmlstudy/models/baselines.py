@@ -98,7 +98,6 @@ class KNN(_ScoresOnce, Model):
     """
 
     name = "knn"
-    libraries = ("scikit-learn",)
 
     def __init__(self, *, seed: int = 0, device: str = "auto", k: int = 10,
                  k_grid=(1, 3, 5, 10, 20, 30, 50, 100), batch_size: int = 1024,
