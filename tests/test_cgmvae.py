@@ -121,3 +121,22 @@ def test_bad_settings_name_the_valid_choices():
         create("cgmvae", prior="gaussian")
     with pytest.raises(ValueError, match="dropout"):
         create("cgmvae", dropout=1.5)
+
+
+def test_published_tables_parse_to_the_printed_numbers():
+    from xmlstudy.published import CGMVAE_MAIN
+    v = CGMVAE_MAIN["values"]
+    assert v[("yeast", "C-GMVAE", "ex-F1")] == 0.656 and v[("delicious", "C-GMVAE", "P@1")] == 0.707
+    assert v[("reuters", "C-GMVAE", "ma-F1")] == 0.582 and v[("eBird", "BR", "ma-F1")] == 0.116
+    assert sum(1 for k in v if k[2] == "ex-F1") == 9 * 9  # 8 methods + the std row, 9 data sets
+    assert ("yeast", "C-GMVAE", "mi-F1") not in v  # lost from the seed text
+
+
+def test_embedding_similarity_rank_correlation():
+    from xmlstudy.tables import label_similarity_vs_cooccurrence
+    Y = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1], [0, 1, 0, 1]]))
+    co = (Y.T @ Y).toarray().astype(float)
+    out = label_similarity_vs_cooccurrence(co, Y)
+    assert out["pairs"] == 6
+    assert out["spearman vs co-occurrence count"] == pytest.approx(1.0)
+    assert label_similarity_vs_cooccurrence(-co, Y)["spearman vs co-occurrence count"] == pytest.approx(-1.0)

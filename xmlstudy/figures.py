@@ -40,6 +40,76 @@ def label_frequency(train_sets: dict, columns: int = 4):
     return fig
 
 # --- DXML chapter (seed 002) --------------------------------------------------------------------
+def dxml_ablation(records, methods=("dxml", "dxml-linear"), metrics=("P@1", "P@3", "P@5"),
+                  datasets=None, labels=None):
+    """Figure 2 of seed 002, on the study's datasets: P@k (percent, mean over seeds with a
+    ±1 std bar) of DXML beside its ablations, one panel per dataset."""
+    import numpy as np
+
+    datasets = list(datasets or records["dataset"].unique())
+    labels = labels or {}
+    fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets), 3.2), squeeze=False)
+    width = 0.8 / len(methods)
+    for ax, dataset in zip(axes[0], datasets):
+        for i, method in enumerate(methods):
+            rows = records[(records["dataset"] == dataset) & (records["method"] == method)]
+            means = [100 * rows[m].mean() for m in metrics]
+            stds = [100 * rows[m].std(ddof=1) if len(rows) > 1 else 0.0 for m in metrics]
+            ax.bar(np.arange(len(metrics)) + (i - (len(methods) - 1) / 2) * width, means, width,
+                   yerr=stds, capsize=2, label=labels.get(method, method))
+        ax.set_xticks(np.arange(len(metrics)), metrics)
+        ax.set_title(dataset)
+        ax.set_ylabel("percent")
+    axes[0][0].legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def dxml_label_embedding(vectors, label_names, frequency, n_named: int = 15, seed: int = 0,
+                         title: str = ""):
+    """The DeepWalk label vectors in 2-D (t-SNE on cosine distances, seeded), point size by
+    training frequency, the ``n_named`` most frequent labels named."""
+    import numpy as np
+    from sklearn.manifold import TSNE
+
+    vectors = np.asarray(vectors, dtype=np.float64)
+    frequency = np.asarray(frequency, dtype=float)
+    perplexity = float(min(30, max(2, (len(vectors) - 1) / 3)))
+    xy = TSNE(n_components=2, metric="cosine", init="pca", perplexity=perplexity,
+              random_state=seed).fit_transform(vectors)
+    fig, ax = plt.subplots(figsize=(7, 6))
+    sizes = 8 + 120 * frequency / max(frequency.max(), 1)
+    ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=np.log1p(frequency), cmap="viridis", alpha=0.7)
+    for j in np.argsort(-frequency)[:n_named]:
+        ax.annotate(label_names[j], xy[j], fontsize=8, xytext=(3, 3), textcoords="offset points")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title or "DeepWalk label vectors (t-SNE); size and colour: training frequency")
+    fig.tight_layout()
+    return fig
+
+
+def dxml_sweep(sweep_table, dataset: str = "bibtex"):
+    """Validation mean of P@1/3/5 (percent) for each open setting tried, one panel per setting,
+    with the chosen value's score as a dashed line (the table of ``tables.dxml_sweep``)."""
+    rows = sweep_table[sweep_table["dataset"] == dataset]
+    settings = list(dict.fromkeys(rows["setting"]))
+    fig, axes = plt.subplots(1, max(len(settings), 1), figsize=(2.3 * max(len(settings), 1), 2.8),
+                             squeeze=False, sharey=True)
+    for ax, setting in zip(axes[0], settings):
+        part = rows[rows["setting"] == setting]
+        values = [str(part["chosen"].iloc[0])] + [str(v) for v in part["tried"]]
+        scores = [part["valid, chosen"].iloc[0]] + list(part["valid, tried"])
+        ax.bar(range(len(values)), scores, color=["C2"] + ["C0"] * len(part))
+        ax.axhline(scores[0], ls="--", c="C2", lw=1)
+        ax.set_xticks(range(len(values)), values, rotation=45)
+        ax.set_title(setting, fontsize=9)
+        low = min(scores)
+        ax.set_ylim(max(0, low - 5), max(scores) + 1)
+    axes[0][0].set_ylabel("validation mean P@1,3,5 (%)")
+    fig.tight_layout()
+    return fig
+
 
 # --- C-GMVAE chapter (seed 004) -----------------------------------------------------------------
 def cgmvae_fewer_data(stats, metric: str = "ma-F1", method: str = "cgmvae"):

@@ -317,6 +317,139 @@ def baselines_vs_published(records: pd.DataFrame, published_tables: list[dict], 
     return pd.concat(frames, ignore_index=True)
 
 # --- DXML chapter (seed 002) --------------------------------------------------------------------
+DXML_PUBLISHED_COLUMNS = ("DXML", "SLEEC", "FastXML", "KNN", "1-vs-All")
+DXML_OUR_METHODS = {"dxml": "DXML (ours)", "knn": "kNN (ours)", "ovr-linear": "1-vs-rest (ours)",
+                    "parabel": "Parabel (ours)"}
+
+
+def dxml_vs_published(records: pd.DataFrame, published: dict, metrics: list[str],
+                      datasets=("bibtex", "delicious"), columns=DXML_PUBLISHED_COLUMNS,
+                      ours=DXML_OUR_METHODS) -> pd.DataFrame:
+    """Seed 002's Tables 2/4 layout: one row per (dataset, metric); the paper's columns
+    ``columns`` (percent, as printed) beside our methods' mean ± std over seeds (percent).
+    ``records`` holds our DXML and baseline records together."""
+    stats = summarize(records, metrics, by=("dataset", "method")) if len(records) else None
+    rows = []
+    for dataset in datasets:
+        for metric in metrics:
+            row = {"dataset": dataset, "metric": metric}
+            for column in columns:
+                row[f"{column} (paper)"] = published["values"].get((dataset, column, metric), float("nan"))
+            for method, name in ours.items():
+                cell = "—"
+                if stats is not None:
+                    hit = stats[(stats["dataset"] == dataset) & (stats["method"] == method)
+                                & (stats["metric"] == metric)]
+                    if len(hit):
+                        h = hit.iloc[0]
+                        cell = mean_std(h["mean"], h["std"], h["n"], 100.0)
+                row[name] = cell
+            rows.append(row)
+    return pd.DataFrame(rows).set_index(["dataset", "metric"])
+
+
+def dxml_fit_info(experiment: str = "main", profile: str = "full", results_dir=None) -> pd.DataFrame:
+    """What each DXML-family run chose and measured inside ``fit`` (its record's fit_info): one row
+    per record with method, dataset, seed, params, ``valid_score`` (the mean of P@1/3/5 on
+    validation of the chosen settings),
+    the chosen k / clusters / weighting, epochs, and the seconds of each stage."""
+    import json
+
+    from xmlstudy.experiments import results_file
+
+    path = results_file("dxml", experiment, profile, results_dir)
+    rows = []
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            info = rec.get("fit_info") or {}
+            if rec.get("profile") != profile:
+                continue
+            selection = info.get("selection") or []
+            best = max((r["valid_mean_P@1,3,5"] for r in selection), default=float("nan"))
+            rows.append({"method": rec["method"], "dataset": rec["dataset"], "seed": rec["seed"],
+                         "params": rec.get("params") or {}, "valid_score": best,
+                         "k": info.get("k"), "n_clusters": info.get("n_clusters"),
+                         "weighting": info.get("weighting"), "epochs": info.get("epochs"),
+                         "best_epoch": info.get("best_epoch"),
+                         "deepwalk_s": info.get("label_embedding_s"),
+                         "training_s": info.get("network_s"), "selection_s": info.get("index_s"),
+                         "fit_s": (rec.get("timings") or {}).get("fit_s"),
+                         "predict_s": (rec.get("timings") or {}).get("predict_s"),
+                         "device": (rec.get("provenance") or {}).get("device"),
+                         "cpu": ((rec.get("provenance") or {}).get("cpu") or {}).get("model")})
+    return pd.DataFrame(rows)
+
+
+def dxml_sweep(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
+    """The validation evidence for the open settings: for every sweep run, the setting it changed,
+    the value tried and its validation mean of P@1/3/5 (with its own validated k and clusters),
+    beside the chosen configuration: the main run (seed 0) of the same dataset, whose params are
+    the reference. Frames come from :func:`dxml_fit_info`. No test number is used."""
+    import inspect
+
+    from xmlstudy.models.dxml import DXML
+
+    defaults = {name: p.default for name, p in inspect.signature(DXML.__init__).parameters.items()}
+    rows = []
+    for r in sweep.itertuples(index=False) if len(sweep) else []:
+        base = main[(main["dataset"] == r.dataset) & (main["seed"] == 0) & (main["method"] == "dxml")]
+        if not len(base):
+            continue
+        reference = base.iloc[0]
+        score, chosen_score = r.valid_score, reference["valid_score"]
+        for key, value in r.params.items():
+            chosen = reference["params"].get(key, defaults.get(key))
+            if chosen == value:
+                continue
+            rows.append({"dataset": r.dataset, "setting": key, "chosen": chosen, "tried": value,
+                         "valid, tried": 100 * score,
+                         "valid, chosen": 100 * chosen_score,
+                         "difference": 100 * (score - chosen_score),
+                         "k": r.k, "clusters": r.n_clusters, "epochs": r.epochs})
+        for key in set(reference["params"]) - set(r.params):
+            rows.append({"dataset": r.dataset, "setting": key, "chosen": reference["params"][key],
+                         "tried": defaults.get(key), "valid, tried": 100 * score,
+                         "valid, chosen": 100 * chosen_score,
+                         "difference": 100 * (score - chosen_score),
+                         "k": r.k, "clusters": r.n_clusters, "epochs": r.epochs})
+    return pd.DataFrame(rows).round(2)
+
+
+def dxml_timing(fit_info: pd.DataFrame, published: dict,
+                datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
+                          "amazon-670k")) -> pd.DataFrame:
+    """Seed 002's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
+    test seconds, and our mean fit and predict seconds over seeds with the hardware they ran on
+    (from the records' provenance)."""
+    rows = []
+    for dataset in datasets:
+        paper = published["seconds"].get(dataset, (float("nan"),) * 4)
+        mine = fit_info[(fit_info["dataset"] == dataset) & (fit_info["method"] == "dxml")] \
+            if len(fit_info) else fit_info
+        rows.append({
+            "dataset": dataset,
+            "DXML train s (paper, GTX 1080 Ti)": paper[0], "DXML test s (paper, CPU)": paper[1],
+            "SLEEC train s (paper, CPU)": paper[2], "SLEEC test s (paper, CPU)": paper[3],
+            "DXML fit s (ours)": round(mine["fit_s"].mean(), 1) if len(mine) else float("nan"),
+            "of which DeepWalk s": round(mine["deepwalk_s"].mean(), 1) if len(mine) else float("nan"),
+            "DXML test s (ours)": round(mine["predict_s"].mean(), 2) if len(mine) else float("nan"),
+            "runs": len(mine),
+            "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in zip(mine["device"], mine["cpu"])}))
+            if len(mine) else "not run (data not available)",
+        })
+    for name in fit_info["dataset"].unique() if len(fit_info) else []:
+        if name not in datasets:
+            mine = fit_info[(fit_info["dataset"] == name) & (fit_info["method"] == "dxml")]
+            if len(mine):
+                rows.append({"dataset": name, "DXML fit s (ours)": round(mine["fit_s"].mean(), 1),
+                             "of which DeepWalk s": round(mine["deepwalk_s"].mean(), 1),
+                             "DXML test s (ours)": round(mine["predict_s"].mean(), 2), "runs": len(mine),
+                             "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in
+                                                               zip(mine["device"], mine["cpu"])}))})
+    return pd.DataFrame(rows).set_index("dataset")
 
 # --- C-GMVAE chapter (seed 004) -----------------------------------------------------------------
 # Record method names -> the rows of seed 004's tables. "cgmvae-uni-gaussian" is the paper's

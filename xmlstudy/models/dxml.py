@@ -47,6 +47,8 @@ from xmlstudy import training
 # Inputs wider than this are fed to the first layer as sparse tensors; narrower ones as dense
 # mini-batches (cheaper on CPU for the Mulan datasets, whose widths are at most a few thousand).
 SPARSE_INPUT_MIN_FEATURES = 50_000
+# Query-by-base similarity blocks are capped at this many entries to bound memory.
+SIMILARITY_BATCH_ELEMENTS = 32_000_000
 
 LABEL_EMBEDDINGS = ("deepwalk", "random", "svd")
 LOSSES = ("smooth-l1", "l2")
@@ -234,14 +236,14 @@ def assign_clusters(Z: torch.Tensor, centroids: torch.Tensor) -> torch.Tensor:
 
 
 def cluster_neighbours(query: torch.Tensor, base: torch.Tensor, base_cluster: torch.Tensor,
-                       query_cluster: torch.Tensor, k: int, batch_size: int = 2048
+                       query_cluster: torch.Tensor, k: int, batch_size: int | None = None
                        ) -> tuple[torch.Tensor, torch.Tensor]:
     """The ``k`` most similar base rows (by dot product) of each query row among the base rows of
     the query's own cluster, most similar first.
 
     Returns ``(idx, sim)`` of shape ``(n_query, k)``; where a cluster has fewer than ``k`` members
     the missing slots hold index -1 and similarity -inf. Loops over clusters and query batches,
-    never over single points.
+    never over single points; by default a batch holds at most ~32M similarities (128 MB).
     """
     n = query.shape[0]
     idx = torch.full((n, k), -1, dtype=torch.long, device=query.device)
@@ -252,8 +254,9 @@ def cluster_neighbours(query: torch.Tensor, base: torch.Tensor, base_cluster: to
         kk = min(k, len(members))
         if kk == 0:
             continue
-        for first in range(0, len(rows), batch_size):
-            r = rows[first:first + batch_size]
+        step = batch_size or max(16, SIMILARITY_BATCH_ELEMENTS // len(members))
+        for first in range(0, len(rows), step):
+            r = rows[first:first + step]
             s, j = torch.topk(query[r] @ base[members].T, kk, dim=1)
             idx[r, :kk] = members[j]
             sim[r, :kk] = s
@@ -302,7 +305,8 @@ class DXML(Model):
                  embedding_dim: int | None = None, hidden: int | None = None,
                  label_embedding: str = "deepwalk", isolated: str = "self-loop",
                  walks_per_node: int = 10, walk_length: int = 40, window: int = 5,
-                 w2v_epochs: int = 5, w2v_sample: float = 1e-3, nonlinear: bool = True, loss: str = "smooth-l1",
+                 w2v_epochs: int = 5, w2v_sample: float = 1e-3, nonlinear: bool = True,
+                 loss: str = "smooth-l1",
                  dropout: float = 0.1, lr: float = 0.015, momentum: float = 0.9,
                  weight_decay: float = 5e-4, epochs: int = 100, batch_size: int = 64,
                  patience: int | None = 10, eval_k: int = 10, clustering: bool = True,

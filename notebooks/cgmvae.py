@@ -1,0 +1,397 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # C-GMVAE: a Gaussian-mixture VAE with contrastive learning
+#
+# Bai, Kong and Gomes (ICML 2022; seed 004) learn one embedding per label and map each one to a
+# Gaussian in a 64-dimensional latent space; the labels of a sample select their Gaussians, whose
+# uniform mixture is that sample's prior (eq. 1). A feature encoder gives the posterior
+# q(z|x), aligned with the prior by a one-sample KL estimate (eq. 3); a decoder turns a latent
+# sample into a feature embedding, and a contrastive loss (eq. 5) pulls it towards the embeddings
+# of the sample's labels and away from the others. Prediction is the sigmoid of the inner
+# product between the feature embedding and each label embedding. The paper claims:
+#
+# 1. **State of the art on nine data sets** (Tables 1-3): example-F1, micro-F1, macro-F1,
+#    Hamming accuracy and P@1 above MPVAE, LaMP, C2AE, SLEEC, HARAM, ML-kNN and binary relevance;
+#    e.g. example-F1 {glue:text}`paper_exf1_yeast` on yeast and {glue:text}`paper_exf1_reuters`
+#    on reuters, macro-F1 {glue:text}`paper_maf1_scene` on scene.
+# 2. **Both parts matter** (Table 4): the Gaussian mixture beats a single Gaussian, and the
+#    contrastive term adds to it.
+# 3. **Data efficiency** (Table 5, Fig. 2): with half the training data C-GMVAE matches MPVAE
+#    trained on all of it, and its lead over C2AE grows when data are scarce.
+# 4. **Interpretable label embeddings** (Fig. 3): inner products of label embeddings form blocks
+#    of related labels.
+#
+# This chapter reimplements the method (`xmlstudy.models.cgmvae`), C2AE (`xmlstudy.models.c2ae`)
+# and ML-kNN (`xmlstudy.models.mlknn`), and tests the claims on the five of the paper's data sets
+# that are public in the study's data mirror.
+
+# %% tags=["parameters"]
+profile = "full"    # "smoke": every code path on a few hundred rows; "full": the recorded runs
+datasets = ["yeast", "scene", "sider", "reuters", "delicious"]
+seeds = [0, 1, 2]   # the grid's seeds (smoke uses seed 0 only)
+device = "auto"     # "auto" uses a GPU when one is visible
+protocol = "best-on-test"   # threshold protocol of the paper's tables; also "validation", "fixed-0.5"
+tolerance = 0.015   # |ours - paper| within which a number counts as reproduced (fractions)
+heatmap_datasets = ["scene", "reuters"]   # label embeddings shown as Fig. 3 (readable label names)
+max_heatmap_labels = 30
+
+# %%
+from xmlstudy import grids
+from xmlstudy.parameters import DEVICE, PROFILE, in_range, list_of, one_of, one_or_more_of, validate
+
+params = validate(globals(), {
+    "profile": PROFILE,
+    "datasets": one_or_more_of(grids.CGMVAE_DATASETS),
+    "seeds": list_of(int),
+    "device": DEVICE,
+    "protocol": one_of(("best-on-test", "validation", "fixed-0.5")),
+    "tolerance": in_range(0.0, 1.0),
+    "heatmap_datasets": one_or_more_of(("yeast", "scene", "sider", "reuters")),
+    "max_heatmap_labels": in_range(2, 200, int),
+})
+
+# %%
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown, display
+from myst_nb import glue
+
+from xmlstudy import data, experiments, figures, published, tables
+
+pd.set_option("display.max_columns", 40)
+pd.set_option("display.width", 200)
+paper_values = published.CGMVAE_MAIN["values"]
+for d in ("yeast", "reuters"):
+    glue(f"paper_exf1_{d}", f"{paper_values[(d, 'C-GMVAE', 'ex-F1')]:.3f}", display=False)
+glue("paper_maf1_scene", f"{paper_values[('scene', 'C-GMVAE', 'ma-F1')]:.3f}", display=False)
+if params.profile == "smoke":
+    display(Markdown("**Smoke profile:** every model below ran for two epochs on a few hundred "
+                     "rows to exercise the code; the numbers say nothing about the methods. The "
+                     "book is built with `profile = \"full\"`."))
+
+# %% [markdown]
+# ## Data, and how it differs from the paper's
+#
+# The paper uses nine data sets. **eBird, mirflickr, nus-wide (nus-vec) and bookmarks are not in
+# the data mirror** (no reachable public source), so Table 4 (ablation, on eBird, mirflickr and
+# nus-vec only) and Table 5 (also on those three) cannot be rerun on their own data; the
+# ablation and fewer-data experiments below use yeast, scene and sider instead. The five data
+# sets this study has differ from the paper's as follows:
+#
+# * **Splits.** The paper splits every data set randomly 80/10/10 (train/validation/test). Here
+#   yeast, scene and delicious keep Mulan's official train/test split, reuters the ModApte split,
+#   and sider (no official split) a seeded random 80/20 split; validation is 10% of train in all
+#   cases (seed 0), never test.
+# * **sider features.** MPVAE and C-GMVAE used a 38-dimensional feature vector of undocumented
+#   origin; here each drug is a 1,024-bit Morgan fingerprint of its SMILES (RDKit, radius 2).
+# * **reuters features.** The paper does not say how its reuters vectors were made; here they
+#   are a tf-idf over 4,453 terms fit on the training documents only.
+
+# %%
+if params.profile == "full":
+    splits = {d: data.load(d) for d in params.datasets}
+    sizes = pd.DataFrame([{"dataset": d, "train": len(s.train), "valid": len(s.valid),
+                           "test": len(s.test), "features": s.test.n_features,
+                           "labels": s.test.n_labels,
+                           "labels per sample (train)": round(s.train.label_cardinality, 2),
+                           "train rows without labels": int((np.diff(s.train.Y.indptr) == 0).sum()),
+                           "train (paper: 80% of Table 6)": round(0.8 * published.STATISTICS_SEED_004["rows"][d]["samples"])}
+                          for d, s in splits.items()]).set_index("dataset")
+    display(sizes)
+    share = sizes["train"] / sizes["train (paper: 80% of Table 6)"]
+    glue("train_share_min", f"{100 * share.min():.0f}%", display=False)
+    glue("train_share_min_dataset", share.idxmin(), display=False)
+else:
+    glue("train_share_min", "n/a (smoke)", display=False)
+    glue("train_share_min_dataset", "n/a", display=False)
+
+# %% [markdown]
+# Keeping the official test splits leaves less training data than the paper's 80%: as little as
+# {glue:text}`train_share_min` of the paper's training rows ({glue:text}`train_share_min_dataset`).
+# The fewer-data experiment below shows how much that alone can cost.
+
+# %% [markdown]
+# ## Settings: the paper's, and what was cut to fit the budget
+#
+# Architecture as in appendix B.1: feature encoder [256, 512, 256] with ReLU and dropout,
+# latent size 64, label encoder [512, 256], decoder [512, 512] (one more 512 layer on reuters),
+# batch 128, Adam, with the per-data-set learning rate, α, β, embedding size E and dropout of
+# Table 7. The loss is eq. 7, L = L_KL + L_recon + α L_CL + β L_CE, with the temperature τ = 1
+# (the official code's default; the paper gives none). Rows without any label (delicious has
+# some) take the standard normal as prior and add nothing to the contrastive sum.
+#
+# Three departures, each for a stated reason:
+#
+# * **The decoder reads concat(x, z)**, as the official code's does, not z alone as the paper's
+#   Fig. 1 says. With z alone the posterior collapsed onto the prior in every trial (predictions
+#   become the label frequencies); the ablation table below keeps one such run per data set as
+#   evidence.
+# * **Compute.** The paper trains 100 epochs on a V100 GPU. Here everything ran on a shared
+#   2-core CPU, so the epoch budget is cut and early stopping (patience) on validation macro-F1
+#   ends runs that stop improving; E is capped at 512 on reuters and delicious (Table 7 uses
+#   2048 there), which cuts their cost about four-fold.
+# * **Model selection** is the official code's: the epoch with the best validation macro-F1
+#   over thresholds 0.1…0.9. The paper's hyper-parameter grid search was not rerun; its Table 7
+#   choices are taken as given.
+
+# %%
+settings = pd.DataFrame([{"dataset": d, **{k: v for k, v in grids.CGMVAE_TABLE7[d].items()},
+                          "E (paper)": published.CGMVAE_HYPERPARAMETERS["rows"][d][3],
+                          "epochs (paper: 100)": grids.CGMVAE_EPOCHS[d][0],
+                          "early-stopping patience": grids.CGMVAE_EPOCHS[d][1]}
+                         for d in params.datasets]).set_index("dataset")
+settings
+
+# %% [markdown]
+# The official code differs from the paper text in more than the decoder: KL weight 6, a
+# cross-entropy weight of 0.5 on every branch, an extra "label branch" (the decoded mean of the
+# positive labels' Gaussians, with its own cross-entropy and contrastive anchor), a one-layer
+# decoder with a LeakyReLU output, Adam weight decay 1e-5 and cosine warm restarts. These are
+# collected in the method `cgmvae-official`, run in the ablation experiment beside the paper's
+# reading.
+
+# %% [markdown]
+# ## Runs
+#
+# Every number below is read from the result records of `python -m xmlstudy run --paper cgmvae`
+# (`results/cgmvae/*.jsonl`); a configuration without a record is run here.
+
+# %%
+def keep(config):
+    return config.dataset in params.datasets and (params.profile == "smoke" or config.seed in params.seeds)
+
+
+configs = [dataclasses.replace(c, device=params.device) if params.device != "auto" else c
+           for c in grids.GRIDS["cgmvae"](params.profile) if keep(c)]
+raw = {"main": [], "ablation": [], "fewer_data": []}
+for c in configs:
+    raw[c.experiment].append(experiments.load_or_run(c))
+frames = {name: pd.DataFrame(recs) for name, recs in raw.items()}
+
+
+def as_table(records):
+    """The flat frame load_records gives, for records already in memory."""
+    rows = []
+    for rec in records:
+        row = {k: rec.get(k) for k in ("paper", "experiment", "method", "dataset", "seed",
+                                       "profile", "setting", "params", "config_hash")}
+        experiments._flatten("setting/", rec.get("setting") or {}, row)
+        experiments._flatten("", rec.get("metrics") or {}, row)
+        experiments._flatten("", rec.get("timings") or {}, row)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+main = as_table(raw["main"])
+ablation = as_table(raw["ablation"])
+fewer = as_table(raw["fewer_data"])
+glue("n_records", len(configs), display=False)
+
+# %% [markdown]
+# ## Tables 1-3: the main comparison
+#
+# Each cell is ours (mean ± std over seeds) beside the paper's number. Baselines: C2AE, the
+# uni-Gaussian ablation as the MPVAE-style model (a single Gaussian latent space from the label
+# vector, without MPVAE's multivariate-probit module, so it is compared with the MPVAE row as an
+# approximation), binary relevance (`ovr-linear`: one logistic regression per label) and ML-kNN
+# (k = 10). Set metrics need a threshold; the paper's numbers come from the official code, which
+# picks, per metric, the best of 0.1…0.9 **on the test set**. That protocol is shown first,
+# labelled; the honest ones follow: a threshold chosen on validation, and a fixed 0.5.
+
+# %%
+display(Markdown(f"**Threshold protocol: {params.protocol}**"
+                 + (" (tuned on test, as the paper's tables)" if params.protocol == "best-on-test" else "")))
+tables.cgmvae_main_table(main, params.protocol)
+
+# %%
+for other in [p for p in tables.CGMVAE_PROTOCOLS if p != params.protocol]:
+    display(Markdown(f"**Threshold protocol: {other}**"))
+    display(tables.cgmvae_main_table(main, other))
+
+# %% [markdown]
+# ### How much tuning the threshold on test adds
+#
+# Mean over seeds of C-GMVAE's best-on-test score minus the same model's score under the
+# validation-chosen threshold, and minus the fixed 0.5 (fractions). P@1 needs no threshold.
+
+# %%
+gap = tables.cgmvae_protocol_gap(main)
+set_cols = [c for c in gap.columns if ":" in c]
+glue("max_gap_valid", f"{gap[[c for c in set_cols if 'valid' in c]].to_numpy().max():.3f}", display=False)
+glue("max_gap_fixed", f"{gap[[c for c in set_cols if '0.5' in c]].to_numpy().max():.3f}", display=False)
+gap
+
+# %% [markdown]
+# Tuning on test inflates a set metric by up to {glue:text}`max_gap_valid` over a threshold
+# chosen on validation, and by up to {glue:text}`max_gap_fixed` over the fixed 0.5, on these
+# data. The paper's comparisons mix such numbers with ones quoted from other papers.
+
+# %% [markdown]
+# ## Table 4: ablation
+#
+# On yeast, scene and sider (the paper's ablation data are not available): the uni-Gaussian
+# latent space, the Gaussian mixture without the contrastive term, the contrastive term with a
+# single Gaussian, and both, each over the same seeds; plus the paper's literal decoder (z only,
+# one seed) and the official code's settings.
+
+# %%
+both = pd.concat([main, ablation], ignore_index=True)
+ablation_table = tables.cgmvae_ablation_table(both, params.protocol)
+ablation_table
+
+# %%
+published_ablation = pd.DataFrame(
+    [{"dataset": d, "variant": v, metric: x} for (d, v, metric), x in published.CGMVAE_ABLATION["values"].items()]
+).groupby(["dataset", "variant"], sort=False).first()
+display(Markdown("The paper's Table 4, on its data (not available here), for the ordering:"))
+published_ablation
+
+# %% [markdown]
+# ## Table 5 and Fig. 2: fewer training data
+#
+# The same seeded 10% and 50% subsets of the training rows for every method (the 10% subset lies
+# inside the 50% one), C-GMVAE against C2AE; 100% is the main runs. The paper's Fig. 2 plots the
+# relative macro-F1 improvement over C2AE.
+
+# %%
+fewer_stats = tables.cgmvae_fewer_data(pd.concat([main, fewer], ignore_index=True), params.protocol)
+pivot = fewer_stats.pivot_table(index=["dataset", "metric", "fraction"], columns="method",
+                                values="mean", sort=False)
+pivot["C-GMVAE vs C2AE %"] = fewer_stats[fewer_stats["method"] == "cgmvae"].set_index(
+    ["dataset", "metric", "fraction"])["vs C2AE %"]
+pivot.round(3)
+
+# %%
+import matplotlib.pyplot as plt
+
+fig = figures.cgmvae_fewer_data(fewer_stats, "ma-F1")
+display(fig)
+plt.close(fig)
+
+# %% [markdown]
+# ## Fig. 3: what the label embeddings learned
+#
+# The paper shows, for ten eBird species, that inner products of label embeddings form blocks of
+# ecologically related birds. eBird is not available; scene (six scene classes) and reuters
+# (ninety news topics) have label names a reader understands. Each run stored the inner products
+# of its label embeddings; below, seed 0 of C-GMVAE and of the GM-only and uni-Gaussian variants
+# where they ran, labels ordered by a clustering of the C-GMVAE matrix, the clusters outlined.
+# Whether the embeddings reflect label correlations is then measured, not eyeballed: the Spearman
+# correlation, over label pairs, between the inner product and the co-occurrence of the two
+# labels in the training data (counts, and the Jaccard index, which discounts frequent labels).
+
+# %%
+grams = tables.cgmvae_label_grams(profile=params.profile) + \
+    tables.cgmvae_label_grams(experiment="ablation", profile=params.profile)
+titles = {"cgmvae": "C-GMVAE", "cgmvae-gm-only": "GM only", "cgmvae-uni-gaussian": "uni-Gaussian",
+          "cgmvae-contrastive-only": "contrastive only", "cgmvae-official": "official settings"}
+rank_rows = []
+for g in grams:
+    if g["dataset"] not in params.datasets or g["params"].get("decoder_input") == "z":
+        continue
+    train_Y = data.load(g["dataset"]).train.Y
+    if params.profile == "smoke":
+        continue  # the smoke runs trained on a subset; their embeddings say nothing
+    rank_rows.append({"dataset": g["dataset"], "variant": titles.get(g["method"], g["method"]),
+                      "seed": g["seed"], **tables.label_similarity_vs_cooccurrence(g["gram"], train_Y)})
+rank = pd.DataFrame(rank_rows)
+if len(rank):
+    rank_summary = rank.groupby(["dataset", "variant"], sort=False)[
+        ["spearman vs co-occurrence count", "spearman vs Jaccard"]].agg(["mean", "std"]).round(3)
+    display(rank_summary)
+    cg = rank[rank["variant"] == "C-GMVAE"]
+    glue("rho_min", f"{cg['spearman vs Jaccard'].min():.2f}", display=False)
+    glue("rho_max", f"{cg['spearman vs Jaccard'].max():.2f}", display=False)
+else:
+    glue("rho_min", "n/a (smoke)", display=False)
+    glue("rho_max", "n/a (smoke)", display=False)
+
+# %%
+for dataset in [d for d in params.heatmap_datasets if d in params.datasets]:
+    chosen = {titles[g["method"]]: g["gram"] for g in grams
+              if g["dataset"] == dataset and g["seed"] == 0 and g["params"].get("decoder_input") != "z"
+              and g["method"] in ("cgmvae", "cgmvae-gm-only", "cgmvae-uni-gaussian")}
+    if "C-GMVAE" not in chosen:
+        continue
+    chosen = {"C-GMVAE": chosen.pop("C-GMVAE"), **chosen}
+    names = data.load(dataset).train.label_names
+    fig, blocks = figures.label_gram_heatmaps(chosen, names, n_blocks=3,
+                                              max_labels=params.max_heatmap_labels)
+    display(fig)
+    plt.close(fig)
+    groups = {}
+    for label, block in blocks.items():
+        groups.setdefault(block, []).append(label)
+    display(Markdown(f"**{dataset}**, clusters of the C-GMVAE label embeddings: "
+                     + "; ".join("{" + ", ".join(v[:12]) + (" …" if len(v) > 12 else "") + "}"
+                                 for v in groups.values())))
+
+# %% [markdown]
+# Across C-GMVAE runs, the rank correlation between embedding inner products and label
+# co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`.
+
+# %% [markdown]
+# ## What was reproduced
+#
+# C-GMVAE against the paper's Tables 1-3 under the paper's protocol (thresholds tuned on test),
+# at a tolerance of ±0.015; then the same under the validation protocol. The paper's micro-F1
+# and Hamming-accuracy numbers for C-GMVAE are lost from the seed text, so only example-F1,
+# macro-F1 and P@1 can be checked.
+
+# %%
+verdicts = tables.cgmvae_paper_vs_reproduced(main, params.protocol, params.tolerance)
+verdicts = verdicts[verdicts["dataset"].isin(params.datasets)]
+glue("n_checked", len(verdicts), display=False)
+glue("n_matched", int((verdicts["verdict"] == "matches").sum()), display=False)
+glue("n_short", int((verdicts["verdict"] == "falls short").sum()), display=False)
+verdicts
+
+# %%
+tables.cgmvae_paper_vs_reproduced(main, "validation", params.tolerance).query("dataset in @params.datasets")
+
+# %% [markdown]
+# Of {glue:text}`n_checked` published C-GMVAE numbers on the available data,
+# {glue:text}`n_matched` are reproduced within the tolerance under the paper's own protocol and
+# {glue:text}`n_short` fall short.
+#
+# ### Deviations, and why
+#
+# * **Data**: four of nine data sets are unavailable; splits are the sources' official ones,
+#   not the paper's 80/10/10; sider features are fingerprints, not the paper's 38 numbers.
+# * **Decoder input** concat(x, z), because the literal z-only decoder collapses (ablation table).
+# * **Compute**: fewer epochs than 100, early stopping on validation, E ≤ 512; no
+#   hyper-parameter search (Table 7 taken as given).
+# * **Baselines**: C2AE, ML-kNN and binary relevance are this study's implementations
+#   (the paper quotes numbers from other papers); "MPVAE" here is the uni-Gaussian ablation.
+# * **Protocols**: the paper's threshold protocol tunes on test; it is reproduced, labelled, and
+#   its inflation measured above.
+#
+# ### Regenerating
+#
+# ```
+# python -m xmlstudy run --paper cgmvae            # every record (resumes; skips finished ones)
+# python -m xmlstudy bench cgmvae                  # seconds per epoch, samples/s, peak memory
+# papermill notebooks/cgmvae.ipynb out.ipynb -p profile full
+# ```
+#
+# ### Provenance
+
+# %%
+all_records = pd.DataFrame([r for recs in raw.values() for r in recs])
+tables.provenance(all_records)
