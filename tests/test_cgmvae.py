@@ -140,3 +140,18 @@ def test_embedding_similarity_rank_correlation():
     assert out["pairs"] == 6
     assert out["spearman vs co-occurrence count"] == pytest.approx(1.0)
     assert label_similarity_vs_cooccurrence(-co, Y)["spearman vs co-occurrence count"] == pytest.approx(-1.0)
+
+
+def test_sparse_inputs_give_the_same_outputs_as_dense():
+    from xmlstudy.models.cgmvae import CGMVAENetwork
+    from xmlstudy.training import csr_to_torch
+    torch.manual_seed(0)
+    net = CGMVAENetwork(50, 5, emb_size=16, latent_dim=4, dropout=0.0, prior="mixture",
+                        decoder_input="x+z", decoder_hidden=(8, 8), decoder_output="linear")
+    X = sp.random(7, 50, density=0.05, format="csr", random_state=0, dtype=np.float32)
+    outs = []
+    for dense in (True, False):
+        x = csr_to_torch(X, dense=dense)
+        mu, _ = net.encode(x)
+        outs.append(net.logits(net.decode(net.decoder_x(x), mu)).detach().numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-6)

@@ -128,6 +128,16 @@ def test_smooth_l1_matches_paper_equation():
                                0.5 * ((a - b) ** 2).sum(1), rtol=1e-12)
 
 
+def test_smooth_l1_is_squared_l2_between_unit_vectors():
+    # f_x is a unit vector and the targets have norm about 1: no coordinate differs by 1 or more
+    # (barring two vectors concentrated on one axis with opposite signs), so both losses agree.
+    rng = np.random.default_rng(4)
+    a = torch.nn.functional.normalize(torch.tensor(rng.standard_normal((50, 20))), dim=1)
+    b = torch.nn.functional.normalize(torch.tensor(rng.standard_normal((50, 20))), dim=1) * 0.9
+    assert (a - b).abs().max() < 1
+    torch.testing.assert_close(dxml.smooth_l1(a, b), dxml.squared_l2(a, b))
+
+
 def test_sparse_and_dense_first_layer_agree():
     torch.manual_seed(0)
     net = dxml.FeatureNet(30, 8, 4, dropout=0.0, nonlinear=True).eval()

@@ -46,6 +46,10 @@ def dxml_ablation(records, methods=("dxml", "dxml-linear"), metrics=("P@1", "P@3
     ±1 std bar) of DXML beside its ablations, one panel per dataset."""
     import numpy as np
 
+    import pandas as pd
+
+    from xmlstudy.tables import record_field
+
     datasets = list(datasets or records["dataset"].unique())
     labels = labels or {}
     fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets), 3.2), squeeze=False)
@@ -53,8 +57,9 @@ def dxml_ablation(records, methods=("dxml", "dxml-linear"), metrics=("P@1", "P@3
     for ax, dataset in zip(axes[0], datasets):
         for i, method in enumerate(methods):
             rows = records[(records["dataset"] == dataset) & (records["method"] == method)]
-            means = [100 * rows[m].mean() for m in metrics]
-            stds = [100 * rows[m].std(ddof=1) if len(rows) > 1 else 0.0 for m in metrics]
+            values = [pd.to_numeric(record_field(rows, m), errors="coerce") for m in metrics]
+            means = [100 * v.mean() for v in values]
+            stds = [100 * v.std(ddof=1) if len(rows) > 1 else 0.0 for v in values]
             ax.bar(np.arange(len(metrics)) + (i - (len(methods) - 1) / 2) * width, means, width,
                    yerr=stds, capsize=2, label=labels.get(method, method))
         ax.set_xticks(np.arange(len(metrics)), metrics)

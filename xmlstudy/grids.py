@@ -96,8 +96,8 @@ CGMVAE_TABLE7 = {
                     decoder_hidden=(512, 512, 512)),
     "delicious": dict(lr=0.001, alpha=1.0, beta=0.5, emb_size=512, dropout=0.5),
 }
-CGMVAE_EPOCHS = {"yeast": (60, 15), "scene": (60, 15), "sider": (60, 15), "reuters": (30, 8),
-                 "delicious": (20, 6)}  # (epochs, patience)
+CGMVAE_EPOCHS = {"yeast": (60, 15), "scene": (60, 15), "sider": (60, 15), "reuters": (60, 10),
+                 "delicious": (30, 8)}  # (epochs, patience)
 
 
 def cgmvae_params(method: str, dataset: str, profile: str = "full") -> dict:

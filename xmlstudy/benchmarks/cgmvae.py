@@ -3,12 +3,16 @@
 For each dataset, fits C-GMVAE with the chapter's settings (``xmlstudy.grids.cgmvae_params``) for
 a few epochs without validation, on the CPU and, when one is visible, on CUDA, and reports seconds
 per epoch, training samples per second and peak memory (CPU: growth of the resident set size;
-CUDA: ``torch.cuda.max_memory_allocated``). Prints a table and appends one record per dataset and
-device to ``results/benchmark/cgmvae.jsonl``.
+CUDA: ``torch.cuda.max_memory_allocated``). Each measurement runs in a fresh Python process, so
+memory freed by an earlier dataset cannot hide a later one's peak. Prints a table and appends one
+record per dataset and device to ``results/benchmark/cgmvae.jsonl``.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
 import time
 
 from xmlstudy.grids import CGMVAE_DATASETS, cgmvae_params
@@ -57,6 +61,14 @@ def bench_one(dataset: str, device: str, epochs: int, method: str = "cgmvae") ->
     }
 
 
+def _bench_in_subprocess(dataset: str, device: str, epochs: int) -> dict:
+    done = subprocess.run([sys.executable, "-m", "xmlstudy.benchmarks.cgmvae", dataset, device,
+                           str(epochs)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench cgmvae on {dataset} ({device}) failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     from xmlstudy.experiments import RESULTS_DIR, append_record
 
@@ -81,8 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'dataset':<10} {'device':<6} {'s/epoch':>8} {'samples/s':>10} {'peak MB':>8}")
     for dataset in datasets:
         for device in _devices(args.device):
-            rec = bench_one(dataset, device, args.epochs)
+            rec = _bench_in_subprocess(dataset, device, args.epochs)
             append_record(rec, Path(args.out))
             print(f"{dataset:<10} {device:<6} {rec['seconds_per_epoch']:>8.2f} "
                   f"{rec['samples_per_second']:>10.0f} {rec['peak_memory_mb']:>8.1f}", flush=True)
     return 0
+
+
+if __name__ == "__main__":  # one measurement, as a JSON line (used by main())
+    print(json.dumps(bench_one(sys.argv[1], sys.argv[2], int(sys.argv[3]))))

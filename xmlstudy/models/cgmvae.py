@@ -119,16 +119,21 @@ def best_macro_f1(Y: np.ndarray, P: np.ndarray, thresholds=None) -> float:
     return max(metrics.set_metrics(Y, P, t)["ma-F1"] for t in grid)
 
 
+SPARSE_DENSITY = 0.1  # inputs with fewer non-zeros than this stay sparse on their way in
+
+
 class FeatureScaler:
-    """Feature scaling shared by the latent-space models. Dense inputs (yeast, scene) become
-    z-scores with the training mean and std, so every dataset reaches the network on one scale;
-    sparse inputs (bag-of-words, tf-idf, fingerprints: under half the entries non-zero) are left
-    as they are, since dividing rare features by their tiny std would blow them up."""
+    """How features reach the latent-space models. Dense inputs (yeast, scene) become z-scores
+    with the training mean and std, so every dataset reaches the network on one scale. Sparse
+    inputs (bag-of-words, tf-idf, fingerprints) are left as they are, since dividing rare features
+    by their tiny std would blow them up, and are passed on as sparse CSR tensors when under
+    ``SPARSE_DENSITY`` non-zero, so the first layer costs what the non-zeros cost."""
 
     def __init__(self, X: sp.csr_matrix, enabled: bool = True) -> None:
         X = sp.csr_matrix(X)
         density = X.nnz / max(X.shape[0] * X.shape[1], 1)
         self.active = bool(enabled) and density >= 0.5
+        self.sparse = density < SPARSE_DENSITY
         if self.active:
             mean = np.asarray(X.mean(0)).ravel()
             sq = np.asarray(X.multiply(X).mean(0)).ravel()
@@ -137,6 +142,8 @@ class FeatureScaler:
             self.scale = torch.from_numpy(np.where(std > 1e-8, 1.0 / np.maximum(std, 1e-8), 1.0).astype(np.float32))
 
     def tensor(self, X: sp.csr_matrix, device) -> torch.Tensor:
+        if self.sparse:
+            return csr_to_torch(X, device, dense=False)
         x = csr_to_torch(X, device)
         if self.active:
             x = (x - self.mean.to(device)) * self.scale.to(device)
@@ -145,10 +152,20 @@ class FeatureScaler:
 
 # --- the network ---------------------------------------------------------------------------------
 
+class InputLinear(nn.Linear):
+    """nn.Linear that also takes a sparse CSR batch (the first layer on wide sparse inputs)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.layout != torch.sparse_csr:
+            return super().forward(x)
+        out = torch.sparse.mm(x, self.weight.T)
+        return out if self.bias is None else out + self.bias
+
+
 def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
     layers: list[nn.Module] = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(a, b), nn.ReLU(), nn.Dropout(dropout)]
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers += [(InputLinear if i == 0 else nn.Linear)(a, b), nn.ReLU(), nn.Dropout(dropout)]
     return nn.Sequential(*layers)
 
 
@@ -168,9 +185,18 @@ class CGMVAENetwork(nn.Module):
         self.label_encoder = _mlp([emb_size, *label_hidden], dropout)
         self.lab_mu = nn.Linear(label_hidden[-1], latent_dim)
         self.lab_logvar = nn.Linear(label_hidden[-1], latent_dim)
-        dec_in = latent_dim + (n_features if decoder_input == "x+z" else 0)
-        layers: list[nn.Module] = []
-        for a, b in zip([dec_in, *decoder_hidden[:-1]], decoder_hidden):
+        # The decoder's first layer on concat(x, z) is split into its x part and its z part: the
+        # x part is the same for every latent sample of a batch, so it is computed once per batch
+        # (decoder_x) and shared by all decodes. Initialised as one nn.Linear on the concatenation.
+        h0 = decoder_hidden[0]
+        fan_in = latent_dim + (n_features if decoder_input == "x+z" else 0)
+        self.dec_z = nn.Linear(latent_dim, h0)
+        self.dec_x = InputLinear(n_features, h0, bias=False) if decoder_input == "x+z" else None
+        init_bound = 1.0 / math.sqrt(fan_in)
+        for param in [self.dec_z.weight, self.dec_z.bias] + ([self.dec_x.weight] if self.dec_x is not None else []):
+            nn.init.uniform_(param, -init_bound, init_bound)
+        layers: list[nn.Module] = [nn.ReLU()]
+        for a, b in zip(decoder_hidden[:-1], decoder_hidden[1:]):
             layers += [nn.Linear(a, b), nn.ReLU()]
         layers.append(nn.Linear(decoder_hidden[-1], emb_size))
         if decoder_output == "leaky_relu":
@@ -187,9 +213,14 @@ class CGMVAENetwork(nn.Module):
         h = self.label_encoder(inputs)
         return self.lab_mu(h), self.lab_logvar(h)
 
-    def decode(self, x, z):
-        inp = torch.cat([x, z], 1) if self.decoder_input == "x+z" else z
-        return F.normalize(self.decoder(inp), dim=1)
+    def decoder_x(self, x):
+        """The x part of the decoder's first layer (None when the decoder reads z only)."""
+        return None if self.dec_x is None else self.dec_x(x)
+
+    def decode(self, hx, z):
+        """Feature embedding from a latent sample z and the batch's ``decoder_x(x)``."""
+        h = self.dec_z(z) if hx is None else self.dec_z(z) + hx
+        return F.normalize(self.decoder(h), dim=1)
 
     def logits(self, emb):
         return emb @ self.label_emb.T
@@ -245,8 +276,9 @@ class CGMVAE(Model):
             y_mu, y_logvar = net.label_gaussians(y @ net.label_emb)
             log_prior = log_normal(z0, y_mu, y_logvar)
         kl = (log_normal(z0, mu, logvar) - log_prior).mean()
-        recon = bce_sum(net.logits(net.decode(x, z0)), y)
-        logits1 = net.logits(net.decode(x, z1))
+        hx = net.decoder_x(x)
+        recon = bce_sum(net.logits(net.decode(hx, z0)), y)
+        logits1 = net.logits(net.decode(hx, z1))
         ce = bce_sum(logits1, y)
         inner, inner_y = logits1, y
         total = p["kl_weight"] * kl + p["recon_weight"] * recon + p["beta"] * ce
@@ -258,7 +290,7 @@ class CGMVAE(Model):
                 z_label = (y @ comp_mu) / y.sum(1, keepdim=True).clamp(min=1)
             else:
                 z_label = y_mu
-            logits_label = net.logits(net.decode(x, z_label))
+            logits_label = net.logits(net.decode(hx, z_label))
             label_ce = bce_sum(logits_label, y)
             total = total + p["beta"] * label_ce
             parts["label_ce"] = label_ce
@@ -330,7 +362,7 @@ class CGMVAE(Model):
             for start in range(0, X.shape[0], batch_size):
                 x = self._scaler.tensor(X[start:start + batch_size], self._device)
                 mu, _ = self.net.encode(x)
-                out.append(self.net.logits(self.net.decode(x, mu)).cpu().numpy())
+                out.append(self.net.logits(self.net.decode(self.net.decoder_x(x), mu)).cpu().numpy())
         return np.vstack(out) if out else np.zeros((0, self.net.label_emb.shape[0]), np.float32)
 
     def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
