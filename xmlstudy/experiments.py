@@ -18,17 +18,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as _dt
-import fcntl
 import hashlib
 import json
 import logging
 import math
-import os
 import platform
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -37,6 +32,9 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+
+from xmlstudy import records
+from xmlstudy.training import seed_everything
 
 log = logging.getLogger("xmlstudy.experiments")
 
@@ -78,7 +76,7 @@ class RunConfig:
         return hash(self.config_hash)
 
     def to_dict(self) -> dict:
-        return _json_safe(dataclasses.asdict(self))
+        return records.json_safe(dataclasses.asdict(self))
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunConfig":
@@ -244,7 +242,7 @@ def run(config: RunConfig) -> dict:
     model = models.create(config.method, seed=config.seed, device=config.device, **config.params)
     device = _resolved_device(model, config.device)
 
-    _seed_everything(config.seed)
+    seed_everything(config.seed)
     with _PeakMemory(device) as memory:
         t0 = time.perf_counter()
         model.fit(train, valid)
@@ -263,7 +261,7 @@ def run(config: RunConfig) -> dict:
     record_metrics.update(protocols)
 
     fit_info = dict(getattr(model, "fit_info", {}) or {})
-    return _json_safe({
+    return records.json_safe({
         "paper": config.paper, "experiment": config.experiment, "method": config.method,
         "dataset": config.dataset, "seed": config.seed, "profile": config.profile,
         "setting": config.setting, "params": config.params,
@@ -280,17 +278,6 @@ def run(config: RunConfig) -> dict:
     })
 
 
-def _seed_everything(seed: int) -> None:
-    import random
-
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    if "torch" in sys.modules:
-        import torch
-
-        torch.manual_seed(seed)
-
-
 def _resolved_device(model, requested: str) -> str:
     """Where the model really runs: its own device when it fixed one (the baselines run on the
     CPU whatever is asked), otherwise the requested one resolved."""
@@ -303,81 +290,24 @@ def _resolved_device(model, requested: str) -> str:
 
 
 # --- provenance ---------------------------------------------------------------------------------
-def _git_commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True,
-                               text=True, timeout=60).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    if not head:
-        return "unknown"
-    return head + ("-dirty" if dirty else "")
-
-
-def _version(package: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def provenance(config: RunConfig, model=None, device: str = "cpu") -> dict:
-    import xmlstudy
-
-    versions = {"python": platform.python_version(), "xmlstudy": xmlstudy.__version__}
-    for package in ("torch", "numpy", "scipy", "scikit-learn",
-                    *getattr(model, "libraries", ())):
-        versions[package] = _version(package)
+    package_versions = records.versions(("torch", "numpy", "scipy", "scikit-learn",
+                                         *getattr(model, "libraries", ())))
     device_name = device
     if device.startswith("cuda"):
         import torch
 
         device_name = f"{device} ({torch.cuda.get_device_name(torch.device(device))})"
     return {
-        "git_commit": _git_commit(),
+        "git_commit": records.git_commit(),
         "config_hash": config.config_hash,
         "config": config.to_dict(),
-        "versions": versions,
+        "versions": package_versions,
         "device": device_name,
-        "cpu": {"model": _cpu_name(), "cores": os.cpu_count()},
+        "cpu": records.cpu(),
         "platform": platform.platform(),
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": records.utc_now(),
     }
-
-
-def _json_safe(obj):
-    """Plain JSON types only: numpy scalars and arrays become floats, ints and lists; NaN and
-    infinities become None (JSON has no such numbers)."""
-    if isinstance(obj, dict):
-        return {str(k): _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _json_safe(obj.tolist())
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if math.isfinite(obj) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    raise TypeError(f"cannot write {type(obj).__name__} {obj!r} to a result record")
 
 
 # --- record files -------------------------------------------------------------------------------
@@ -390,75 +320,16 @@ def results_file(paper: str, experiment: str, profile: str = "full",
     return Path(results_dir) / paper / f"{experiment}.jsonl"
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    records = []
-    with open(path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path}:{lineno}: not a JSON record ({e.msg}); remove or fix "
-                                 "that line") from None
-    return records
-
-
-class _Locked:
-    """An exclusive lock on the folder that holds a record file. The file itself is replaced on
-    every write, so it cannot carry the lock, and a lock on the folder leaves no extra file
-    behind in ``results/``."""
-
-    def __init__(self, path: Path) -> None:
-        self.folder = Path(path).parent
-
-    def __enter__(self):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.folder, os.O_RDONLY)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        return False
-
-
 def append_record(record: dict, path: Path) -> dict:
-    """Append ``record`` to the JSON-lines file ``path`` atomically, under a file lock: read the
-    file, add the line, write a temporary file, ``os.replace``. If a record with the same
-    config hash is already there (another process finished first), that one is kept and
-    returned."""
-    path = Path(path)
-    with _Locked(path):
-        existing = _read_jsonl(path)
-        for rec in existing:
-            if rec.get("config_hash") == record["config_hash"]:
-                return rec
-        lines = [json.dumps(r, sort_keys=True) for r in existing + [record]]
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write("\n".join(lines) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            # mkstemp makes the file private (0600); a record file is as readable as any other.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    return record
+    """Append ``record`` atomically to ``path``; when a record with the same config hash is
+    already there (another process finished first), that one is kept and returned."""
+    return records.append_jsonl(path, record, unique_key="config_hash")
 
 
 def find_record(config: RunConfig, results_dir: str | Path | None = None) -> dict | None:
     path = results_file(config.paper, config.experiment, config.profile, results_dir)
     h = config.config_hash
-    for rec in _read_jsonl(path):
+    for rec in records.read_jsonl(path):
         if rec.get("config_hash") == h:
             return rec
     return None
@@ -501,7 +372,7 @@ def load_records(paper: str, experiment: str | None = None, profile: str = "full
     files = [folder / f"{experiment}.jsonl"] if experiment else sorted(folder.glob("*.jsonl"))
     rows = []
     for path in files:
-        for rec in _read_jsonl(path):
+        for rec in records.read_jsonl(path):
             if rec.get("profile") != profile:
                 continue
             row = {k: rec.get(k) for k in ("paper", "experiment", "method", "dataset", "seed",
@@ -510,8 +381,12 @@ def load_records(paper: str, experiment: str | None = None, profile: str = "full
             _flatten("setting/", rec.get("setting") or {}, row)
             _flatten("", rec.get("metrics") or {}, row)
             _flatten("", rec.get("timings") or {}, row)
-            row["device"] = (rec.get("provenance") or {}).get("device")
-            row["date"] = (rec.get("provenance") or {}).get("date")
+            prov = rec.get("provenance") or {}
+            row["device"] = prov.get("device")
+            row["date"] = prov.get("date")
+            row["git_commit"] = prov.get("git_commit")
+            row["cpu"] = (prov.get("cpu") or {}).get("model")
+            row["provenance"] = prov
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -560,7 +435,7 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
     for c in configs:
         path = results_file(c.paper, c.experiment, c.profile, results_dir)
         if path not in done_hashes:
-            done_hashes[path] = {r.get("config_hash") for r in _read_jsonl(path)}
+            done_hashes[path] = {r.get("config_hash") for r in records.read_jsonl(path)}
         if c.config_hash not in done_hashes[path]:
             todo.append(c)
     report = GridReport(total=len(configs), skipped=len(configs) - len(todo), ran=0)

@@ -12,20 +12,14 @@ napkinXC takes lists of label lists; building those lists is input preparation a
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
-import json
-import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from xmlstudy import metrics
+from xmlstudy import metrics, records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "results" / "benchmark" / "metrics.jsonl"
@@ -78,64 +72,9 @@ def _best_time(fn, repeats: int):
     return best, value
 
 
-def _git_commit() -> str | None:
-    """HEAD's hash, suffixed '-dirty' when the working tree has uncommitted changes."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True,
-                               text=True, timeout=60).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return (head + ("-dirty" if dirty else "")) if head else None
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _versions() -> dict[str, str]:
-    import scipy
-
-    import xmlstudy
-
-    versions = {"python": platform.python_version(), "numpy": np.__version__,
-                "scipy": scipy.__version__, "xmlstudy": xmlstudy.__version__}
-    try:
-        from importlib.metadata import version
-
-        versions["napkinxc"] = version("napkinxc")
-    except Exception:  # napkinXC absent: the comparison is skipped, the record says so
-        pass
-    return versions
-
-
 def append_record(path: Path, record: dict) -> None:
-    """Append one JSON line atomically: read the existing lines, write all to a temporary file
-    in the same folder, then rename it over the original."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    existing = path.read_text() if path.exists() else ""
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(existing + json.dumps(record, sort_keys=True) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; records are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Append one benchmark record atomically (benchmarks keep every run: no de-duplication)."""
+    records.append_jsonl(path, record)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,8 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         "max_abs_diff": max(diff.values()) if diff else None,
         "timings": {"xmlstudy_s": times["xmlstudy"], "napkinxc_s": times["napkinxc"],
                     "speedup_vs_napkinxc": ratio},
-        "provenance": {"git_commit": _git_commit(), "versions": _versions(), "device": "cpu",
-                       "cpu": {"model": _cpu_name(), "cores": os.cpu_count()}, "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "provenance": {"git_commit": records.git_commit(),
+                       "versions": records.versions(("numpy", "scipy", "napkinxc")), "device": "cpu",
+                       "cpu": records.cpu(), "date": records.utc_now(),
                        "command": " ".join(["python -m xmlstudy bench metrics", *argv])},
     }
     append_record(args.out, record)

@@ -347,8 +347,8 @@ def read_recipes5k(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Datas
         lists[split] = (images, rows)
     all_rows = [r for _, rows in lists.values() for r in rows]
     if len(set(all_rows)) != len(all_rows):
-        raise ParseError(p('train_labels.txt').parent, None, f"a recipe appears in more than one "
-                         f"split list or twice in one; the split files are inconsistent")
+        raise ParseError(p('train_labels.txt').parent, None, "a recipe appears in more than one "
+                         "split list or twice in one; the split files are inconsistent")
     classes = sorted({img.split("/")[0] for images, _ in lists.values() for img in images})
 
     ingredient_lists = [[normalise(x) for x in line.split(",") if x.strip()] for line in simplified]

@@ -115,9 +115,9 @@ def parse_sgml(path: Path) -> list[dict]:
         if "<REUTERS" in m.group(2):
             raise ParseError(
                 path, line,
-                f"<REUTERS> element without a matching </REUTERS>; the file is "
-                f"truncated or corrupt, restore the original Reuters-21578 file (its sha256 is "
-                f"in the registry)"
+                "<REUTERS> element without a matching </REUTERS>; the file is "
+                "truncated or corrupt, restore the original Reuters-21578 file (its sha256 is "
+                "in the registry)"
             )
         attrs = dict(_ATTR.findall(m.group(1)))
         for key in ("NEWID", "LEWISSPLIT", "TOPICS"):
@@ -145,8 +145,8 @@ def parse_sgml(path: Path) -> list[dict]:
         bad_line = raw.count("\n", 0, raw.index("<REUTERS", end)) + 1
         raise ParseError(
             path, bad_line,
-            f"<REUTERS> element without a matching </REUTERS>; the file is "
-            f"truncated or corrupt, restore the original Reuters-21578 file"
+            "<REUTERS> element without a matching </REUTERS>; the file is "
+            "truncated or corrupt, restore the original Reuters-21578 file"
         )
     return docs
 
