@@ -239,6 +239,14 @@ def test_validation_drives_k_and_cluster_choice(data, fitted):
     model._choose(broad)
     assert model.k_ == 25
 
+    # When the largest k of the grid wins, larger ones are tried on validation.
+    model.k_grid = (1, 2)
+    table = model._choose(broad)
+    tried = sorted({row["k"] for row in table})
+    assert tried[:3] == [1, 2, 3] and model.k_ > 2
+    best = max(table, key=lambda r: r["valid_mean_P@1,3,5"])
+    assert best["k"] == model.k_ and best["k"] < max(tried)  # the search stopped past the best
+
 
 def test_clear_errors_for_bad_settings(data):
     train, _, _ = data
@@ -257,6 +265,9 @@ def test_variants_change_only_their_setting():
     assert create("dxml-nocluster").clustering is False
     assert create("dxml-l2").loss == "l2"
     assert create("dxml-linear", nonlinear=True).nonlinear is True  # explicit arguments win
+    from xmlstudy.grids import DXML_CHOSEN
+    default = create("dxml")
+    assert {k: getattr(default, k) for k in DXML_CHOSEN} == DXML_CHOSEN  # defaults = validated choice
     big = create("dxml", size="large")
     assert (big.embedding_dim, big.hidden) == (300, 512)
 

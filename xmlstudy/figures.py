@@ -139,9 +139,9 @@ def label_gram_heatmaps(grams: dict, label_names: list[str], n_blocks: int = 3, 
     """Fig. 3 on our data: the label-label inner products of learned label embeddings, one panel
     per model in ``grams`` ({title: L x L array}), the diagonal removed as in the paper. Labels
     are ordered by average-linkage clustering of the first panel's rows (cosine distance), the
-    same order in every panel, and the ``n_blocks`` clusters it finds are outlined. With more than
-    ``max_labels`` labels, the most frequent-looking are not known here, so the first
-    ``max_labels`` in cluster order are shown. Returns (figure, {label: block})."""
+    same order in every panel, and the ``n_blocks`` clusters it finds are outlined. At most
+    ``max_labels`` labels are drawn (the first in cluster order; pass a subset of the matrices to
+    choose which). Returns (figure, {label: block})."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
 
