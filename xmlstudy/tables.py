@@ -404,18 +404,21 @@ def dxml_sweep(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
             chosen = reference["params"].get(key, defaults.get(key))
             if chosen == value:
                 continue
-            rows.append({"dataset": r.dataset, "setting": key, "chosen": chosen, "tried": value,
+            rows.append({"dataset": r.dataset, "setting": key, "chosen": str(chosen), "tried": str(value),
                          "valid, tried": 100 * score,
                          "valid, chosen": 100 * chosen_score,
                          "difference": 100 * (score - chosen_score),
                          "k": r.k, "clusters": r.n_clusters, "epochs": r.epochs})
         for key in set(reference["params"]) - set(r.params):
-            rows.append({"dataset": r.dataset, "setting": key, "chosen": reference["params"][key],
-                         "tried": defaults.get(key), "valid, tried": 100 * score,
+            rows.append({"dataset": r.dataset, "setting": key, "chosen": str(reference["params"][key]),
+                         "tried": str(defaults.get(key)), "valid, tried": 100 * score,
                          "valid, chosen": 100 * chosen_score,
                          "difference": 100 * (score - chosen_score),
                          "k": r.k, "clusters": r.n_clusters, "epochs": r.epochs})
-    return pd.DataFrame(rows).round(2)
+    out = pd.DataFrame(rows, columns=["dataset", "setting", "chosen", "tried", "valid, tried",
+                                      "valid, chosen", "difference", "k", "clusters", "epochs"])
+    # Settings are kept as written (0.015, not a rounded 0.02); only the scores are rounded.
+    return out.round({"valid, tried": 2, "valid, chosen": 2, "difference": 2})
 
 
 def dxml_timing(fit_info: pd.DataFrame, published: dict,
