@@ -421,12 +421,16 @@ def dxml_sweep(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
     return out.round({"valid, tried": 2, "valid, chosen": 2, "difference": 2})
 
 
-def dxml_timing(fit_info: pd.DataFrame, published: dict,
+def dxml_timing(fit_info: pd.DataFrame, published: dict, bench: list | None = None,
                 datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
                           "amazon-670k")) -> pd.DataFrame:
     """Seed 002's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
-    test seconds, and our mean fit and predict seconds over seeds with the hardware they ran on
-    (from the records' provenance)."""
+    test seconds, our mean fit and predict seconds over seeds with the hardware they ran on
+    (from the records' provenance), and, when ``bench`` (the records of
+    ``python -m xmlstudy bench dxml``) is given, the latest benchmark's fit and test seconds."""
+    latest = {}
+    for rec in bench or []:
+        latest[rec["dataset"]] = rec  # records are appended in time order: keep the last
     rows = []
     for dataset in datasets:
         paper = published["seconds"].get(dataset, (float("nan"),) * 4)
@@ -443,6 +447,10 @@ def dxml_timing(fit_info: pd.DataFrame, published: dict,
             "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in zip(mine["device"], mine["cpu"])}))
             if len(mine) else "not run (data not available)",
         })
+        if dataset in latest:
+            b = latest[dataset]["benchmark"]
+            rows[-1]["benchmark fit s"] = round(b["total_s"] - b["predict_s"], 1)
+            rows[-1]["benchmark test s"] = round(b["predict_s"], 2)
     for name in fit_info["dataset"].unique() if len(fit_info) else []:
         if name not in datasets:
             mine = fit_info[(fit_info["dataset"] == name) & (fit_info["method"] == "dxml")]
