@@ -54,8 +54,10 @@ def bench_one(dataset: str, device: str, epochs: int, method: str = "cgmvae") ->
         "device": device, "epochs": epochs, "params": params,
         "train_rows": len(splits.train), "features": splits.train.n_features,
         "labels": splits.train.n_labels, "n_parameters": model.n_parameters,
-        "seconds": seconds, "seconds_per_epoch": seconds / epochs,
-        "samples_per_second": len(splits.train) * epochs / seconds,
+        "metrics": {"seconds_per_epoch": seconds / epochs,
+                    "samples_per_second": len(splits.train) * epochs / seconds,
+                    "peak_memory_mb": memory.peak_mb},
+        "timings": {"fit_s": seconds, "epochs": epochs},
         "peak_memory_mb": memory.peak_mb, "peak_memory_source": memory.source,
         "provenance": prov,
     }
@@ -95,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         for device in _devices(args.device):
             rec = _bench_in_subprocess(dataset, device, args.epochs)
             append_record(rec, Path(args.out))
-            print(f"{dataset:<10} {device:<6} {rec['seconds_per_epoch']:>8.2f} "
-                  f"{rec['samples_per_second']:>10.0f} {rec['peak_memory_mb']:>8.1f}", flush=True)
+            m = rec["metrics"]
+            print(f"{dataset:<10} {device:<6} {m['seconds_per_epoch']:>8.2f} "
+                  f"{m['samples_per_second']:>10.0f} {m['peak_memory_mb']:>8.1f}", flush=True)
     return 0
 
 
