@@ -155,3 +155,18 @@ def test_sparse_inputs_give_the_same_outputs_as_dense():
         mu, _ = net.encode(x)
         outs.append(net.logits(net.decode(net.decoder_x(x), mu)).detach().numpy())
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-6)
+
+
+def test_ablation_variants_keep_their_defining_settings():
+    """The grid passes the paper's Table 7 settings (alpha included) to every variant: a variant
+    without the contrastive term must still run with alpha = 0, and refuse a contradicting value."""
+    from xmlstudy import models
+    from xmlstudy.grids import cgmvae_params
+
+    for method, expected in [("cgmvae-uni-gaussian", {"alpha": 0.0, "prior": "uni-gaussian"}),
+                             ("cgmvae-gm-only", {"alpha": 0.0, "prior": "mixture"}),
+                             ("cgmvae-contrastive-only", {"alpha": 1.0, "prior": "uni-gaussian"})]:
+        model = models.create(method, **cgmvae_params(method, "yeast"))
+        assert {k: model.params[k] for k in expected} == expected, method
+    with pytest.raises(ValueError, match="alpha=0.0"):
+        models.create("cgmvae-gm-only", alpha=1.0)

@@ -117,6 +117,8 @@ def cgmvae_params(method: str, dataset: str, profile: str = "full") -> dict:
     if dataset in CGMVAE_NO_EARLY_STOPPING and profile != "smoke":
         epochs, patience = CGMVAE_NO_EARLY_STOPPING[dataset], None
     params = dict(CGMVAE_TABLE7[dataset], epochs=epochs, patience=patience)
+    if method in ("cgmvae-uni-gaussian", "cgmvae-gm-only"):
+        del params["alpha"]  # these variants have no contrastive term (alpha = 0 by definition)
     if profile == "smoke":
         params["emb_size"] = 64
     if "decoder_hidden" in params:

@@ -377,6 +377,17 @@ class CGMVAE(Model):
         return None if self.net is None else sum(p.numel() for p in self.net.parameters())
 
 
+def _fixed(method: str, params: dict, **defining) -> dict:
+    """An ablation variant is defined by some settings (no contrastive term: alpha = 0; one
+    Gaussian: prior = "uni-gaussian"); a caller may repeat them but never override them, or the
+    variant would silently be another method."""
+    for key, value in defining.items():
+        if key in params and params[key] != value:
+            raise ValueError(f"{method} is defined by {key}={value!r}; got {key}={params[key]!r}. "
+                             f"Leave {key} out, or use another method")
+    return {**params, **defining}
+
+
 class CGMVAEUniGaussian(CGMVAE):
     """Ablation "uni-Gaussian" (MPVAE-style latent space: one Gaussian from the label vector),
     without the contrastive term."""
@@ -384,9 +395,7 @@ class CGMVAEUniGaussian(CGMVAE):
     name = "cgmvae-uni-gaussian"
 
     def __init__(self, **params):
-        params.setdefault("prior", "uni-gaussian")
-        params.setdefault("alpha", 0.0)
-        super().__init__(**params)
+        super().__init__(**_fixed(self.name, params, prior="uni-gaussian", alpha=0.0))
 
 
 class CGMVAEGMOnly(CGMVAE):
@@ -395,8 +404,7 @@ class CGMVAEGMOnly(CGMVAE):
     name = "cgmvae-gm-only"
 
     def __init__(self, **params):
-        params.setdefault("alpha", 0.0)
-        super().__init__(**params)
+        super().__init__(**_fixed(self.name, params, alpha=0.0))
 
 
 class CGMVAEContrastiveOnly(CGMVAE):
@@ -405,8 +413,7 @@ class CGMVAEContrastiveOnly(CGMVAE):
     name = "cgmvae-contrastive-only"
 
     def __init__(self, **params):
-        params.setdefault("prior", "uni-gaussian")
-        super().__init__(**params)
+        super().__init__(**_fixed(self.name, params, prior="uni-gaussian"))
 
 
 class CGMVAEOfficial(CGMVAE):
