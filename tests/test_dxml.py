@@ -264,7 +264,6 @@ def test_variants_change_only_their_setting():
     assert create("dxml-svd-emb").label_embedding == "svd"
     assert create("dxml-nocluster").clustering is False
     assert create("dxml-l2").loss == "l2"
-    assert create("dxml-linear", nonlinear=True).nonlinear is True  # explicit arguments win
     from xmlstudy.grids import DXML_CHOSEN
     default = create("dxml")
     assert {k: getattr(default, k) for k in DXML_CHOSEN} == DXML_CHOSEN  # defaults = validated choice
@@ -279,3 +278,11 @@ def test_variants_run_and_learn(data, method):
     model.fit(train, valid)
     idx, _ = model.topk(test.X, 1)
     assert ranking_metrics(test.Y, idx, ks=(1,))["P@1"] > 0.6
+
+
+def test_ablation_variant_refuses_a_contradicting_setting():
+    from xmlstudy import models
+
+    assert models.create("dxml-linear", nonlinear=False) is not None   # repeating is fine
+    with pytest.raises(ValueError, match="nonlinear=False"):
+        models.create("dxml-linear", nonlinear=True)

@@ -542,12 +542,17 @@ class DXML(Model):
 
 
 class _Variant(DXML):
-    """A DXML ablation: ``variant`` holds the settings it changes; explicit arguments still win."""
+    """A DXML ablation: ``variant`` holds the settings that define it. A caller may repeat them but
+    never contradict them, or the variant would silently be another method."""
 
     variant: dict = {}
 
     def __init__(self, **params) -> None:
-        super().__init__(**{**self.variant, **params})
+        for key, value in self.variant.items():
+            if key in params and params[key] != value:
+                raise ValueError(f"{self.name} is defined by {key}={value!r}; got {key}={params[key]!r}. "
+                                 f"Leave {key} out, or use another method")
+        super().__init__(**{**params, **self.variant})
 
 
 class DXMLLinear(_Variant):
