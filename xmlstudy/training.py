@@ -84,6 +84,7 @@ def train(
     progress: bool = True,
     desc: str = "training",
     drop_last: bool = False,
+    grad_clip: float | None = None,
 ) -> TrainResult:
     """Run mini-batch training.
 
@@ -91,7 +92,8 @@ def train(
     return it; the loop does ``zero_grad``/``backward``/``optimizer.step``. ``evaluate()`` returns
     a validation score where higher is better; with it, the best epoch's weights are restored at
     the end and training stops after ``patience`` epochs without improvement. ``scheduler`` (if
-    any) is stepped once per epoch.
+    any) is stepped once per epoch. ``grad_clip`` (if any) rescales the gradient of every step to
+    at most that L2 norm, for losses that can blow up (C2AE's exponential ranking term).
     """
     rng = np.random.default_rng(seed)
     start_epoch, history = 0, []
@@ -125,6 +127,8 @@ def train(
                     f"{desc}: loss became {loss.item()} at epoch {epoch + 1}; lower the learning "
                     "rate or check the inputs for NaN/inf")
             loss.backward()
+            if grad_clip is not None:
+                torch.nn.utils.clip_grad_norm_(module.parameters(), grad_clip)
             optimizer.step()
             total += float(loss.detach())
             batches += 1

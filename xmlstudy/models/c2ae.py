@@ -17,7 +17,9 @@ Prediction: F_d(F_x(x)). Settings follow the authors' public code where the pape
 latent size K = round(0.8 L), F_x hidden [512, 512], F_e and F_d hidden [512], leaky ReLU, no
 dropout, and the output term weighted 1/2 against the embedding term (alpha = 0.5). The
 optimiser (Adam, lr 1e-3, weight decay 1e-5, batch 128) and the epoch selection (best validation
-macro-F1 over thresholds, as for C-GMVAE) are this study's.
+macro-F1 over thresholds, as for C-GMVAE) are this study's. The ranking term is an unbounded
+exponential: with hundreds of labels (delicious) a few steps can push it past float32 and the run
+dies with an infinite loss, so ``grad_clip`` can cap the norm of every step's gradient.
 """
 from __future__ import annotations
 
@@ -81,7 +83,8 @@ class C2AE(Model):
                  hidden: int = 512, alpha: float = 0.5, lam: float = 1.0, bce_weight: float = 1.0,
                  dropout: float = 0.0, lr: float = 1e-3, weight_decay: float = 1e-5,
                  epochs: int = 100, patience: int | None = None, batch_size: int = 128,
-                 standardize: bool = True, progress: bool = False) -> None:
+                 standardize: bool = True, grad_clip: float | None = None,
+                 progress: bool = False) -> None:
         super().__init__(seed=seed, device=device)
         for key, value in (("latent_ratio", latent_ratio), ("hidden", hidden), ("lr", lr),
                            ("epochs", epochs), ("batch_size", batch_size)):
@@ -89,10 +92,12 @@ class C2AE(Model):
                 raise ValueError(f"c2ae: {key} must be > 0, got {value!r}")
         if not 0 <= dropout < 1:
             raise ValueError(f"c2ae: dropout is a drop probability in [0, 1), got {dropout!r}")
+        if grad_clip is not None and not grad_clip > 0:
+            raise ValueError(f"c2ae: grad_clip is a gradient norm > 0 (or None for none), got {grad_clip!r}")
         self.params = dict(latent_ratio=latent_ratio, hidden=hidden, alpha=alpha, lam=lam,
                            bce_weight=bce_weight, dropout=dropout, lr=lr, weight_decay=weight_decay,
                            epochs=epochs, patience=patience, batch_size=batch_size,
-                           standardize=standardize)
+                           standardize=standardize, grad_clip=grad_clip)
         self.progress = progress
         self.net: C2AENetwork | None = None
 
@@ -131,7 +136,8 @@ class C2AE(Model):
 
         result = train(self.net, optimizer, step, X.shape[0], epochs=p["epochs"],
                        batch_size=p["batch_size"], seed=self.seed, evaluate=evaluate,
-                       patience=p["patience"], progress=self.progress, desc=self.name)
+                       patience=p["patience"], progress=self.progress, desc=self.name,
+                       grad_clip=p["grad_clip"])
         self.fit_info = {
             "epochs": result.epochs_run, "best_epoch": result.best_epoch, "latent_dim": latent,
             "selection": "best validation macro-F1 over thresholds 0.1..0.9" if evaluate else "last epoch",
