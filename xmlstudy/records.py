@@ -24,11 +24,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # --- provenance ---------------------------------------------------------------------------------
 def git_commit() -> str:
-    """HEAD's hash, suffixed ``-dirty`` when the working tree has uncommitted changes."""
+    """HEAD's hash, suffixed ``-dirty`` when code (anything outside ``results/``) has uncommitted
+    changes. Records appended by a running grid do not count: they change no code."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
                               text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!results"], cwd=REPO_ROOT, capture_output=True,
                                text=True, timeout=60).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
