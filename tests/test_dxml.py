@@ -286,3 +286,20 @@ def test_ablation_variant_refuses_a_contradicting_setting():
     assert models.create("dxml-linear", nonlinear=False) is not None   # repeating is fine
     with pytest.raises(ValueError, match="nonlinear=False"):
         models.create("dxml-linear", nonlinear=True)
+
+
+def test_refit_trains_again_on_train_and_valid_with_the_validation_choices(data, fitted):
+    train, valid, test = data
+    refit = create("dxml", seed=0, refit=True, **SMALL).fit(train, valid)
+    info, chosen = refit.fit_info, refit.fit_info["chosen_on_validation"]
+    # The validation run is the plain fit; the refit keeps its choices and its epoch count.
+    assert chosen["best_epoch"] == fitted.fit_info["best_epoch"]
+    assert (chosen["k"], chosen["n_clusters"], chosen["weighting"]) == (
+        fitted.fit_info["k"], fitted.fit_info["n_clusters"], fitted.fit_info["weighting"])
+    assert (info["k"], info["n_clusters"], info["weighting"]) == (
+        chosen["k"], chosen["n_clusters"], chosen["weighting"])
+    assert info["refit"] and info["epochs"] == chosen["best_epoch"]
+    # Its index holds every train and validation row, and it still learns the planted signal.
+    assert refit.base.shape[0] == len(train) + len(valid) == refit.base_Y.shape[0]
+    idx, _ = refit.topk(test.X, 1)
+    assert ranking_metrics(test.Y, idx)["P@1"] > 0.85

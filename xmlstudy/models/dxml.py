@@ -36,6 +36,8 @@ ablation measures this).
 """
 from __future__ import annotations
 
+import inspect
+
 import logging
 import time
 
@@ -302,7 +304,12 @@ class DXML(Model):
     defaults chosen on Bibtex's validation split (``xmlstudy.grids.DXML_CHOSEN``). ``k`` and ``n_clusters`` left as None are chosen on validation from ``k_grid``
     and ``cluster_grid`` (together with ``weighting`` when it is None); given values are used
     as they are. When the largest k of ``k_grid`` is the best, larger ones (x1.5 each step) are
-    tried on validation until one stops improving."""
+    tried on validation until one stops improving.
+
+    ``refit=True`` follows the usual last step of model selection: once the epoch count, k, the
+    number of clusters and the weighting are chosen on validation, the model is trained again
+    from scratch on train + validation with those choices (the paper trains on its whole training
+    split; without a refit the study's model sees 10% fewer rows)."""
 
     name = "dxml"
     libraries = ("torch", "gensim", "scikit-learn")
@@ -318,7 +325,7 @@ class DXML(Model):
                  patience: int | None = 10, eval_k: int = 10, clustering: bool = True,
                  k: int | None = None, n_clusters: int | None = None, weighting: str | None = None,
                  k_grid: tuple = (5, 10, 15, 20, 30, 50), cluster_grid: tuple = (2, 5, 10, 20),
-                 max_eval_rows: int = 5000, progress: bool = False) -> None:
+                 max_eval_rows: int = 5000, refit: bool = False, progress: bool = False) -> None:
         super().__init__(seed=seed, device=device)
         given = {key: value for key, value in locals().items() if key not in ("self", "__class__")}
         self._check(given)
@@ -336,6 +343,7 @@ class DXML(Model):
         self.k, self.n_clusters, self.weighting = k, n_clusters, weighting
         self.k_grid, self.cluster_grid = tuple(k_grid), tuple(cluster_grid)
         self.max_eval_rows, self.progress = max_eval_rows, progress
+        self.refit = bool(refit)
 
     @staticmethod
     def _check(p: dict) -> None:
@@ -458,7 +466,29 @@ class DXML(Model):
             "index_s": time.perf_counter() - t1,
             "history": result.history,
         }
+        if self.refit and valid is not None:
+            self._refit(train, valid)
         return self
+
+    def _refit(self, train: Dataset, valid: Dataset) -> None:
+        """Train again on train + valid with the choices made on validation, and keep that model
+        (its index then holds the validation rows too)."""
+        both = Dataset(name=train.name, split="train+valid", X=sp.vstack([train.X, valid.X]),
+                       Y=sp.vstack([train.Y, valid.Y]), feature_names=train.feature_names,
+                       label_names=train.label_names)
+        settings = {key: value for key, value in vars(self).items()
+                    if key in inspect.signature(DXML.__init__).parameters}
+        settings.update(epochs=self.fit_info["best_epoch"], patience=None, k=self.k_,
+                        n_clusters=self.n_clusters_ if self.clustering else None,
+                        weighting=self.weighting_, refit=False)
+        again = DXML(**settings).fit(both)
+        chosen_on_validation = self.fit_info
+        for key in ("label_vectors", "net", "base", "base_Y", "centroids", "base_cluster"):
+            setattr(self, key, getattr(again, key))
+        self.fit_info = {**again.fit_info, "refit": True, "train_rows": len(both),
+                         "selection": chosen_on_validation["selection"],
+                         "chosen_on_validation": {k: v for k, v in chosen_on_validation.items()
+                                                  if k != "selection"}}
 
     def _cluster(self, m: int) -> tuple[torch.Tensor, torch.Tensor]:
         """k-means with ``m`` clusters on the training embeddings: (centroids, member labels)."""
