@@ -138,7 +138,9 @@ def cgmvae_grid(profile: str = "full") -> list:
     datasets, 3 seeds), "ablation" (Table 4: GM only and contrastive only; uni-Gaussian and
     GM + contrastive are the main runs; plus the paper's literal decoder, z alone) and
     "fewer_data" (Table 5 / Fig. 2: 10% and 50% of the training rows for C-GMVAE and C2AE; 100%
-    is the main runs). The smoke profile runs one seed of every path on shrunk data."""
+    is the main runs) and "paper_budget" (C-GMVAE on the small datasets with the paper's E = 2048
+    and 100 epochs, the two budget cuts of the main grid, still keeping the best validation
+    epoch). The smoke profile runs one seed of every path on shrunk data."""
     from xmlstudy.experiments import RunConfig
 
     seeds = (0,) if profile == "smoke" else (0, 1, 2)
@@ -160,6 +162,10 @@ def cgmvae_grid(profile: str = "full") -> list:
     configs += [config("ablation", "cgmvae-official", d, s) for d in small for s in seeds]
     configs += [config("fewer_data", m, d, s, setting={"train_fraction": f})
                 for f in (0.1, 0.5) for m in ("cgmvae", "c2ae") for d in small for s in seeds]
+    if profile == "full":
+        configs += [config("paper_budget", "cgmvae", d, s,
+                           extra={"emb_size": 2048, "epochs": 100, "patience": None})
+                    for d in small for s in seeds]
     return configs
 
 
