@@ -478,6 +478,7 @@ CGMVAE_VARIANTS = {  # Table 4 rows -> (experiment, record method, distinguishin
     "GM+contrastive, decoder reads z only (paper text)": ("ablation", "cgmvae", {"decoder_input": "z"}),
     "GM+contrastive, 100 epochs (paper's budget)": ("ablation", "cgmvae", {"epochs": 100}),
     "official-code settings": ("ablation", "cgmvae-official", {}),
+    "GM+contrastive, E = 2048, 100 epochs (paper's budget)": ("paper_budget", "cgmvae", {}),
 }
 
 
