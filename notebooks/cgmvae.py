@@ -287,6 +287,35 @@ ablation_table = tables.cgmvae_ablation_table(both, params.protocol)
 ablation_table
 
 # %%
+# The four rows of the paper's Table 4, as (experiment, method), on the full training data.
+table4 = {"uni-Gaussian": ("main", "cgmvae-uni-gaussian"), "GM only": ("ablation", "cgmvae-gm-only"),
+          "contrastive only": ("ablation", "cgmvae-contrastive-only"), "GM+contrastive": ("main", "cgmvae")}
+maf1 = tables.cgmvae_metric_path("ma-F1", params.protocol)
+t4 = []
+for variant, (experiment, method) in table4.items():
+    group = both[(both["experiment"] == experiment) & (both["method"] == method)
+                 & both["dataset"].isin(grids.CGMVAE_SMALL)]
+    if len(group):
+        t4.append(tables.summarize(group, [maf1], by=("dataset",)).assign(variant=variant))
+if t4:
+    t4 = pd.concat(t4, ignore_index=True)
+    per_dataset = t4.groupby("dataset", sort=False).agg(
+        spread=("mean", lambda v: v.max() - v.min()), seed_std=("std", "mean"))
+    best_variant = t4.loc[t4.groupby("dataset", sort=False)["mean"].idxmax()].set_index("dataset")["variant"]
+    glue("ablation_spread", "; ".join(f"{d} {r.spread:.3f} (mean seed std {r.seed_std:.3f})"
+                                      for d, r in per_dataset.iterrows()), display=False)
+    glue("ablation_best", "; ".join(f"{d}: {v}" for d, v in best_variant.items()), display=False)
+else:
+    glue("ablation_spread", "not run", display=False)
+    glue("ablation_best", "not run", display=False)
+
+# %% [markdown]
+# Macro-F1 of the best and the worst of the four variants differ by {glue:text}`ablation_spread`
+# on our data, and the best variant is {glue:text}`ablation_best`. The paper's Table 4 (below)
+# finds GM + contrastive best on every data set; here the differences are of the size of the
+# spread between seeds, so these data cannot tell the variants apart.
+
+# %%
 published_ablation = pd.DataFrame(
     [{"dataset": d, "variant": v, metric: x} for (d, v, metric), x in published.CGMVAE_ABLATION["values"].items()]
 ).groupby(["dataset", "variant"], sort=False).first()
@@ -314,6 +343,45 @@ import matplotlib.pyplot as plt
 fig = figures.cgmvae_fewer_data(fewer_stats, "ma-F1")
 display(fig)
 plt.close(fig)
+
+# %%
+gains = fewer_stats[(fewer_stats["method"] == "cgmvae") & (fewer_stats["metric"] == "ma-F1")]
+gains = gains[gains["dataset"].isin(gains.loc[gains["fraction"] < 1, "dataset"])]  # the fewer-data datasets
+glue("fewer_gains", "; ".join(
+    f"{d} " + " / ".join(f"{g:+.1f}%" for g in grp.sort_values("fraction")["vs C2AE %"])
+    for d, grp in gains.groupby("dataset", sort=False)) if len(gains) else "not run", display=False)
+
+# %% [markdown]
+# C-GMVAE's macro-F1 relative to C2AE at 10% / 50% / 100% of the training rows:
+# {glue:text}`fewer_gains`. The paper's Fig. 2 (mirflickr, nus-wide; not available here) shows
+# C-GMVAE's lead growing as the data shrink. In the records of this study that holds on scene,
+# where the lead at 10% is large; on yeast and sider the two models stay within a few per cent of
+# each other at every size.
+#
+# The paper's Table 5 claims more: C-GMVAE on 50% of the data roughly matches MPVAE on all of it.
+# Here, C-GMVAE on 50% beside the MPVAE-style uni-Gaussian model on 100%:
+
+# %%
+half = fewer[fewer["setting/train_fraction"] == 0.5] if "setting/train_fraction" in fewer.columns else fewer.iloc[:0]
+half = half[half["method"] == "cgmvae"].assign(method="C-GMVAE, 50% of the data")
+uni_full = main[main["method"] == "cgmvae-uni-gaussian"].assign(method="uni-Gaussian (MPVAE-style), 100%")
+uni_full = uni_full[uni_full["dataset"].isin(half["dataset"].unique())]
+if len(half):
+    display(tables.summary_table(pd.concat([half, uni_full], ignore_index=True),
+                                 [tables.cgmvae_metric_path(m, params.protocol) for m in ("HA", "ex-F1", "mi-F1", "ma-F1")],
+                                 scale=1.0, digits=3))
+    half_means = tables.summarize(pd.concat([half, uni_full], ignore_index=True), [maf1]).pivot(
+        index="dataset", columns="method", values="mean")
+    difference = (half_means.get("C-GMVAE, 50% of the data")
+                  - half_means.get("uni-Gaussian (MPVAE-style), 100%")).dropna()
+    glue("half_vs_uni", "; ".join(f"{d} {v:+.3f}" for d, v in difference.items()) or "not run", display=False)
+else:
+    glue("half_vs_uni", "not run", display=False)
+
+# %% [markdown]
+# Macro-F1 of C-GMVAE on half the data minus the uni-Gaussian model's on all of it:
+# {glue:text}`half_vs_uni` (negative: C-GMVAE on half the data falls short of the single-Gaussian
+# model on all of it, which is what the paper's Table 5 says does not happen).
 
 # %% [markdown]
 # ## Fig. 3: what the label embeddings learned
