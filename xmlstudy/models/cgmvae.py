@@ -62,7 +62,7 @@ OFFICIAL_SETTINGS = dict(
 )
 
 _LOG_2PI = math.log(2.0 * math.pi)
-GRAM_MAX_LABELS = 128  # store the label-label inner products in fit_info up to this many labels
+GRAM_MAX_LABELS = 400  # store the label-label inner products in fit_info up to this many labels (corel5k: 374)
 
 
 # --- losses (pure functions of tensors, tested against brute force) ------------------------------
