@@ -57,3 +57,25 @@ def test_c2ae_learns_a_planted_signal_and_is_deterministic():
     assert auc > 0.8, f"mean AUC {auc:.3f}"  # a constant predictor scores 0.5
     b = create("c2ae", seed=0, device="cpu", epochs=25).fit(train, valid)
     np.testing.assert_array_equal(a.scores(test.X), b.scores(test.X))
+
+
+def test_grad_clip_caps_every_step():
+    """With grad_clip, one SGD step moves the parameters by at most lr * grad_clip (L2 norm),
+    however large the loss's gradient is; without it the step is the full gradient."""
+    from xmlstudy.training import train
+
+    def one_step(clip):
+        torch.manual_seed(0)
+        layer = torch.nn.Linear(4, 3)
+        before = torch.cat([p.detach().flatten().clone() for p in layer.parameters()])
+        optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+        x = torch.full((8, 4), 100.0)
+        train(layer, optimizer, lambda rows: (layer(x[rows]) ** 2).sum(), 8, epochs=1,
+              batch_size=8, seed=0, progress=False, grad_clip=clip)
+        after = torch.cat([p.detach().flatten() for p in layer.parameters()])
+        return float(torch.linalg.vector_norm(after - before))
+
+    assert one_step(None) > 100.0
+    assert one_step(2.0) == pytest.approx(0.1 * 2.0, rel=1e-4)
+    with pytest.raises(ValueError, match="grad_clip"):
+        create("c2ae", grad_clip=0.0)
