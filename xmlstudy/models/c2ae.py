@@ -23,16 +23,12 @@ dies with an infinite loss, so ``grad_clip`` can cap the norm of every step's gr
 """
 from __future__ import annotations
 
-import numpy as np
-import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from xmlstudy.data.dataset import Dataset
-from xmlstudy.models.base import Model, resolve_device
-from xmlstudy.models.cgmvae import FeatureScaler, InputLinear, best_macro_f1
-from xmlstudy.training import csr_to_torch, seed_everything, train
+from xmlstudy.models.latent import InputLinear, LatentModel
 
 
 def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
@@ -76,7 +72,7 @@ class C2AENetwork(nn.Module):
         self.fd = _mlp([latent, hidden, n_labels], dropout)
 
 
-class C2AE(Model):
+class C2AE(LatentModel):
     name = "c2ae"
 
     def __init__(self, *, seed: int = 0, device: str = "auto", latent_ratio: float = 0.8,
@@ -111,56 +107,15 @@ class C2AE(Model):
         total = phi + p["alpha"] * (gamma + p["bce_weight"] * bce)
         return {"phi": phi, "gamma": gamma, "bce": bce, "total": total}
 
-    def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "C2AE":
-        p = self.params
-        self._device = resolve_device(self.device)
-        seed_everything(self.seed)
-        self._scaler = FeatureScaler(train_data.X, enabled=p["standardize"])
+    def _build(self, train_data: Dataset) -> nn.Module:
         L = train_data.n_labels
-        latent = max(2, int(round(p["latent_ratio"] * L)))
-        self.net = C2AENetwork(train_data.n_features, L, latent, p["hidden"], p["dropout"]).to(self._device)
-        optimizer = torch.optim.Adam(self.net.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
-        X, Y = train_data.X, train_data.Y
+        self._latent = max(2, int(round(self.params["latent_ratio"] * L)))
+        return C2AENetwork(train_data.n_features, L, self._latent, self.params["hidden"],
+                           self.params["dropout"])
 
-        def step(rows):
-            x = self._scaler.tensor(X[rows], self._device)
-            y = csr_to_torch(Y[rows], self._device)
-            return self._loss(x, y)["total"]
+    def _logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Decoder outputs F_d(F_x(x))."""
+        return self.net.fd(self.net.fx(x))
 
-        evaluate = None
-        if valid is not None and len(valid) > 0:
-            Yv = valid.Y.toarray()
-
-            def evaluate():
-                return best_macro_f1(Yv, self.probabilities(valid.X))
-
-        result = train(self.net, optimizer, step, X.shape[0], epochs=p["epochs"],
-                       batch_size=p["batch_size"], seed=self.seed, evaluate=evaluate,
-                       patience=p["patience"], progress=self.progress, desc=self.name,
-                       grad_clip=p["grad_clip"])
-        self.fit_info = {
-            "epochs": result.epochs_run, "best_epoch": result.best_epoch, "latent_dim": latent,
-            "selection": "best validation macro-F1 over thresholds 0.1..0.9" if evaluate else "last epoch",
-            "best_valid_macro_f1": result.best_score, "train_seconds": result.seconds,
-        }
-        return self
-
-    def scores(self, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
-        """Decoder outputs F_d(F_x(x)) (logits)."""
-        if self.net is None:
-            raise RuntimeError("c2ae: call fit() before scores()")
-        self.net.eval()
-        X = sp.csr_matrix(X)
-        out = []
-        with torch.no_grad():
-            for start in range(0, X.shape[0], batch_size):
-                x = self._scaler.tensor(X[start:start + batch_size], self._device)
-                out.append(self.net.fd(self.net.fx(x)).cpu().numpy())
-        return np.vstack(out) if out else np.zeros((0, self.net.fd[-1].out_features), np.float32)
-
-    def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.scores(X)))
-
-    @property
-    def n_parameters(self) -> int | None:
-        return None if self.net is None else sum(q.numel() for q in self.net.parameters())
+    def _extra_fit_info(self, train_data: Dataset) -> dict:
+        return {"latent_dim": self._latent}

@@ -41,14 +41,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from xmlstudy.data.dataset import Dataset
-from xmlstudy.models.base import Model, resolve_device
-from xmlstudy.training import csr_to_torch, seed_everything, train
+from xmlstudy.models.latent import InputLinear, LatentModel
 
 PRIORS = ("mixture", "uni-gaussian")
 DECODER_INPUTS = ("z", "x+z")
@@ -108,58 +106,6 @@ def contrastive_loss(inner: torch.Tensor, y: torch.Tensor, tau: float) -> torch.
 def bce_sum(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Binary cross-entropy summed over labels, averaged over the batch (eq. 6)."""
     return F.binary_cross_entropy_with_logits(logits, y, reduction="none").sum(1).mean()
-
-
-def best_macro_f1(Y: np.ndarray, P: np.ndarray, thresholds=None) -> float:
-    """Highest macro-F1 over the threshold grid 0.1..0.9: the official code's epoch-selection
-    score (computed on validation data only)."""
-    from xmlstudy import metrics
-
-    grid = metrics.THRESHOLD_GRID if thresholds is None else thresholds
-    return max(metrics.set_metrics(Y, P, t)["ma-F1"] for t in grid)
-
-
-SPARSE_DENSITY = 0.1  # inputs with fewer non-zeros than this stay sparse on their way in
-
-
-class FeatureScaler:
-    """How features reach the latent-space models. Dense inputs (yeast, scene) become z-scores
-    with the training mean and std, so every dataset reaches the network on one scale. Sparse
-    inputs (bag-of-words, tf-idf, fingerprints) are left as they are, since dividing rare features
-    by their tiny std would blow them up, and are passed on as sparse CSR tensors when under
-    ``SPARSE_DENSITY`` non-zero, so the first layer costs what the non-zeros cost."""
-
-    def __init__(self, X: sp.csr_matrix, enabled: bool = True) -> None:
-        X = sp.csr_matrix(X)
-        density = X.nnz / max(X.shape[0] * X.shape[1], 1)
-        self.active = bool(enabled) and density >= 0.5
-        self.sparse = density < SPARSE_DENSITY
-        if self.active:
-            mean = np.asarray(X.mean(0)).ravel()
-            sq = np.asarray(X.multiply(X).mean(0)).ravel()
-            std = np.sqrt(np.maximum(sq - mean ** 2, 0.0))
-            self.mean = torch.from_numpy(mean.astype(np.float32))
-            self.scale = torch.from_numpy(np.where(std > 1e-8, 1.0 / np.maximum(std, 1e-8), 1.0).astype(np.float32))
-
-    def tensor(self, X: sp.csr_matrix, device) -> torch.Tensor:
-        if self.sparse:
-            return csr_to_torch(X, device, dense=False)
-        x = csr_to_torch(X, device)
-        if self.active:
-            x = (x - self.mean.to(device)) * self.scale.to(device)
-        return x
-
-
-# --- the network ---------------------------------------------------------------------------------
-
-class InputLinear(nn.Linear):
-    """nn.Linear that also takes a sparse CSR batch (the first layer on wide sparse inputs)."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.layout != torch.sparse_csr:
-            return super().forward(x)
-        out = torch.sparse.mm(x, self.weight.T)
-        return out if self.bias is None else out + self.bias
 
 
 def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
@@ -228,7 +174,7 @@ class CGMVAENetwork(nn.Module):
 
 # --- the method ----------------------------------------------------------------------------------
 
-class CGMVAE(Model):
+class CGMVAE(LatentModel):
     """C-GMVAE and its ablations. Defaults are the paper's (appendix B.1, Table 7 "most runs")."""
 
     name = "cgmvae"
@@ -302,79 +248,36 @@ class CGMVAE(Model):
         parts["total"] = total
         return parts
 
-    def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "CGMVAE":
+    def _build(self, train_data: Dataset) -> nn.Module:
         p = self.params
-        self._device = resolve_device(self.device)
-        seed_everything(self.seed)
-        self._scaler = FeatureScaler(train_data.X, enabled=p["standardize"])
-        self.net = CGMVAENetwork(
+        return CGMVAENetwork(
             train_data.n_features, train_data.n_labels, emb_size=p["emb_size"],
             latent_dim=p["latent_dim"], dropout=p["dropout"], prior=p["prior"],
             decoder_input=p["decoder_input"], decoder_hidden=p["decoder_hidden"],
-            decoder_output=p["decoder_output"]).to(self._device)
-        optimizer = torch.optim.Adam(self.net.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
-        scheduler = None
-        if p["scheduler"] == "cosine-restarts":
-            scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+            decoder_output=p["decoder_output"])
+
+    def _scheduler(self, optimizer: torch.optim.Optimizer):
+        if self.params["scheduler"] == "cosine-restarts":
+            return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
                 optimizer, T_0=50, T_mult=2, eta_min=2e-4)
-        X, Y = train_data.X, train_data.Y
+        return None
 
-        def step(rows):
-            x = self._scaler.tensor(X[rows], self._device)
-            y = csr_to_torch(Y[rows], self._device)
-            return self._loss(x, y)["total"]
-
-        evaluate = None
-        if valid is not None and len(valid) > 0:
-            Yv = valid.Y.toarray()
-
-            def evaluate():
-                return best_macro_f1(Yv, self._probabilities_eval(valid.X))
-
-        result = train(self.net, optimizer, step, X.shape[0], epochs=p["epochs"],
-                       batch_size=p["batch_size"], seed=self.seed, evaluate=evaluate,
-                       patience=p["patience"], scheduler=scheduler, progress=self.progress,
-                       desc=self.name)
-        self.fit_info = {
-            "epochs": result.epochs_run, "best_epoch": result.best_epoch,
-            "selection": "best validation macro-F1 over thresholds 0.1..0.9" if evaluate else "last epoch",
-            "best_valid_macro_f1": result.best_score, "train_seconds": result.seconds,
-            "loss_history": [round(h["loss"], 5) for h in result.history],
-        }
-        if train_data.n_labels <= GRAM_MAX_LABELS:
-            # Label-label inner products of the learned embeddings (Fig. 3), small enough to keep
-            # in the record so the chapter can draw them without refitting.
-            W = self.label_embeddings().astype(np.float64)
-            self.fit_info["label_gram"] = np.round(W @ W.T, 4).tolist()
-        return self
-
-    def _probabilities_eval(self, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.scores(X, batch_size)))
-
-    def scores(self, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
+    def _logits(self, x: torch.Tensor) -> torch.Tensor:
         """Logits w_x . w_l with z = the posterior mean (section 2.2.4)."""
-        if self.net is None:
-            raise RuntimeError(f"{self.name}: call fit() before scores()")
-        self.net.eval()
-        X = sp.csr_matrix(X)
-        out = []
-        with torch.no_grad():
-            for start in range(0, X.shape[0], batch_size):
-                x = self._scaler.tensor(X[start:start + batch_size], self._device)
-                mu, _ = self.net.encode(x)
-                out.append(self.net.logits(self.net.decode(self.net.decoder_x(x), mu)).cpu().numpy())
-        return np.vstack(out) if out else np.zeros((0, self.net.label_emb.shape[0]), np.float32)
+        mu, _ = self.net.encode(x)
+        return self.net.logits(self.net.decode(self.net.decoder_x(x), mu))
 
-    def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
-        return self._probabilities_eval(X)
+    def _extra_fit_info(self, train_data: Dataset) -> dict:
+        if train_data.n_labels > GRAM_MAX_LABELS:
+            return {}
+        # Label-label inner products of the learned embeddings (Fig. 3), small enough to keep
+        # in the record so the chapter can draw them without refitting.
+        W = self.label_embeddings().astype(np.float64)
+        return {"label_gram": np.round(W @ W.T, 4).tolist()}
 
     def label_embeddings(self) -> np.ndarray:
         """The learned label embeddings w_l (L x E), for the label-label inner products (Fig. 3)."""
         return self.net.label_emb.detach().cpu().numpy()
-
-    @property
-    def n_parameters(self) -> int | None:
-        return None if self.net is None else sum(p.numel() for p in self.net.parameters())
 
 
 def _fixed(method: str, params: dict, **defining) -> dict:
