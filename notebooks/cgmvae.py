@@ -421,9 +421,13 @@ if len(rank):
     cg = rank[rank["variant"] == "C-GMVAE"]
     glue("rho_min", f"{cg['spearman vs Jaccard'].min():.2f}", display=False)
     glue("rho_max", f"{cg['spearman vs Jaccard'].max():.2f}", display=False)
+    by_variant = rank.groupby(["dataset", "variant"], sort=False)["spearman vs Jaccard"].mean().unstack()
+    versus = (by_variant["C-GMVAE"] - by_variant["uni-Gaussian"]).dropna() \
+        if {"C-GMVAE", "uni-Gaussian"} <= set(by_variant.columns) else pd.Series(dtype=float)
+    glue("rho_vs_uni", "; ".join(f"{d} {v:+.2f}" for d, v in versus.items()) or "not run", display=False)
 else:
-    glue("rho_min", "n/a (smoke)", display=False)
-    glue("rho_max", "n/a (smoke)", display=False)
+    for name in ("rho_min", "rho_max", "rho_vs_uni"):
+        glue(name, "n/a (smoke)", display=False)
 
 # %%
 for dataset in params.heatmap_datasets:
@@ -452,7 +456,10 @@ for dataset in params.heatmap_datasets:
 
 # %% [markdown]
 # Across C-GMVAE runs, the rank correlation between embedding inner products and label
-# co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`.
+# co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`; C-GMVAE's
+# mean minus the uni-Gaussian model's, per data set: {glue:text}`rho_vs_uni`. The embeddings
+# follow co-occurrence where labels co-occur in a structured way (sider's side effects), hardly
+# at all on yeast, and a single Gaussian learns nearly the same geometry as the mixture.
 
 # %% [markdown]
 # ## Does the compute budget explain the gap?
