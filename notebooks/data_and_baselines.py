@@ -125,8 +125,7 @@ figures.label_frequency({name: split.train for name, split in splits.items()});
 # Records come from `results/baselines/main.jsonl` when they exist and are computed otherwise.
 # The table gives mean ± standard deviation over seeds, in percent.
 
-# %% tags=["remove-stdout"]
-# (the tree library logs its training to stdout; the log is not part of the page)
+# %%
 configs = GRIDS["baselines"](params.profile)
 if params.seeds is not None:
     combos = {dataclasses.replace(c, seed=0).config_hash: c for c in configs}

@@ -149,8 +149,7 @@ baseline_configs = [c for c in grids.baselines_grid(params.profile) if c.dataset
 if params.seeds is not None:
     baseline_configs = [c for c in baseline_configs if c.seed in params.seeds]
 
-# %% tags=["remove-stdout"]
-# (the tree library of the Parabel baseline logs its training to stdout)
+# %%
 baseline_records = records_of(baseline_configs)
 both = pd.concat([main_records, baseline_records], ignore_index=True)
 

@@ -158,3 +158,15 @@ def test_write_xc_file_format():
     write_xc_file(f, X, Y)
     # No trailing space after a row without features; a row without labels starts with a space.
     assert f.getvalue() == "3 3 2\n0 1:1.5\n1\n 0:2 2:1\n"
+
+
+def test_parabel_training_writes_nothing_to_the_terminal(capfd):
+    """omikuji's native logging and progress bars are silenced (they flooded logs), and the
+    process's own output still works afterwards."""
+    train = planted(300, 0)
+    capfd.readouterr()
+    Parabel(n_trees=1).fit(train)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    print("still here")
+    assert capfd.readouterr().out == "still here\n"

@@ -8,8 +8,10 @@ choose each method's own setting (k for kNN, C for the linear models). The choic
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 import tempfile
 import time
 
@@ -274,6 +276,26 @@ def _fit_one_label(X, y, C, tol, max_iter, seed):
 
 
 # ---------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _native_output_silenced():
+    """Send file descriptors 1 and 2 to /dev/null for the duration: omikuji's Rust core logs
+    every step to stdout and draws progress bars on stderr, which Python's own redirection
+    cannot catch and which flooded logs and notebooks. Its errors still arrive as exceptions."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
 class Parabel(_ScoresOnce, Model):
     """Parabel-style partitioned label trees, trained by omikuji with its defaults, which are
     Parabel's: 3 trees, balanced 2-means label clustering, at most 100 labels per leaf, linear
@@ -315,7 +337,8 @@ class Parabel(_ScoresOnce, Model):
         try:
             with os.fdopen(fd, "w") as f:
                 write_xc_file(f, train.X, train.Y)
-            self._model = omikuji.Model.train_on_data(path, hp, n_threads=self.n_threads)
+            with _native_output_silenced():
+                self._model = omikuji.Model.train_on_data(path, hp, n_threads=self.n_threads)
         finally:
             os.unlink(path)
         self.fit_info = {"epochs": 0, "deterministic": False,
