@@ -425,8 +425,10 @@ if len(rank):
     versus = (by_variant["C-GMVAE"] - by_variant["uni-Gaussian"]).dropna() \
         if {"C-GMVAE", "uni-Gaussian"} <= set(by_variant.columns) else pd.Series(dtype=float)
     glue("rho_vs_uni", "; ".join(f"{d} {v:+.2f}" for d, v in versus.items()) or "not run", display=False)
+    glue("rho_by_dataset", "; ".join(f"{d} {v:.2f}" for d, v in by_variant["C-GMVAE"].dropna()
+                                     .sort_values(ascending=False).items()), display=False)
 else:
-    for name in ("rho_min", "rho_max", "rho_vs_uni"):
+    for name in ("rho_min", "rho_max", "rho_vs_uni", "rho_by_dataset"):
         glue(name, "n/a (smoke)", display=False)
 
 # %%
@@ -456,10 +458,12 @@ for dataset in params.heatmap_datasets:
 
 # %% [markdown]
 # Across C-GMVAE runs, the rank correlation between embedding inner products and label
-# co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`; C-GMVAE's
-# mean minus the uni-Gaussian model's, per data set: {glue:text}`rho_vs_uni`. The embeddings
-# follow co-occurrence where labels co-occur in a structured way (sider's side effects), hardly
-# at all on yeast, and a single Gaussian learns nearly the same geometry as the mixture.
+# co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`; its mean per
+# data set is {glue:text}`rho_by_dataset`. So whether the label embeddings mirror co-occurrence
+# depends on the data: strongly for sider's side effects, weakly for scene and reuters, not at
+# all for yeast and corel5k in these records. The paper's claim that the mixture prior produces
+# this structure is not borne out by the ablations: C-GMVAE's correlation minus the
+# single-Gaussian model's is {glue:text}`rho_vs_uni`.
 
 # %% [markdown]
 # ## Does the compute budget explain the gap?
@@ -479,11 +483,15 @@ budget_table = budget_table[budget_table.index.get_level_values("variant").isin(
 budget_table
 
 # %%
-if len(paper_budget):
-    budget_verdicts = tables.cgmvae_paper_vs_reproduced(paper_budget, params.protocol, params.tolerance,
+# Every run at the paper's 100 epochs: the paper_budget experiment and the 100-epoch ablation runs.
+hundred = ablation[(ablation["method"] == "cgmvae")
+                   & ablation["params"].map(lambda p: (p or {}).get("epochs") == 100)] if len(ablation) else ablation
+at_paper_budget = pd.concat([paper_budget, hundred], ignore_index=True)
+if len(at_paper_budget):
+    budget_verdicts = tables.cgmvae_paper_vs_reproduced(at_paper_budget, params.protocol, params.tolerance,
                                                         metrics=("ex-F1", "ma-F1", "P@1"))
     main_verdicts = tables.cgmvae_paper_vs_reproduced(
-        main[main["dataset"].isin(paper_budget["dataset"].unique())], params.protocol,
+        main[main["dataset"].isin(at_paper_budget["dataset"].unique())], params.protocol,
         params.tolerance, metrics=("ex-F1", "ma-F1", "P@1"))
     glue("budget_n", len(budget_verdicts), display=False)
     glue("budget_matched", int((budget_verdicts["verdict"] == "matches").sum()), display=False)
@@ -495,7 +503,7 @@ else:
 
 # %% [markdown]
 # With the paper's budget, {glue:text}`budget_matched` of {glue:text}`budget_n` published
-# numbers on yeast, scene and sider are within the tolerance (the main runs:
+# numbers are within the tolerance (the main runs on the same data sets:
 # {glue:text}`budget_main_matched`).
 
 # %% [markdown]
