@@ -57,12 +57,8 @@ run_missing = True      # False: show only the records that exist (e.g. while th
 
 # %%
 from xmlstudy import grids
-from xmlstudy.parameters import DEVICE, PROFILE, in_range, list_of, one_of, one_or_more_of, validate
-
-
-def optional(rule):
-    return lambda value: None if value is None else rule(value)
-
+from xmlstudy.parameters import (DEVICE, PROFILE, existing_file, in_range, list_of, one_of,
+                                 one_or_more_of, optional, validate)
 
 params = validate(globals(), {
     "profile": PROFILE,
@@ -76,8 +72,8 @@ params = validate(globals(), {
     "dropout": optional(in_range(0.0, 0.99)),
     "tolerance": in_range(0.0, 100.0),
     "embedding_dataset": one_of(grids.DXML_DATASETS),
-    "xc_train": optional(str),
-    "xc_test": optional(str),
+    "xc_train": optional(existing_file),
+    "xc_test": optional(existing_file),
     "run_missing": bool,
 })
 

@@ -73,3 +73,16 @@ def test_second_cell_validates_parameters(source):
         _namespace_after(cells, {"seed_typo": 1})
     with pytest.raises(ValueError, match="'profile'.*'smoke'.*'full'"):
         _namespace_after(cells, {"profile": "fast"})
+
+
+@pytest.mark.parametrize("source", [s for s in SOURCES if "xc_train =" in s.read_text()],
+                         ids=lambda p: p.stem)
+def test_user_supplied_files_must_exist(source, tmp_path):
+    """Chapters that run on a user's Extreme Classification Repository files accept an existing
+    path and name a missing one."""
+    cells = code_cells(jupytext.read(source))
+    there = tmp_path / "train.txt"
+    there.write_text("1 2 1\n0 0:1.0 1:0.5\n")
+    assert _namespace_after(cells, {"xc_train": str(there)})["params"].xc_train == str(there)
+    with pytest.raises(ValueError, match="'xc_train'.*no file at"):
+        _namespace_after(cells, {"xc_train": str(tmp_path / "absent.txt")})

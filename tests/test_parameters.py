@@ -130,3 +130,17 @@ def test_papermill_list_strings_become_lists():
         validate(notebook_namespace(seeds="[0, 1"), RULES)
     # plain strings stay strings
     assert validate(notebook_namespace(profile="full"), RULES).profile == "full"
+
+
+def test_optional_file_parameters(tmp_path):
+    from xmlstudy.parameters import existing_file, optional
+
+    there = tmp_path / "train.txt"
+    there.write_text("1 1 1\n0 0:1\n")
+    rules = {"xc_train": optional(existing_file)}
+    assert validate({"xc_train": None}, rules).xc_train is None
+    assert validate({"xc_train": str(there)}, rules).xc_train == str(there)
+    with pytest.raises(ValueError, match="no file at .*missing.txt"):
+        validate({"xc_train": str(tmp_path / "missing.txt")}, rules)
+    with pytest.raises(ValueError, match="expected the path of a file"):
+        validate({"xc_train": 3}, rules)

@@ -26,6 +26,7 @@ A rule is one of
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
@@ -110,6 +111,20 @@ def in_range(low: float, high: float, kind: type = float) -> Callable[[Any], str
         return None
 
     return check
+
+
+def optional(rule: Rule) -> Callable[[Any], str | None]:
+    """Rule: ``None``, or a value that passes ``rule``."""
+    return lambda value: None if value is None else _check(value, rule)
+
+
+def existing_file(value: Any) -> str | None:
+    """Rule: the path of a file that exists."""
+    if not isinstance(value, str):
+        return f"got {value!r}; expected the path of a file, as a string"
+    if not Path(value).expanduser().is_file():
+        return f"no file at {value!r}; give the path of an existing file"
+    return None
 
 
 def _example(rule: Rule) -> str:
