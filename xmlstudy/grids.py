@@ -39,7 +39,8 @@ DXML_SMOKE = dict(epochs=2, walks_per_node=2, walk_length=10, w2v_epochs=1, k_gr
                   cluster_grid=(2,))
 # One setting changed at a time around DXML_CHOSEN, scored on validation (fit_info).
 DXML_SWEEP = {
-    "walks_per_node": (10,),
+    "walks_per_node": (10, 160, 320),
+    "w2v_epochs": (20,),
     "window": (5,),
     "walk_length": (10,),
     "w2v_sample": (0.0,),
