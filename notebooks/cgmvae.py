@@ -499,18 +499,33 @@ if len(at_paper_budget):
     main_verdicts = tables.cgmvae_paper_vs_reproduced(
         main[main["dataset"].isin(at_paper_budget["dataset"].unique())], params.protocol,
         params.tolerance, metrics=("ex-F1", "ma-F1", "P@1"))
+    change = budget_verdicts.set_index(["dataset", "metric"])["difference"] \
+        - main_verdicts.set_index(["dataset", "metric"])["difference"]
+    for metric in ("ma-F1", "P@1"):
+        glue(f"budget_change_{metric}", "; ".join(f"{d} {v:+.3f}" for (d, m), v in change.items()
+                                                  if m == metric and pd.notna(v)), display=False)
     glue("budget_n", len(budget_verdicts), display=False)
     glue("budget_matched", int((budget_verdicts["verdict"] == "matches").sum()), display=False)
     glue("budget_main_matched", int((main_verdicts["verdict"] == "matches").sum()), display=False)
     display(budget_verdicts)
 else:
-    for name in ("budget_n", "budget_matched", "budget_main_matched"):
+    for name in ("budget_n", "budget_matched", "budget_main_matched", "budget_change_ma-F1",
+                 "budget_change_P@1"):
         glue(name, "not run", display=False)
 
 # %% [markdown]
 # With the paper's budget, {glue:text}`budget_matched` of {glue:text}`budget_n` published
 # numbers are within the tolerance (the main runs on the same data sets:
-# {glue:text}`budget_main_matched`).
+# {glue:text}`budget_main_matched`). Change of macro-F1 against the main runs:
+# {glue:text}`budget_change_ma-F1`; of P@1: {glue:text}`budget_change_P@1`.
+#
+# The budget matters where the main runs were still improving when they were cut: on delicious
+# the 40-epoch runs had their best validation epoch at the last one, and 100 epochs roughly
+# double macro-F1, closing most of that gap to the paper; reuters gains less. Elsewhere the
+# paper's E = 2048 and 100 epochs change little, and P@1 can even fall (delicious, sider),
+# because the epoch is chosen by validation macro-F1, which keeps improving on rare labels
+# while P@1 no longer does. So the compute cut explains the delicious macro-F1 gap and part of
+# reuters', not the example-F1 or P@1 gaps, nor sider's.
 
 # %% [markdown]
 # ## The data sets that are not in the mirror
@@ -575,7 +590,8 @@ tables.cgmvae_paper_vs_reproduced(main, "validation", params.tolerance).query("d
 #   not the paper's 80/10/10; sider features are fingerprints, not the paper's 38 numbers.
 # * **Decoder input** concat(x, z), because the literal z-only decoder collapses (ablation table).
 # * **Compute**: fewer epochs than 100, early stopping on validation, E ≤ 512; no
-#   hyper-parameter search (Table 7 taken as given).
+#   hyper-parameter search (Table 7 taken as given). The section on the compute budget reruns
+#   C-GMVAE with the paper's budget: it explains the delicious macro-F1 gap, little else.
 # * **Baselines**: C2AE, ML-kNN and binary relevance are this study's implementations
 #   (the paper quotes numbers from other papers); "MPVAE" here is the uni-Gaussian ablation.
 #   On delicious, C2AE's steps are capped at gradient norm 1: without the cap its exponential
