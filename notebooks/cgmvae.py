@@ -191,7 +191,7 @@ def keep(config):
 
 configs = [dataclasses.replace(c, device=params.device) if params.device != "auto" else c
            for c in grids.GRIDS["cgmvae"](params.profile) if keep(c)]
-raw = {"main": [], "ablation": [], "fewer_data": [], "paper_budget": [], "embeddings": []}
+raw = {"main": [], "ablation": [], "fewer_data": [], "paper_budget": [], "embeddings": [], "search": []}
 missing = 0
 for c in configs:
     record = experiments.load_or_run(c) if params.run_missing else experiments.find_record(c)
@@ -526,6 +526,43 @@ else:
 # because the epoch is chosen by validation macro-F1, which keeps improving on rare labels
 # while P@1 no longer does. So the compute cut explains the delicious macro-F1 gap and part of
 # reuters', not the example-F1 or P@1 gaps, nor sider's.
+
+# %% [markdown]
+# ## Would a validation search move anything?
+#
+# The paper chose its settings by a grid search on validation data (appendix B.1) but publishes
+# only the winners (Table 7); the main runs take those as given. Experiment `search` changes one
+# of them at a time on yeast, scene and sider (seed 0): the learning rate halved and doubled,
+# α and β halved and doubled, and the dropout rate. Runs are judged by what the official code
+# selects epochs by, the best validation macro-F1 over thresholds; test numbers are shown
+# beside it but play no part in the ranking. The first row of each data set is what a search
+# on validation would pick.
+
+# %%
+search_frame = pd.DataFrame(raw["search"])
+if len(search_frame):
+    search_table = tables.cgmvae_search(search_frame, pd.DataFrame(raw["main"]), params.protocol)
+    display(search_table)
+    picked = search_table.groupby("dataset", sort=False).head(1).set_index("dataset")
+    table7 = search_table[search_table["change"] == "Table 7 (main run)"].set_index("dataset")
+    glue("search_picked", "; ".join(
+        f"{d}: {row.change} (validation {row['vs Table 7']:+.3f}; test ma-F1 "
+        f"{row['ma-F1'] - table7.loc[d, 'ma-F1']:+.3f}, ex-F1 {row['ex-F1'] - table7.loc[d, 'ex-F1']:+.3f})"
+        for d, row in picked.iterrows()), display=False)
+    moved = (picked[["ex-F1", "ma-F1", "P@1"]] - table7.loc[picked.index, ["ex-F1", "ma-F1", "P@1"]]).abs()
+    glue("search_max_valid", f"{picked['vs Table 7'].max():.3f}", display=False)
+    glue("search_max_test", f"{moved.to_numpy().max():.3f}", display=False)
+else:
+    for name in ("search_picked", "search_max_valid", "search_max_test"):
+        glue(name, "not run", display=False)
+
+# %% [markdown]
+# Choosing on validation would pick, against Table 7's own row (seed 0, test differences under
+# the paper's protocol): {glue:text}`search_picked`. The picks gain at most
+# {glue:text}`search_max_valid` in validation macro-F1 and move a test number by at most
+# {glue:text}`search_max_test`, in either direction: of the order of the spread between seeds,
+# and far from closing the gaps to the paper. Table 7 is as good a choice on these data as
+# anything nearby.
 
 # %% [markdown]
 # ## The data sets that are not in the mirror

@@ -233,3 +233,21 @@ def test_label_frequency_figure():
     assert "3 labels" in visible[0].get_title() and "100% with ≤ 5" in visible[0].get_title()
     with pytest.raises(ValueError, match="no datasets"):
         figures.label_frequency({})
+
+
+def test_cgmvae_search_ranks_by_validation_against_table_7():
+    def record(dataset, seed, params, valid, maf1, experiment="search"):
+        return {"experiment": experiment, "method": "cgmvae", "dataset": dataset, "seed": seed,
+                "params": params, "fit_info": {"best_valid_macro_f1": valid},
+                "metrics": {"P@1": 0.7, "best-on-test": {"ex-F1": 0.6, "ma-F1": maf1}}}
+
+    main = pd.DataFrame([record("yeast", 0, {"lr": 0.002, "dropout": 0.5}, 0.50, 0.48, "main"),
+                         record("yeast", 1, {"lr": 0.002, "dropout": 0.5}, 0.90, 0.40, "main"),
+                         record("scene", 0, {"lr": 0.003}, 0.70, 0.75, "main")])
+    search = pd.DataFrame([record("yeast", 0, {"lr": 0.004, "dropout": 0.5}, 0.45, 0.47),
+                           record("yeast", 0, {"lr": 0.002, "dropout": 0.3}, 0.52, 0.49)])
+    table = tables.cgmvae_search(search, main)
+    # Only seed 0 of a searched dataset is the reference; rows are best validation first.
+    assert list(table["change"]) == ["dropout = 0.3", "Table 7 (main run)", "lr = 0.004"]
+    assert list(table["vs Table 7"]) == pytest.approx([0.02, 0.0, -0.05])
+    assert list(table["ma-F1"]) == pytest.approx([0.49, 0.48, 0.47])

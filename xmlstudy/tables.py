@@ -649,3 +649,31 @@ def label_similarity_vs_cooccurrence(gram, Y_train) -> dict:
     rho_jaccard = spearmanr(gram[iu], jaccard[iu]).statistic
     return {"pairs": len(iu[0]), "spearman vs co-occurrence count": float(rho_count),
             "spearman vs Jaccard": float(rho_jaccard)}
+
+
+def cgmvae_search(search: pd.DataFrame, main: pd.DataFrame, protocol: str = "best-on-test",
+                  metrics=("ex-F1", "ma-F1", "P@1")) -> pd.DataFrame:
+    """The validation search around Table 7 (experiment "search", seed 0): per dataset, Table 7's
+    own run (the main record of seed 0) and every single-setting change, with the validation
+    macro-F1 that judges them (the epoch-selection score), its difference to Table 7's, and the
+    test metrics under ``protocol``. Rows are sorted by validation score within a dataset, so the
+    first row is what choosing on validation would pick."""
+    from xmlstudy.grids import CGMVAE_TABLE7
+
+    reference = main[(main["method"] == "cgmvae") & (main["seed"] == 0)
+                     & main["dataset"].isin(set(search["dataset"]) if len(search) else set())]
+    frames = [reference.assign(change="Table 7 (main run)"),
+              search.assign(change=[", ".join(f"{k} = {v}" for k, v in (p or {}).items()
+                                              if k in CGMVAE_TABLE7.get(d, {}) and v != CGMVAE_TABLE7[d][k])
+                                    for p, d in zip(search["params"], search["dataset"])])]
+    both = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    if both.empty:
+        return pd.DataFrame(columns=["dataset", "change", "valid ma-F1", "vs Table 7", *metrics])
+    out = pd.DataFrame({"dataset": both["dataset"], "change": both["change"],
+                        "valid ma-F1": pd.to_numeric(record_field(both, "best_valid_macro_f1", "fit_info"))})
+    for metric in metrics:
+        out[metric] = pd.to_numeric(record_field(both, cgmvae_metric_path(metric, protocol)))
+    base = out[out["change"] == "Table 7 (main run)"].set_index("dataset")["valid ma-F1"]
+    out["vs Table 7"] = out["valid ma-F1"] - out["dataset"].map(base)
+    out = out.sort_values(["dataset", "valid ma-F1"], ascending=[True, False], kind="stable")
+    return out[["dataset", "change", "valid ma-F1", "vs Table 7", *metrics]].round(3).reset_index(drop=True)
