@@ -467,7 +467,9 @@ for dataset in params.heatmap_datasets:
 # co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`; its mean per
 # data set is {glue:text}`rho_by_dataset`. So whether the label embeddings mirror co-occurrence
 # depends on the data: strongly for sider's side effects, weakly for scene and reuters, not at
-# all for yeast and corel5k in these records. The ablations give the mixture prior little
+# all for yeast and corel5k in these records (on corel5k the products mostly follow label
+# frequency: the most frequent words, such as water, sky and tree, have the smallest products with
+# every other word, which a co-occurrence rank does not reward). The ablations give the mixture prior little
 # credit for this structure: C-GMVAE's correlation minus the single-Gaussian model's is
 # {glue:text}`rho_vs_uni` (reuters's gain is about one standard deviation of the
 # single-Gaussian runs).
