@@ -155,15 +155,15 @@ def cgmvae_params(method: str, dataset: str, profile: str = "full") -> dict:
 def cgmvae_grid(profile: str = "full") -> list:
     """Seed 004's experiments: "main" (Tables 1-3: C-GMVAE first, then the baselines, on all five
     datasets, 3 seeds), "ablation" (Table 4: GM only and contrastive only; uni-Gaussian and
-    GM + contrastive are the main runs; plus the paper's literal decoder, z alone) and
-    "fewer_data" (Table 5 / Fig. 2: 10% and 50% of the training rows for C-GMVAE and C2AE; 100%
-    is the main runs) and "paper_budget" (C-GMVAE on the small datasets with the paper's E = 2048
+    GM + contrastive are the main runs; plus the paper's literal decoder, z alone, and the
+    paper's 100 epochs on reuters and delicious), "fewer_data" (Table 5 / Fig. 2: 10% and 50%
+    of the training rows for C-GMVAE and C2AE; 100% is the main runs), "paper_budget" (C-GMVAE on the small datasets with the paper's E = 2048
     and 100 epochs, the two budget cuts of the main grid, still keeping the best validation
     epoch), "search" (one Table 7 setting changed at a time on the small datasets, seed 0,
-    judged by validation macro-F1) and "embeddings" (C-GMVAE and two ablations on corel5k, whose 374 label names are
-    words, only for Fig. 3's label embeddings; the paper has no corel5k numbers, so its settings
-    are those of yeast and sider, the official script's). The smoke profile runs one seed of
-    every path on shrunk data."""
+    judged by validation macro-F1) and "embeddings" (C-GMVAE and two ablations on corel5k,
+    whose 374 label names are words, only for Fig. 3's label embeddings; the paper has no
+    corel5k numbers, so its settings are those of yeast and sider, the official script's). The
+    smoke profile runs one seed of every path on shrunk data."""
     from xmlstudy.experiments import RunConfig
 
     seeds = (0,) if profile == "smoke" else (0, 1, 2)

@@ -29,8 +29,8 @@ def git_commit() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
                               text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!results"], cwd=REPO_ROOT, capture_output=True,
-                               text=True, timeout=60).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!results"],
+                               cwd=REPO_ROOT, capture_output=True, text=True, timeout=60).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     if not head:

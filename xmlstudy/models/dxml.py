@@ -37,7 +37,6 @@ ablation measures this).
 from __future__ import annotations
 
 import inspect
-
 import logging
 import time
 
