@@ -46,7 +46,8 @@ class FeatureScaler:
             sq = np.asarray(X.multiply(X).mean(0)).ravel()
             std = np.sqrt(np.maximum(sq - mean ** 2, 0.0))
             self.mean = torch.from_numpy(mean.astype(np.float32))
-            self.scale = torch.from_numpy(np.where(std > 1e-8, 1.0 / np.maximum(std, 1e-8), 1.0).astype(np.float32))
+            scale = np.where(std > 1e-8, 1.0 / np.maximum(std, 1e-8), 1.0)
+            self.scale = torch.from_numpy(scale.astype(np.float32))
 
     def tensor(self, X: sp.csr_matrix, device) -> torch.Tensor:
         if self.sparse:
@@ -65,7 +66,6 @@ class InputLinear(nn.Linear):
             return super().forward(x)
         out = torch.sparse.mm(x, self.weight.T)
         return out if self.bias is None else out + self.bias
-
 
 
 class LatentModel(Model):
@@ -136,7 +136,8 @@ class LatentModel(Model):
         out = []
         with torch.no_grad():
             for start in range(0, X.shape[0], batch_size):
-                out.append(self._logits(self._scaler.tensor(X[start:start + batch_size], self._device)).cpu().numpy())
+                x = self._scaler.tensor(X[start:start + batch_size], self._device)
+                out.append(self._logits(x).cpu().numpy())
         return np.vstack(out) if out else np.zeros((0, self._n_labels), np.float32)
 
     def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
