@@ -108,8 +108,9 @@ CGMVAE_EPOCHS = {"yeast": (60, 15), "scene": (60, 15), "sider": (60, 15), "reute
 # before it learns anything per sample; early stopping ended those runs on the plateau, so they
 # train every epoch there (the best validation epoch is still the one kept).
 CGMVAE_NO_EARLY_STOPPING = {"delicious": 40}  # dataset -> epochs
-# C2AE's exponential ranking loss overflowed float32 on delicious's 983 labels (2 of 3 seeds died
-# with an infinite loss near epoch 19); capping each step's gradient norm keeps it finite.
+# C2AE's exponential ranking loss overflows float32 on delicious's 983 labels (without the cap,
+# 2 of 3 seeds died with an infinite loss before epoch 20; seed 1 at epoch 16 on one thread);
+# capping each step's gradient norm keeps it finite.
 C2AE_DATASET_PARAMS = {"delicious": dict(grad_clip=1.0)}
 
 
