@@ -5,7 +5,7 @@ from __future__ import annotations
 
 # --- baselines (foundation) ---------------------------------------------------------------------
 BASELINE_METHODS = ("knn", "ovr-linear", "parabel")
-BASELINE_DATASETS = ("bibtex", "delicious", "yeast", "scene", "corel5k", "imdb", "reuters")
+BASELINE_DATASETS = ("bibtex", "delicious", "yeast", "scene", "sider", "corel5k", "imdb", "reuters")
 
 
 def baselines_grid(profile: str = "full") -> list:
