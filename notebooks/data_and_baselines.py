@@ -19,7 +19,7 @@
 # Before any paper is reproduced, two things must hold: the data must be the data the papers
 # used, and the numbers a new method is compared with must be what standard methods reach on
 # those data under the study's protocol ({doc}`../book/protocol`). This chapter checks the first
-# against the statistics the seed papers print, shows how skewed the label distributions are, and
+# against the statistics the papers print, shows how skewed the label distributions are, and
 # runs the field's three standard baselines on every benchmark data set.
 
 # %% tags=["parameters"]
@@ -28,33 +28,25 @@ datasets = None     # None: every registered data set; or a list such as ["bibte
 seeds = None        # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
 device = "auto"     # "auto" uses a GPU when one is visible
 
-# %%
-from xmlstudy.parameters import DEVICE, PROFILE, list_of, one_or_more_of, validate
-from xmlstudy import data
+# %% tags=["remove-cell"]
+from xmlstudy.chapters import baselines
 
-params = validate(globals(), {
-    "profile": PROFILE,
-    "datasets": lambda v: None if v is None else one_or_more_of(data.names())(v),
-    "seeds": lambda v: None if v is None else list_of(int)(v),
-    "device": DEVICE,
-})
+params = baselines.validate(globals())
 
-# %%
-import dataclasses
-
-import pandas as pd
-from IPython.display import Markdown, display
+# %% tags=["remove-input"]
+import matplotlib.pyplot as plt
 from myst_nb import glue
 
-from xmlstudy import experiments, figures, published, tables
-from xmlstudy.grids import GRIDS
+from xmlstudy import chapters, data, figures, tables
 
 names = params.datasets or data.names()
-pd.set_option("display.max_columns", 30)
-if params.profile == "smoke":
-    display(Markdown("**Smoke profile:** the baselines below ran on a few hundred rows per data "
-                     "set to exercise the code; their numbers say nothing about the methods. "
-                     "The book is built with `profile = \"full\"`."))
+splits = {name: data.load(name, valid_fraction=0) for name in names}
+statistics = tables.dataset_statistics(splits)
+comparison = tables.compare_statistics(statistics, baselines.DATASET_STATISTICS)
+frames, missing, total = baselines.collect(params)
+records = frames["baselines/main"]
+chapters.glue_all(baselines.numbers(records, comparison))
+chapters.smoke_notice(params.profile)
 
 # %% [markdown]
 # ## The data sets
@@ -64,38 +56,27 @@ if params.profile == "smoke":
 # the source's own train and test splits (for sources without a split, the study's seeded 80/20
 # split; see {doc}`../book/protocol`).
 
-# %%
-splits = {name: data.load(name, valid_fraction=0) for name in names}
-statistics = tables.dataset_statistics(splits)
-tables.nowrap(statistics.style.format({"cardinality": "{:.2f}", "median_labels": "{:g}",
-                                       "samples_per_label": "{:.1f}"}))
+# %% tags=["remove-input"]
+tables.styled(statistics, "The data sets as loaded (train + test)", digits=2)
 
 # %% [markdown]
 # ### Against the papers' tables
 #
-# The seeds print statistics for the data sets they use: seed 002 (DXML) Table 1, seed 003
-# (Rank-AE) Table 1 and seed 004 (C-GMVAE) Table 6. Each row below holds one table's numbers for
+# The papers print statistics for the data sets they use: DXML's Table 1, Rank-AE's Table 1
+# and C-GMVAE's Table 6. Each row below holds one table's numbers for
 # one data set, checked against the same statistics computed here: a cell shows the computed value
 # where it agrees with the paper, and "computed ≠ printed", highlighted, where it does not (counts
 # must be equal, averages within 1%). Data sets the study does not have (Mediamill, EURLex, the
 # large Extreme Classification Repository sets, eBird, ...) are left out.
 
-# %%
-comparison = tables.compare_statistics(statistics, published.DATASET_STATISTICS)
-n_checked, n_disagree = len(comparison), int((~comparison["agrees"]).sum())
-glue("n_statistics_checked", n_checked, display=False)
-glue("n_statistics_disagree", n_disagree, display=False)
-glue("statistics_disagree_list",
-     ", ".join(f"{r.dataset} {r.statistic} ({r.source})"
-               for r in comparison[~comparison["agrees"]].itertuples()) or "none",
-     display=False)
+# %% tags=["remove-input"]
 tables.statistics_side_by_side(comparison)
 
 # %% [markdown]
 # Of {glue:text}`n_statistics_checked` published statistics of data sets the study has,
 # {glue:text}`n_statistics_disagree` disagree with the data as loaded here:
 # {glue:text}`statistics_disagree_list`. The papers do not say how their derived columns were
-# computed, and seed 004 never released its preprocessing for these data sets, so a
+# computed, and C-GMVAE's authors never released their preprocessing for these data sets, so a
 # disagreement there is reported, not explained away.
 
 # %% [markdown]
@@ -106,8 +87,19 @@ tables.statistics_side_by_side(comparison)
 # of labels with at most five training samples is where ranking-based metrics and propensity
 # scoring ({doc}`../book/protocol`) matter most.
 
-# %%
-figures.label_frequency({name: split.train for name, split in splits.items()});
+# %% tags=["remove-cell"]
+fig = figures.label_frequency({name: split.train for name, split in splits.items()})
+glue("fig_label_frequency", fig, display=False)
+plt.close(fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_label_frequency
+# :name: fig-label-frequency
+#
+# Training samples of every label, labels sorted from the most to the least frequent (log-log
+# axes), one panel per data set; each title gives the share of labels with at most five training
+# samples.
+# ```
 
 # %% [markdown]
 # ## Baselines
@@ -122,44 +114,21 @@ figures.label_frequency({name: split.train for name, split in splits.items()});
 # - **parabel**: Parabel-style partitioned label trees {cite:p}`prabhu2018parabel` from the
 #   `omikuji` library {cite:p}`dong2019omikuji`.
 #
-# Records come from `results/baselines/main.jsonl` when they exist and are computed otherwise.
+# Records come from `results/baselines/main.jsonl` when they exist and are computed otherwise
+# (`python -m xmlstudy run --paper baselines` regenerates them).
 # The table gives mean ± standard deviation over seeds, in percent.
 
-# %%
-configs = GRIDS["baselines"](params.profile)
-if params.seeds is not None:
-    combos = {dataclasses.replace(c, seed=0).config_hash: c for c in configs}
-    configs = [dataclasses.replace(c, seed=s) for c in combos.values() for s in params.seeds]
-if params.device != "auto":
-    configs = [dataclasses.replace(c, device=params.device) for c in configs]
-configs = [c for c in configs if c.dataset in names]
-records = pd.DataFrame([experiments.load_or_run(c) for c in configs])
-
-# %%
-baseline_datasets = list(dict.fromkeys(c.dataset for c in configs))
-glue("n_baseline_records", len(records), display=False)
-glue("n_baseline_datasets", len(baseline_datasets), display=False)
-
-# %%
-ranking = ["P@1", "P@3", "P@5", "nDCG@3", "nDCG@5", "PSP@1", "PSP@5"]
-tables.nowrap(tables.summary_table(records, ranking).style)
+# %% tags=["remove-input"]
+tables.styled(tables.summary_table(records, baselines.RANKING),
+              "Ranking metrics of the baselines (%), mean ± std over seeds")
 
 # %% [markdown]
 # The set metrics (example-, micro- and macro-F1, Hamming accuracy) need a threshold on the
 # scores; here it is the one chosen on validation per metric (the protocol's "validation" rule).
 
-# %%
-set_metrics = ["validation/ex-F1", "validation/mi-F1", "validation/ma-F1", "validation/HA"]
-tables.nowrap(tables.summary_table(records, set_metrics).style)
-
-# %%
-stats = tables.summarize(records, ["P@1"])
-best = stats.loc[stats.groupby("dataset", sort=False)["mean"].idxmax()]
-glue("best_baseline_list", "; ".join(f"{r.dataset}: {r.method} ({100 * r.mean:.1f})"
-                                     for r in best.itertuples()), display=False)
-wins = best["method"].value_counts()
-glue("most_wins_method", wins.index[0], display=False)
-glue("most_wins_count", int(wins.iloc[0]), display=False)
+# %% tags=["remove-input"]
+tables.styled(tables.summary_table(records, baselines.SET_METRICS).rename(columns=lambda c: c.split("/")[-1]),
+              "Set metrics of the baselines (%, thresholds chosen on validation)")
 
 # %% [markdown]
 # Over {glue:text}`n_baseline_datasets` data sets ({glue:text}`n_baseline_records` records),
@@ -169,23 +138,14 @@ glue("most_wins_count", int(wins.iloc[0]), display=False)
 # %% [markdown]
 # ### Against published baseline numbers
 #
-# Seed 002 (DXML) prints kNN and one-vs-all numbers for Bibtex and Delicious, and the Extreme
+# The DXML paper prints kNN and one-vs-all numbers for Bibtex and Delicious, and the Extreme
 # Classification Repository lists Parabel on both; "matches" means within one point, in percent.
 # These published runs used other implementations and settings, so a difference is a fact about
 # the baselines, not a verdict on a paper.
 
-# %%
-published_tables = [published.XC_REPOSITORY]
-# seed 002's Table 2 (P@k, with its KNN and 1-vs-All columns), wherever xmlstudy.published keeps it
-published_tables += [t for t in vars(published).values()
-                     if isinstance(t, dict) and t.get("source", "").startswith("seed 002 Table 2")]
-versus = tables.baselines_vs_published(
-    records, published_tables, {"knn": "KNN", "ovr-linear": "1-vs-All", "parabel": "Parabel"},
-    ["P@1", "P@3", "P@5"], tolerance=1.0)
-versus = versus[versus["dataset"].isin(baseline_datasets)]   # only the data sets run here
-glue("n_versus", len(versus), display=False)
-glue("n_versus_matches", int((versus["verdict"] == "matches").sum()), display=False)
-tables.nowrap(versus.style.hide(axis="index").format({"paper": "{:.2f}", "difference": "{:+.2f}"}, na_rep="—"))
+# %% tags=["remove-input"]
+tables.styled(baselines.versus_published(records), "Our baselines beside published numbers (%)",
+              digits=2, index=False)
 
 # %% [markdown]
 # {glue:text}`n_versus_matches` of {glue:text}`n_versus` published baseline numbers are matched
@@ -202,5 +162,5 @@ tables.nowrap(versus.style.hide(axis="index").format({"paper": "{:.2f}", "differ
 #
 # The records behind the tables:
 
-# %%
-tables.provenance(records).style.hide(axis="index")
+# %% tags=["remove-input"]
+tables.styled(tables.provenance(records), index=False)

@@ -124,7 +124,7 @@ def test_bad_settings_name_the_valid_choices():
 
 
 def test_published_tables_parse_to_the_printed_numbers():
-    from xmlstudy.published import CGMVAE_MAIN
+    from xmlstudy.chapters.cgmvae import MAIN as CGMVAE_MAIN
     v = CGMVAE_MAIN["values"]
     assert v[("yeast", "C-GMVAE", "ex-F1")] == 0.656 and v[("delicious", "C-GMVAE", "P@1")] == 0.707
     assert v[("reuters", "C-GMVAE", "ma-F1")] == 0.582 and v[("eBird", "BR", "ma-F1")] == 0.116
@@ -133,7 +133,7 @@ def test_published_tables_parse_to_the_printed_numbers():
 
 
 def test_embedding_similarity_rank_correlation():
-    from xmlstudy.tables import label_similarity_vs_cooccurrence
+    from xmlstudy.chapters.cgmvae import label_similarity_vs_cooccurrence
     Y = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1], [0, 1, 0, 1]]))
     co = (Y.T @ Y).toarray().astype(float)
     out = label_similarity_vs_cooccurrence(co, Y)
@@ -161,7 +161,7 @@ def test_ablation_variants_keep_their_defining_settings():
     """The grid passes the paper's Table 7 settings (alpha included) to every variant: a variant
     without the contrastive term must still run with alpha = 0, and refuse a contradicting value."""
     from xmlstudy import models
-    from xmlstudy.grids import cgmvae_params
+    from xmlstudy.chapters.cgmvae import run_params as cgmvae_params
 
     for method, expected in [("cgmvae-uni-gaussian", {"alpha": 0.0, "prior": "uni-gaussian"}),
                              ("cgmvae-gm-only", {"alpha": 0.0, "prior": "mixture"}),

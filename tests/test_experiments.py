@@ -215,19 +215,19 @@ def test_smoke_records_never_go_to_results():
 
 
 def test_baselines_grid_and_cli_dry_run(capsys):
-    from xmlstudy.grids import GRIDS
+    from xmlstudy import chapters
 
-    full = GRIDS["baselines"]("full")
-    assert len(full) == 7 * 3 * 3 and {c.seed for c in full} == {0, 1, 2}
+    full = chapters.grid("baselines", "full")
+    assert len(full) == 8 * 3 * 3 and {c.seed for c in full} == {0, 1, 2}
     assert {c.method for c in full} == {"knn", "ovr-linear", "parabel"}
-    smoke = GRIDS["baselines"]("smoke")
+    smoke = chapters.grid("baselines", "smoke")
     assert {c.seed for c in smoke} == {0} and {c.profile for c in smoke} == {"smoke"}
-    rc = experiments.main(["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast",
+    rc = chapters.main(["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast",
                            "--methods", "knn", "--dry-run"])
     out = capsys.readouterr().out
     assert rc == 0 and "knn on yeast seed=0" in out and "1 configurations" in out
     with pytest.raises(SystemExit):
-        experiments.main(["--paper", "baselines", "--datasets", "nope", "--dry-run"])
+        chapters.main(["--paper", "baselines", "--datasets", "nope", "--dry-run"])
     assert "valid: bibtex" in capsys.readouterr().err
 
 

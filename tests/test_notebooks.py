@@ -86,3 +86,15 @@ def test_user_supplied_files_must_exist(source, tmp_path):
     assert _namespace_after(cells, {"xc_train": str(there)})["params"].xc_train == str(there)
     with pytest.raises(ValueError, match="'xc_train'.*no file at"):
         _namespace_after(cells, {"xc_train": str(tmp_path / "absent.txt")})
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_stays_thin(source):
+    """A chapter notebook holds parameters, calls and prose: its logic lives in the package."""
+    cells = code_cells(jupytext.read(source))[1:]   # all but the parameters cell
+    lines = sum(1 for c in cells for line in c.source.splitlines() if line.strip())
+    assert lines <= 80, f"{source.name}: {lines} code lines outside the parameters cell (at most 80)"
+    for i, cell in enumerate(cells):
+        tags = set(cell.metadata.get("tags", []))
+        assert tags & {"remove-cell", "remove-input", "hide-input"}, \
+            f"{source.name} code cell {i + 2} shows its code: tag it remove-input, hide-input or remove-cell"

@@ -11,7 +11,7 @@ import sys
 COMMANDS = {
     "data": ("xmlstudy.data.cli", "list the datasets, verify their files (data list | data verify)"),
     "bench": ("xmlstudy.benchmarks", "time and size benchmarks (bench metrics | bench dxml | bench cgmvae)"),
-    "run": ("xmlstudy.experiments", "run a grid of experiments and write result records (run --paper dxml)"),
+    "run": ("xmlstudy.chapters", "run a grid of experiments and write result records (run --paper dxml)"),
 }
 
 

@@ -7,8 +7,8 @@ the stored record of a configuration when there is one, and otherwise runs it an
 record to ``results/<paper>/<experiment>.jsonl`` (smoke-profile records go to
 ``_build/smoke-results/`` instead, so they never mix with the committed full runs).
 ``run_grid`` runs many configurations, in parallel processes if asked, skipping finished ones, so a
-long grid can be interrupted and resumed. ``python -m xmlstudy run --paper NAME`` is its command
-line.
+long grid can be interrupted and resumed. The grids themselves belong to the chapters
+(``xmlstudy.chapters``), whose ``python -m xmlstudy run --paper NAME`` runs one.
 
 Two seeds are kept apart on purpose: the data seed (validation split, smoke shrink, training
 subsets) is fixed at 0, so every method and every run seed sees the same rows; the run seed seeds
@@ -16,14 +16,12 @@ the model and the label noise.
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
 import json
 import logging
 import math
 import platform
-import sys
 import threading
 import time
 import traceback
@@ -356,39 +354,77 @@ def _flatten(prefix: str, d: dict, out: dict) -> None:
             out[key] = v
 
 
-def load_records(paper: str, experiment: str | None = None, profile: str = "full",
-                 results_dir: str | Path | None = None):
-    """All records of ``paper`` (one experiment, or all) of one profile as a DataFrame: one row per
-    record; metrics flattened as columns ``"P@1"``, ``"fixed-0.5/ex-F1"``, ...; timings as
-    ``fit_s``, ``predict_s``, ``epochs``; setting entries as ``setting/<key>`` (the dicts
-    ``setting`` and ``params`` are kept too)."""
+def records_frame(recs) -> "pd.DataFrame":
+    """Records (dicts, as written) as one DataFrame: one row per record; metrics flattened as
+    columns ``"P@1"``, ``"fixed-0.5/ex-F1"``, ...; timings as ``fit_s``, ``predict_s``,
+    ``epochs``; setting entries as ``setting/<key>``; the dicts ``setting``, ``params``,
+    ``fit_info``, ``data`` and ``provenance`` are kept too, and ``device``, ``date``,
+    ``git_commit`` and ``cpu`` are lifted out of the provenance."""
     import pandas as pd
 
+    keys = ("paper", "experiment", "method", "dataset", "seed", "profile", "setting", "params",
+            "config_hash", "n_parameters", "peak_memory_mb", "fit_info", "data")
+    rows = []
+    for rec in recs:
+        row = {k: rec.get(k) for k in keys}
+        _flatten("setting/", rec.get("setting") or {}, row)
+        _flatten("", rec.get("metrics") or {}, row)
+        _flatten("", rec.get("timings") or {}, row)
+        prov = rec.get("provenance") or {}
+        row["device"] = prov.get("device")
+        row["date"] = prov.get("date")
+        row["git_commit"] = prov.get("git_commit")
+        row["cpu"] = (prov.get("cpu") or {}).get("model")
+        row["provenance"] = prov
+        rows.append(row)
+    # No records still gives the columns, so that selections on them work and come out empty.
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*keys, "device", "date", "git_commit",
+                                                                 "cpu", "provenance"])
+
+
+def load_records(paper: str, experiment: str | None = None, profile: str = "full",
+                 results_dir: str | Path | None = None):
+    """All records of ``paper`` (one experiment, or all) of one profile as the DataFrame of
+    :func:`records_frame`."""
     if paper not in PAPERS:
         raise ValueError(f"load_records: unknown paper {paper!r}; valid: {', '.join(PAPERS)}")
     if profile not in PROFILES:
         raise ValueError(f"load_records: unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
     folder = results_file(paper, "x", profile, results_dir).parent
     files = [folder / f"{experiment}.jsonl"] if experiment else sorted(folder.glob("*.jsonl"))
-    rows = []
-    for path in files:
-        for rec in records.read_jsonl(path):
-            if rec.get("profile") != profile:
-                continue
-            row = {k: rec.get(k) for k in ("paper", "experiment", "method", "dataset", "seed",
-                                           "profile", "setting", "params", "config_hash",
-                                           "n_parameters", "peak_memory_mb")}
-            _flatten("setting/", rec.get("setting") or {}, row)
-            _flatten("", rec.get("metrics") or {}, row)
-            _flatten("", rec.get("timings") or {}, row)
-            prov = rec.get("provenance") or {}
-            row["device"] = prov.get("device")
-            row["date"] = prov.get("date")
-            row["git_commit"] = prov.get("git_commit")
-            row["cpu"] = (prov.get("cpu") or {}).get("model")
-            row["provenance"] = prov
-            rows.append(row)
-    return pd.DataFrame(rows)
+    return records_frame(rec for path in files for rec in records.read_jsonl(path)
+                         if rec.get("profile") == profile)
+
+
+def select(configs, datasets=None, seeds=None, device: str = "auto", keep_seeds=()) -> list:
+    """The configurations of a grid that a chapter's parameters ask for: only ``datasets``
+    (None: all), each distinct configuration once per seed of ``seeds`` (None: the grid's own),
+    on ``device`` ("auto" keeps the grid's). Experiments in ``keep_seeds`` keep their own seeds
+    (a sweep that ran on seed 0 only)."""
+    out = [c for c in configs if datasets is None or c.dataset in datasets]
+    if device != "auto":
+        out = [dataclasses.replace(c, device=device) for c in out]
+    if seeds is not None:
+        fixed = [c for c in out if c.experiment in keep_seeds]
+        distinct = {dataclasses.replace(c, seed=0).config_hash: c for c in out
+                    if c.experiment not in keep_seeds}
+        out = [dataclasses.replace(c, seed=s) for c in distinct.values() for s in seeds] + fixed
+    return out
+
+
+def collect(configs, run_missing: bool = True, results_dir: str | Path | None = None):
+    """The records of ``configs``, keyed by experiment (a DataFrame of :func:`records_frame`
+    each), and how many configurations have no record. With ``run_missing`` a missing record is
+    computed (and written) here; without, it is left out."""
+    found: dict[str, list] = {}
+    missing = 0
+    for c in configs:
+        rec = load_or_run(c, results_dir) if run_missing else find_record(c, results_dir)
+        if rec is None:
+            missing += 1
+            continue
+        found.setdefault(c.experiment, []).append(rec)
+    return {name: records_frame(recs) for name, recs in found.items()}, missing
 
 
 # --- grids --------------------------------------------------------------------------------------
@@ -467,65 +503,3 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
                     finished(c.config_hash, traceback.format_exc())
     bar.close()
     return report
-
-
-# --- command line -------------------------------------------------------------------------------
-def _csv(kind):
-    return lambda s: [kind(v) for v in s.split(",") if v.strip()]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m xmlstudy run --paper P [--experiment E] [--profile full|smoke] [--jobs N]
-    [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2] [--dry-run]``"""
-    from xmlstudy.grids import GRIDS
-
-    parser = argparse.ArgumentParser(prog="python -m xmlstudy run",
-                                     description="Run a paper's experiment grid, skipping "
-                                                 "records that already exist.")
-    parser.add_argument("--paper", required=True, help=f"one of: {', '.join(sorted(GRIDS))}")
-    parser.add_argument("--experiment", help="only this experiment of the grid (e.g. main)")
-    parser.add_argument("--profile", default="full", choices=PROFILES)
-    parser.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
-    parser.add_argument("--datasets", type=_csv(str), help="comma-separated subset of datasets")
-    parser.add_argument("--methods", type=_csv(str), help="comma-separated subset of methods")
-    parser.add_argument("--seeds", type=_csv(int), help="comma-separated subset of seeds")
-    parser.add_argument("--results-dir", help="write records here instead of the default")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="list the configurations and whether their record exists; run nothing")
-    args = parser.parse_args(argv)
-    if args.paper not in GRIDS:
-        parser.error(f"unknown paper {args.paper!r}; valid: {', '.join(sorted(GRIDS))}")
-    if args.jobs < 1:
-        parser.error(f"--jobs must be at least 1, got {args.jobs}")
-    configs = list(GRIDS[args.paper](args.profile))
-    for name, wanted, attr in (("experiment", [args.experiment] if args.experiment else None,
-                                "experiment"),
-                               ("datasets", args.datasets, "dataset"),
-                               ("methods", args.methods, "method"),
-                               ("seeds", args.seeds, "seed")):
-        if wanted is None:
-            continue
-        present = sorted({getattr(c, attr) for c in configs}, key=str)
-        missing = [w for w in wanted if w not in present]
-        if missing:
-            parser.error(f"--{name}: {missing} not in the {args.paper} grid; valid: "
-                         f"{', '.join(map(str, present))}")
-        configs = [c for c in configs if getattr(c, attr) in wanted]
-
-    if args.dry_run:
-        for c in configs:
-            state = "done" if find_record(c, args.results_dir) else "todo"
-            print(f"{state}  {c.label()}  {c.params or ''}")
-        print(f"{len(configs)} configurations")
-        return 0
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    report = run_grid(configs, jobs=args.jobs, results_dir=args.results_dir)
-    print(f"{report.total} configurations: {report.skipped} already done, {report.ran} run, "
-          f"{len(report.failures)} failed")
-    for label in report.failures:
-        print(f"  FAILED {label}", file=sys.stderr)
-    return 0 if report.ok else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

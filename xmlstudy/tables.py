@@ -1,5 +1,7 @@
-"""One function per table of the book. Each takes result records (and published numbers) and
-returns a pandas DataFrame; notebooks display them."""
+"""Table helpers that know no paper: mean ± std over seeds, paper-vs-reproduced tables with
+verdicts, provenance, data-set statistics. Each takes result records (and published numbers)
+and returns a pandas DataFrame; the chapter modules (``xmlstudy.chapters``) build their tables
+from these."""
 from __future__ import annotations
 
 import pandas as pd  # noqa: F401
@@ -101,7 +103,7 @@ def paper_vs_reproduced(records: pd.DataFrame, published: dict, method: str, met
                         lower_is_better: tuple = (), digits: int = 2) -> pd.DataFrame:
     """Published numbers beside the reproduced mean ± std over seeds.
 
-    ``published`` is a table of :mod:`xmlstudy.published`: ``{"source": ..., "scale": 100 or 1,
+    ``published`` is a table of published numbers (each chapter module holds its paper's): ``{"source": ..., "scale": 100 or 1,
     "values": {(dataset, method, metric): value}}``. Record metrics are fractions and are shown on
     the paper's scale. ``published_method`` is the method's name in the published table when it
     differs from the record name ``method``. ``tolerance`` (paper scale; one number or a dict per
@@ -164,7 +166,7 @@ def provenance(records: pd.DataFrame) -> pd.DataFrame:
                       cpus=("cpu", distinct), torch=("torch", distinct), dates=("date", date_range))
     return out.reset_index().rename(columns={"commits": "git commits"})
 
-# --- data and baselines chapter ---------------------------------------------------------------
+# --- data-set statistics and baselines -------------------------------------------------------------
 # Counts must agree exactly with a published table; averages are printed rounded, so they agree
 # within 1% (or 0.01 absolute).
 COUNT_STATISTICS = ("train", "test", "samples", "features", "labels", "median_labels", "max_labels")
@@ -218,7 +220,7 @@ def compare_statistics(ours: pd.DataFrame, published_tables: list[dict]) -> pd.D
     """The published dataset statistics beside ours, one row per (dataset, source, statistic).
 
     ``ours`` is :func:`dataset_statistics`; ``published_tables`` are the tables of
-    ``xmlstudy.published.DATASET_STATISTICS``. Datasets the study does not have (registry None,
+    ``xmlstudy.chapters.baselines.DATASET_STATISTICS``. Datasets the study does not have (registry None,
     or not in ``ours``) are left out. ``agrees``: counts equal, averages within 1%."""
     rows = []
     for table in published_tables:
@@ -255,13 +257,7 @@ def statistics_side_by_side(comparison: pd.DataFrame):
     def colour(frame):
         return frame.map(lambda v: "background-color: #fde2c8; font-weight: bold" if "≠" in v else "")
 
-    return nowrap(table.style.apply(colour, axis=None))
-
-
-def nowrap(styler):
-    """Keep cells on one line: wide tables scroll sideways in the book instead of wrapping
-    every header into a tall column."""
-    return styler.set_table_styles([{"selector": "th, td", "props": "white-space: nowrap;"}], overwrite=False)
+    return styled(table).apply(colour, axis=None)
 
 
 def against_best_baseline(records: pd.DataFrame, baselines: pd.DataFrame, methods: list[str],
@@ -316,364 +312,15 @@ def baselines_vs_published(records: pd.DataFrame, published_tables: list[dict], 
                                      "n_seeds", "difference", "verdict"])
     return pd.concat(frames, ignore_index=True)
 
-# --- DXML chapter (seed 002) --------------------------------------------------------------------
-DXML_PUBLISHED_COLUMNS = ("DXML", "SLEEC", "FastXML", "KNN", "1-vs-All")
-DXML_OUR_METHODS = {"dxml": "DXML (ours)", "knn": "kNN (ours)", "ovr-linear": "1-vs-rest (ours)",
-                    "parabel": "Parabel (ours)"}
 
-
-def dxml_vs_published(records: pd.DataFrame, published: dict, metrics: list[str],
-                      datasets=("bibtex", "delicious"), columns=DXML_PUBLISHED_COLUMNS,
-                      ours=DXML_OUR_METHODS) -> pd.DataFrame:
-    """Seed 002's Tables 2/4 layout: one row per (dataset, metric); the paper's columns
-    ``columns`` (percent, as printed) beside our methods' mean ± std over seeds (percent).
-    ``records`` holds our DXML and baseline records together."""
-    stats = summarize(records, metrics, by=("dataset", "method")) if len(records) else None
-    rows = []
-    for dataset in datasets:
-        for metric in metrics:
-            row = {"dataset": dataset, "metric": metric}
-            for column in columns:
-                row[f"{column} (paper)"] = published["values"].get((dataset, column, metric), float("nan"))
-            for method, name in ours.items():
-                cell = "—"
-                if stats is not None:
-                    hit = stats[(stats["dataset"] == dataset) & (stats["method"] == method)
-                                & (stats["metric"] == metric)]
-                    if len(hit):
-                        h = hit.iloc[0]
-                        cell = mean_std(h["mean"], h["std"], h["n"], 100.0)
-                row[name] = cell
-            rows.append(row)
-    return pd.DataFrame(rows).set_index(["dataset", "metric"])
-
-
-def dxml_fit_info(experiment: str = "main", profile: str = "full", results_dir=None) -> pd.DataFrame:
-    """What each DXML-family run chose and measured inside ``fit`` (its record's fit_info): one row
-    per record with method, dataset, seed, params, ``valid_score`` (the mean of P@1/3/5 on
-    validation of the chosen settings),
-    the chosen k / clusters / weighting, epochs, and the seconds of each stage."""
-    import json
-
-    from xmlstudy.experiments import results_file
-
-    path = results_file("dxml", experiment, profile, results_dir)
-    rows = []
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            info = rec.get("fit_info") or {}
-            if rec.get("profile") != profile:
-                continue
-            selection = info.get("selection") or []
-            best = max((r["valid_mean_P@1,3,5"] for r in selection), default=float("nan"))
-            rows.append({"method": rec["method"], "dataset": rec["dataset"], "seed": rec["seed"],
-                         "params": rec.get("params") or {}, "valid_score": best,
-                         "k": info.get("k"), "n_clusters": info.get("n_clusters"),
-                         "weighting": info.get("weighting"), "epochs": info.get("epochs"),
-                         "best_epoch": info.get("best_epoch"),
-                         "deepwalk_s": info.get("label_embedding_s"),
-                         "training_s": info.get("network_s"), "selection_s": info.get("index_s"),
-                         "fit_s": (rec.get("timings") or {}).get("fit_s"),
-                         "predict_s": (rec.get("timings") or {}).get("predict_s"),
-                         "device": (rec.get("provenance") or {}).get("device"),
-                         "cpu": ((rec.get("provenance") or {}).get("cpu") or {}).get("model")})
-    return pd.DataFrame(rows)
-
-
-def dxml_sweep(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
-    """The validation evidence for the open settings: for every sweep run, the setting it changed,
-    the value tried and its validation mean of P@1/3/5 (with its own validated k and clusters),
-    beside the chosen configuration: the main run (seed 0) of the same dataset, whose params are
-    the reference. Frames come from :func:`dxml_fit_info`. No test number is used."""
-    import inspect
-
-    from xmlstudy.models.dxml import DXML
-
-    defaults = {name: p.default for name, p in inspect.signature(DXML.__init__).parameters.items()}
-    rows = []
-    for r in sweep.itertuples(index=False) if len(sweep) else []:
-        base = main[(main["dataset"] == r.dataset) & (main["seed"] == 0) & (main["method"] == "dxml")]
-        if not len(base):
-            continue
-        reference = base.iloc[0]
-        score, chosen_score = r.valid_score, reference["valid_score"]
-        for key, value in r.params.items():
-            chosen = reference["params"].get(key, defaults.get(key))
-            if chosen == value:
-                continue
-            rows.append({"dataset": r.dataset, "setting": key, "chosen": str(chosen), "tried": str(value),
-                         "valid, tried": 100 * score,
-                         "valid, chosen": 100 * chosen_score,
-                         "difference": 100 * (score - chosen_score),
-                         "k": r.k, "clusters": r.n_clusters, "epochs": r.epochs})
-        for key in set(reference["params"]) - set(r.params):
-            rows.append({"dataset": r.dataset, "setting": key, "chosen": str(reference["params"][key]),
-                         "tried": str(defaults.get(key)), "valid, tried": 100 * score,
-                         "valid, chosen": 100 * chosen_score,
-                         "difference": 100 * (score - chosen_score),
-                         "k": r.k, "clusters": r.n_clusters, "epochs": r.epochs})
-    out = pd.DataFrame(rows, columns=["dataset", "setting", "chosen", "tried", "valid, tried",
-                                      "valid, chosen", "difference", "k", "clusters", "epochs"])
-    # Settings are kept as written (0.015, not a rounded 0.02); only the scores are rounded.
-    return out.round({"valid, tried": 2, "valid, chosen": 2, "difference": 2})
-
-
-def dxml_timing(fit_info: pd.DataFrame, published: dict, bench: list | None = None,
-                datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
-                          "amazon-670k")) -> pd.DataFrame:
-    """Seed 002's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
-    test seconds, our mean fit and predict seconds over seeds with the hardware they ran on
-    (from the records' provenance), and, when ``bench`` (the records of
-    ``python -m xmlstudy bench dxml``) is given, the latest benchmark's fit and test seconds."""
-    latest = {}
-    for rec in bench or []:
-        latest[rec["dataset"]] = rec  # records are appended in time order: keep the last
-    rows = []
-    for dataset in datasets:
-        paper = published["seconds"].get(dataset, (float("nan"),) * 4)
-        mine = fit_info[(fit_info["dataset"] == dataset) & (fit_info["method"] == "dxml")] \
-            if len(fit_info) else fit_info
-        rows.append({
-            "dataset": dataset,
-            "DXML train s (paper, GTX 1080 Ti)": paper[0], "DXML test s (paper, CPU)": paper[1],
-            "SLEEC train s (paper, CPU)": paper[2], "SLEEC test s (paper, CPU)": paper[3],
-            "DXML fit s (ours)": round(mine["fit_s"].mean(), 1) if len(mine) else float("nan"),
-            "of which DeepWalk s": round(mine["deepwalk_s"].mean(), 1) if len(mine) else float("nan"),
-            "DXML test s (ours)": round(mine["predict_s"].mean(), 2) if len(mine) else float("nan"),
-            "runs": len(mine),
-            "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in zip(mine["device"], mine["cpu"])}))
-            if len(mine) else "not run (data not available)",
-        })
-        if dataset in latest:
-            b = latest[dataset]["benchmark"]
-            rows[-1]["benchmark fit s"] = round(b["total_s"] - b["predict_s"], 1)
-            rows[-1]["benchmark test s"] = round(b["predict_s"], 2)
-    for name in fit_info["dataset"].unique() if len(fit_info) else []:
-        if name not in datasets:
-            mine = fit_info[(fit_info["dataset"] == name) & (fit_info["method"] == "dxml")]
-            if len(mine):
-                rows.append({"dataset": name, "DXML fit s (ours)": round(mine["fit_s"].mean(), 1),
-                             "of which DeepWalk s": round(mine["deepwalk_s"].mean(), 1),
-                             "DXML test s (ours)": round(mine["predict_s"].mean(), 2), "runs": len(mine),
-                             "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in
-                                                               zip(mine["device"], mine["cpu"])}))})
-    return pd.DataFrame(rows).set_index("dataset")
-
-# --- C-GMVAE chapter (seed 004) -----------------------------------------------------------------
-# Record method names -> the rows of seed 004's tables. "cgmvae-uni-gaussian" is the paper's
-# uni-Gaussian ablation (an MPVAE-style latent space without MPVAE's probit module), shown beside
-# the published MPVAE row; "ovr-linear" (one-vs-rest logistic regression) is binary relevance.
-CGMVAE_PAPER_NAMES = {"cgmvae": "C-GMVAE", "cgmvae-uni-gaussian": "MPVAE", "c2ae": "C2AE",
-                      "ovr-linear": "BR", "mlknn": "MLKNN"}
-CGMVAE_PROTOCOLS = ("best-on-test", "validation", "fixed-0.5")
-CGMVAE_SET_METRICS = ("ex-F1", "mi-F1", "ma-F1", "HA")
-CGMVAE_VARIANTS = {  # Table 4 rows -> (experiment, record method, distinguishing params)
-    "uni-Gaussian": ("main", "cgmvae-uni-gaussian", {}),
-    "GM only": ("ablation", "cgmvae-gm-only", {}),
-    "contrastive only": ("ablation", "cgmvae-contrastive-only", {}),
-    "GM+contrastive": ("main", "cgmvae", {}),
-    "GM+contrastive, decoder reads z only (paper text)": ("ablation", "cgmvae", {"decoder_input": "z"}),
-    "GM+contrastive, 100 epochs (paper's budget)": ("ablation", "cgmvae", {"epochs": 100}),
-    "official-code settings": ("ablation", "cgmvae-official", {}),
-    "GM+contrastive, E = 2048, 100 epochs (paper's budget)": ("paper_budget", "cgmvae", {}),
-}
-
-
-def cgmvae_metric_path(metric: str, protocol: str) -> str:
-    """Where a seed-004 metric lives in a record: set metrics under their threshold protocol."""
-    return f"{protocol}/{metric}" if metric in CGMVAE_SET_METRICS else metric
-
-
-def cgmvae_published(protocol: str = "best-on-test", methods=None) -> dict:
-    """Seed 004's Tables 1-3 keyed like our records under ``protocol`` (for paper_vs_reproduced)."""
-    from xmlstudy.published import CGMVAE_MAIN
-
-    values = {(d, m, cgmvae_metric_path(metric, protocol)): v
-              for (d, m, metric), v in CGMVAE_MAIN["values"].items()
-              if methods is None or m in methods}
-    return {**CGMVAE_MAIN, "values": values}
-
-
-def cgmvae_main_table(records: pd.DataFrame, protocol: str = "best-on-test",
-                      metrics=("ex-F1", "mi-F1", "ma-F1", "HA", "P@1"), digits: int = 3) -> pd.DataFrame:
-    """Tables 1-3 side by side: per dataset and method, ours (mean ± std over seeds, fractions)
-    and the paper's number for each metric, set metrics under ``protocol``."""
-    from xmlstudy.published import CGMVAE_MAIN
-
-    paths = [cgmvae_metric_path(m, protocol) for m in metrics]
-    stats = summarize(records, paths, by=("dataset", "method"))
-    lookup = {(r.dataset, r.method, r.metric): r for r in stats.itertuples(index=False)}
-    rows = []
-    for dataset in dict.fromkeys(records["dataset"]):
-        for method, paper_name in CGMVAE_PAPER_NAMES.items():
-            if not ((records["dataset"] == dataset) & (records["method"] == method)).any():
-                continue
-            row = {"dataset": dataset, "method": f"{method} ({paper_name})"}
-            for metric, path in zip(metrics, paths):
-                got = lookup.get((dataset, method, path))
-                row[f"{metric} ours"] = mean_std(got.mean, got.std, got.n, 1.0, digits) if got else "—"
-                paper = CGMVAE_MAIN["values"].get((dataset, paper_name, metric))
-                row[f"{metric} paper"] = "—" if paper is None else f"{paper:.3f}"
-            rows.append(row)
-    return pd.DataFrame(rows).set_index(["dataset", "method"])
-
-
-def cgmvae_paper_vs_reproduced(records: pd.DataFrame, protocol: str = "best-on-test",
-                               tolerance: float = 0.015,
-                               metrics=("ex-F1", "mi-F1", "ma-F1", "HA", "P@1")) -> pd.DataFrame:
-    """C-GMVAE's published numbers against ours under ``protocol`` (the paper's own protocol is
-    "best-on-test"), with the verdict at ``tolerance``; datasets not in the mirror are left out."""
-    from xmlstudy.published import CGMVAE_NOT_AVAILABLE
-
-    published = cgmvae_published(protocol, methods=("C-GMVAE",))
-    published["values"] = {k: v for k, v in published["values"].items() if k[0] not in CGMVAE_NOT_AVAILABLE}
-    table = paper_vs_reproduced(records, published, "cgmvae",
-                                [cgmvae_metric_path(m, protocol) for m in metrics], tolerance,
-                                published_method="C-GMVAE", digits=3)
-    table.insert(2, "protocol", protocol)
-    table["metric"] = table["metric"].str.split("/").str[-1]
-    return table
-
-
-def cgmvae_protocol_gap(records: pd.DataFrame, method: str = "cgmvae") -> pd.DataFrame:
-    """How much the test-set-tuned thresholds inflate each set metric: per dataset, the mean over
-    seeds of best-on-test minus validation-chosen, and best-on-test minus fixed 0.5."""
-    mine = records[records["method"] == method]
-    rows = []
-    for dataset, group in mine.groupby("dataset", sort=False):
-        row = {"dataset": dataset, "seeds": len(group)}
-        for metric in CGMVAE_SET_METRICS:
-            best = pd.to_numeric(record_field(group, f"best-on-test/{metric}"))
-            for protocol, short in (("validation", "valid"), ("fixed-0.5", "0.5")):
-                other = pd.to_numeric(record_field(group, f"{protocol}/{metric}"))
-                row[f"{metric}: best − {short}"] = round(float((best - other).mean()), 4)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _params_match(params, wanted: dict) -> bool:
-    params = params if isinstance(params, dict) else {}
-    return all(params.get(k) == v for k, v in wanted.items())
-
-
-def cgmvae_ablation_table(records: pd.DataFrame, protocol: str = "best-on-test",
-                          metrics=("ex-F1", "mi-F1", "ma-F1"), digits: int = 3) -> pd.DataFrame:
-    """Table 4 on our data: the uni-Gaussian, GM-only, contrastive-only and full variants (main
-    and ablation records together, 100% of the training data), plus the paper's literal decoder,
-    the paper's 100-epoch budget and the official-code settings (``CGMVAE_VARIANTS``)."""
-    full = records
-    if "setting/train_fraction" in records.columns:
-        full = records[records["setting/train_fraction"].isna() | (records["setting/train_fraction"] == 1)]
-    paths = [cgmvae_metric_path(m, protocol) for m in metrics]
-    rows = []
-    for dataset in dict.fromkeys(full["dataset"]):
-        for variant, (experiment, method, wanted) in CGMVAE_VARIANTS.items():
-            group = full[(full["dataset"] == dataset) & (full["method"] == method)
-                         & (full["experiment"] == experiment)]
-            # The plain ablation runs carry none of the distinguishing params of the extra rows.
-            extras = [w for e, m, w in CGMVAE_VARIANTS.values() if e == experiment and m == method and w]
-            group = group[group["params"].map(
-                lambda p: _params_match(p, wanted) if wanted else not any(_params_match(p, w) for w in extras))]
-            if group.empty:
-                continue
-            stats = summarize(group, paths, by=("dataset",))
-            row = {"dataset": dataset, "variant": variant}
-            for metric, s in zip(metrics, stats.itertuples(index=False)):
-                row[metric] = mean_std(s.mean, s.std, s.n, 1.0, digits)
-            rows.append(row)
-    return pd.DataFrame(rows).set_index(["dataset", "variant"])
-
-
-def cgmvae_fewer_data(records: pd.DataFrame, protocol: str = "best-on-test",
-                      metrics=("HA", "ex-F1", "mi-F1", "ma-F1"), methods=("cgmvae", "c2ae")) -> pd.DataFrame:
-    """Table 5 / Fig. 2 on our data, long format: per dataset, training fraction, method and
-    metric the mean over seeds, and C-GMVAE's relative difference to C2AE at the same fraction
-    (in %). Records without a train_fraction setting count as 100%."""
-    frame = records[records["method"].isin(methods)].copy()
-    fraction = frame["setting/train_fraction"] if "setting/train_fraction" in frame.columns else pd.Series(float("nan"), index=frame.index)
-    frame["fraction"] = pd.to_numeric(fraction).fillna(1.0)
-    paths = [cgmvae_metric_path(m, protocol) for m in metrics]
-    stats = summarize(frame, paths, by=("dataset", "fraction", "method"))
-    stats["metric"] = stats["metric"].str.split("/").str[-1]
-    base = stats[stats["method"] == "c2ae"].set_index(["dataset", "fraction", "metric"])["mean"]
-    key = list(zip(stats["dataset"], stats["fraction"], stats["metric"]))
-    stats["vs C2AE %"] = [100 * (m / base[k] - 1) if k in base.index else float("nan")
-                          for m, k in zip(stats["mean"], key)]
-    return stats.sort_values(["dataset", "metric", "fraction", "method"]).reset_index(drop=True)
-
-
-def cgmvae_label_grams(paper: str = "cgmvae", experiment: str = "main", profile: str = "full",
-                       results_dir=None) -> list[dict]:
-    """The label-label inner products that C-GMVAE runs stored in their records' fit_info:
-    one dict per record (method, dataset, seed, params, gram as an array)."""
-    import json
-
-    import numpy as np
-
-    from xmlstudy.experiments import results_file
-
-    path = results_file(paper, experiment, profile, results_dir)
-    out = []
-    if not path.exists():
-        return out
-    for line in path.read_text().splitlines():
-        if not line.strip():
-            continue
-        rec = json.loads(line)
-        gram = (rec.get("fit_info") or {}).get("label_gram")
-        if gram is not None and rec.get("profile") == profile:
-            out.append({"method": rec["method"], "dataset": rec["dataset"], "seed": rec["seed"],
-                        "params": rec.get("params") or {}, "gram": np.asarray(gram, dtype=float)})
-    return out
-
-
-def label_similarity_vs_cooccurrence(gram, Y_train) -> dict:
-    """Spearman rank correlation, over label pairs i < j, between the embedding inner product
-    w_i . w_j and how often the two labels co-occur in training (as counts and as the Jaccard
-    index, which discounts frequent labels)."""
-    import numpy as np
-    import scipy.sparse as sp
-    from scipy.stats import spearmanr
-
-    Y = sp.csr_matrix(Y_train)
-    Y.data[:] = 1
-    co = np.asarray((Y.T @ Y).todense(), dtype=float)
-    counts = np.diag(co)
-    jaccard = co / np.maximum(counts[:, None] + counts[None, :] - co, 1)
-    iu = np.triu_indices(co.shape[0], 1)
-    gram = np.asarray(gram, dtype=float)
-    rho_count = spearmanr(gram[iu], co[iu]).statistic
-    rho_jaccard = spearmanr(gram[iu], jaccard[iu]).statistic
-    return {"pairs": len(iu[0]), "spearman vs co-occurrence count": float(rho_count),
-            "spearman vs Jaccard": float(rho_jaccard)}
-
-
-def cgmvae_search(search: pd.DataFrame, main: pd.DataFrame, protocol: str = "best-on-test",
-                  metrics=("ex-F1", "ma-F1", "P@1")) -> pd.DataFrame:
-    """The validation search around Table 7 (experiment "search", seed 0): per dataset, Table 7's
-    own run (the main record of seed 0) and every single-setting change, with the validation
-    macro-F1 that judges them (the epoch-selection score), its difference to Table 7's, and the
-    test metrics under ``protocol``. Rows are sorted by validation score within a dataset, so the
-    first row is what choosing on validation would pick."""
-    from xmlstudy.grids import CGMVAE_TABLE7
-
-    reference = main[(main["method"] == "cgmvae") & (main["seed"] == 0)
-                     & main["dataset"].isin(set(search["dataset"]) if len(search) else set())]
-    frames = [reference.assign(change="Table 7 (main run)"),
-              search.assign(change=[", ".join(f"{k} = {v}" for k, v in (p or {}).items()
-                                              if k in CGMVAE_TABLE7.get(d, {}) and v != CGMVAE_TABLE7[d][k])
-                                    for p, d in zip(search["params"], search["dataset"])])]
-    both = pd.concat([f for f in frames if len(f)], ignore_index=True)
-    if both.empty:
-        return pd.DataFrame(columns=["dataset", "change", "valid ma-F1", "vs Table 7", *metrics])
-    out = pd.DataFrame({"dataset": both["dataset"], "change": both["change"],
-                        "valid ma-F1": pd.to_numeric(record_field(both, "best_valid_macro_f1", "fit_info"))})
-    for metric in metrics:
-        out[metric] = pd.to_numeric(record_field(both, cgmvae_metric_path(metric, protocol)))
-    base = out[out["change"] == "Table 7 (main run)"].set_index("dataset")["valid ma-F1"]
-    out["vs Table 7"] = out["valid ma-F1"] - out["dataset"].map(base)
-    out = out.sort_values(["dataset", "valid ma-F1"], ascending=[True, False], kind="stable")
-    return out[["dataset", "change", "valid ma-F1", "vs Table 7", *metrics]].round(3).reset_index(drop=True)
+def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None = None, index: bool = True):
+    """A table as the book shows it: an absent value as "—" (never NaN), cells padded so that
+    they never run together, floats to ``digits`` places, an optional caption above."""
+    styler = frame.style.format(na_rep="—", precision=digits if digits is not None else 3)
+    styler = styler.set_table_styles([{"selector": "th, td", "props": "padding: 0.15em 0.6em;"},
+                                      {"selector": "caption",
+                                       "props": "caption-side: top; text-align: left; font-weight: bold;"}],
+                                     overwrite=False)
+    if not index:
+        styler = styler.hide(axis="index")
+    return styler.set_caption(caption) if caption else styler

@@ -1,6 +1,6 @@
 """Benchmark of C-GMVAE training: ``python -m xmlstudy bench cgmvae``.
 
-For each dataset, fits C-GMVAE with the chapter's settings (``xmlstudy.grids.cgmvae_params``) for
+For each dataset, fits C-GMVAE with the chapter's settings (``xmlstudy.chapters.cgmvae.run_params``) for
 a few epochs without validation, on the CPU and, when one is visible, on CUDA, and reports seconds
 per epoch, training samples per second and peak memory (CPU: growth of the resident set size;
 CUDA: ``torch.cuda.max_memory_allocated``). Each measurement runs in a fresh Python process, so
@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from xmlstudy.grids import CGMVAE_DATASETS, cgmvae_params
+from xmlstudy.chapters.cgmvae import DATASETS as CGMVAE_DATASETS, run_params as cgmvae_params
 
 
 def _devices(requested: str) -> list[str]:

@@ -1,0 +1,135 @@
+"""The chapter registry and the claims: every claim's verdict is computed from records (it
+changes when the records change, and with no records it cannot be tested), the scorecard covers
+all four papers, and the run command reads the registry."""
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from xmlstudy import chapters, claims, experiments
+from xmlstudy.experiments import RunConfig, records_frame
+
+JUDGED = [c for key in chapters.PAPERS for c in chapters.claims_of(key) if c.judge is not None]
+
+
+def test_registry_covers_every_paper_and_chapter():
+    assert set(chapters.PAPERS) == {"nnae", "dxml", "rankae", "cgmvae"}
+    for name in chapters.CHAPTERS:
+        module = chapters.module(name)
+        assert module.PAPER == name and callable(module.grid)
+        assert all(c.paper == name for c in module.CLAIMS)
+    with pytest.raises(ValueError, match="valid: baselines, dxml, cgmvae"):
+        chapters.module("nope")
+
+
+def test_claim_ids_are_unique_and_sections_exist_in_the_chapters():
+    ids = [c.id for key in chapters.PAPERS for c in chapters.claims_of(key)]
+    assert len(ids) == len(set(ids))
+    for key, entry in chapters.PAPERS.items():
+        if entry.chapter is None:
+            continue
+        text = (experiments.REPO_ROOT / "notebooks" / f"{entry.chapter}.py").read_text()
+        for claim in chapters.claims_of(key):
+            assert f"({claim.section})=" in text, f"{claim.id}: no label {claim.section} in the chapter"
+
+
+def test_a_claim_without_judge_must_say_why():
+    with pytest.raises(ValueError, match="reason"):
+        claims.Claim("x", "dxml", "words", "Table 1")
+    with pytest.raises(ValueError, match="name the record files"):
+        claims.Claim("x", "dxml", "words", "Table 1", judge=lambda f: None)
+    with pytest.raises(ValueError, match="valid: reproduced"):
+        claims.Verdict("typed", "")
+
+
+def test_share_verdict():
+    assert claims.share_verdict(3, 3) == "reproduced"
+    assert claims.share_verdict(1, 3) == "partly"
+    assert claims.share_verdict(0, 3) == "not reproduced"
+    assert claims.share_verdict(0, 0) == "not testable here"
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return chapters.frames_for(JUDGED, "full")
+
+
+def _scaled(frame: pd.DataFrame, factor: float) -> pd.DataFrame:
+    out = frame.copy()
+    metric_columns = [c for c in out.columns if c.split("/")[-1] in
+                      ("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5", "ex-F1", "mi-F1", "ma-F1", "HA")]
+    out[metric_columns] = out[metric_columns] * factor
+    out["fit_info"] = [{**info, "label_gram": [[v * factor * (i + 1) for v in row]
+                                               for i, row in enumerate(info["label_gram"])]}
+                       if isinstance(info, dict) and "label_gram" in info else info
+                       for info in out["fit_info"]]
+    return out
+
+
+@pytest.mark.parametrize("claim", JUDGED, ids=lambda c: c.id)
+def test_every_verdict_is_computed_from_records(claim, committed):
+    real = claim.evaluate(committed)
+    assert real.verdict in claims.VERDICTS and real.verdict != "not testable here", real
+    # No records: nothing to judge.
+    empty = {name: records_frame([]) for name in claim.records}
+    assert claim.evaluate(empty).verdict == "not testable here"
+    # Other records, other numbers: the evidence is computed, not typed.
+    changed = [claim.evaluate({n: _scaled(f, factor) for n, f in committed.items()})
+               for factor in (0.5, 1.3)]
+    changed.append(claim.evaluate({n: f[f["seed"] == 0] for n, f in committed.items()}))
+    assert any(v.evidence != real.evidence for v in changed), claim.id
+
+
+def test_scorecard_lists_all_four_papers(tmp_path):
+    card = chapters.scorecard("full", results_dir=tmp_path)   # no records at all
+    assert set(card["paper"]) == {p.name for p in chapters.PAPERS.values()}
+    assert set(card["verdict"]) == {"not testable here"}
+    counts = chapters.verdict_counts(card)
+    assert list(counts.index) == ["the non-negative autoencoder paper", "DXML", "Rank-AE", "C-GMVAE"]
+    assert (counts["claims"] == counts[list(claims.VERDICTS)].sum(axis=1)).all()
+
+
+def test_markdown_table_escapes_cells_and_links_sections():
+    table = pd.DataFrame([{"id": "a", "paper": "p", "claim": "x | y", "where": "Table 2",
+                           "verdict": "partly", "evidence": "1 of 2", "section": "sec-a"}])
+    text = claims.markdown_table(table)
+    assert "x \\| y" in text and "{ref}`Table 2 <sec-a>`" in text and "**partly**" in text
+
+
+def test_select_expands_seeds_and_keeps_fixed_experiments():
+    base = [RunConfig("dxml", "main", "dxml", "bibtex", seed=s) for s in (0, 1, 2)]
+    base += [RunConfig("dxml", "sweep", "dxml", "bibtex", seed=0, params={"window": 5})]
+    base += [RunConfig("dxml", "main", "dxml", "imdb", seed=0)]
+    out = experiments.select(base, ["bibtex"], [3, 4], "cpu", keep_seeds=("sweep",))
+    assert sorted((c.experiment, c.seed) for c in out) == [("main", 3), ("main", 4), ("sweep", 0)]
+    assert {c.device for c in out} == {"cpu"} and {c.dataset for c in out} == {"bibtex"}
+
+
+def test_records_frame_without_records_has_the_columns():
+    frame = records_frame([])
+    assert len(frame) == 0 and {"method", "dataset", "params", "fit_info"} <= set(frame.columns)
+    assert len(frame[frame["method"] == "dxml"]) == 0
+
+
+def test_run_command_names_a_bad_seed_list(capsys):
+    with pytest.raises(SystemExit):
+        chapters.main(["--paper", "baselines", "--seeds", "0,x", "--dry-run"])
+    err = capsys.readouterr().err
+    assert "'0,x' is not a comma-separated list of integers" in err
+
+
+def test_chapter_configs_follow_the_parameters():
+    from types import SimpleNamespace
+
+    from xmlstudy.chapters import dxml
+
+    params = SimpleNamespace(profile="full", datasets=["bibtex"], seeds=[0], device="auto",
+                             walks_per_node=None, walk_length=None, window=7, batch_size=None,
+                             dropout=None)
+    configs = dxml.configs(params)
+    mains = [c for c in configs if c.paper == "dxml" and c.experiment != "sweep"]
+    assert mains and all(c.params["window"] == 7 and c.seed == 0 and c.dataset == "bibtex" for c in mains)
+    refit = [c for c in mains if c.experiment == "refit"]
+    assert refit and all(c.params["refit"] is True for c in refit)   # the override keeps refit
+    sweep = [c for c in configs if c.experiment == "sweep"]
+    assert all(dataclasses.replace(c, device="auto") in dxml.grid("full") for c in sweep)

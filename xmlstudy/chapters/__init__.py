@@ -1,0 +1,218 @@
+"""The book's chapters: one module per chapter, and this registry of them.
+
+Each chapter module (``baselines``, ``dxml``, ``cgmvae``) holds everything specific to its
+chapter: its data sets and experiment grid (``grid(profile)``), the paper's published numbers,
+its claims (``CLAIMS``, see :mod:`xmlstudy.claims`), and the tables and figures the chapter
+shows. The notebooks in ``notebooks/`` only call them. ``python -m xmlstudy run --paper NAME``
+and ``make results`` read the registry below, and the summary page builds its scorecard from
+the claims of every paper in :data:`PAPERS`.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from dataclasses import dataclass
+
+import pandas as pd
+
+from xmlstudy import claims as claims_
+from xmlstudy import experiments
+
+# Chapter name -> module. The grids of `make results` run in this order.
+CHAPTERS = {"baselines": "xmlstudy.chapters.baselines",
+            "dxml": "xmlstudy.chapters.dxml",
+            "cgmvae": "xmlstudy.chapters.cgmvae"}
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One of the four papers: its name as the book uses it, its chapter (None: none yet) and,
+    without a chapter, its main claims with the reason they are not tested."""
+
+    key: str
+    name: str
+    citation: str
+    chapter: str | None = None
+    pending: tuple = ()
+
+
+_NO_CHAPTER = ("this paper has no chapter yet: its methods are not implemented in this study, "
+               "so none of its numbers has been rerun")
+
+PAPERS = {
+    "nnae": Paper("nnae", "the non-negative autoencoder paper", "kang2019towards", pending=(
+        claims_.Claim("nnae-prediction", "nnae", "A deep non-negative autoencoder over the labels "
+                      "predicts as well as shallow and neural baselines", "Table 2",
+                      reason=_NO_CHAPTER),
+        claims_.Claim("nnae-hierarchy", "nnae", "Its weights read as a label hierarchy that "
+                      "explains the predictions (with LIME)", "Figures 3-6", reason=_NO_CHAPTER),
+    )),
+    "dxml": Paper("dxml", "DXML", "zhang2018deep", chapter="dxml"),
+    "rankae": Paper("rankae", "Rank-AE", "wang2019ranking", pending=(
+        claims_.Claim("rankae-accuracy", "rankae", "Rank-AE beats the embedding and tree "
+                      "baselines on six data sets", "Tables 2-3", reason=_NO_CHAPTER),
+        claims_.Claim("rankae-noise", "rankae", "Rank-AE is robust to missing and invalid "
+                      "labels", "Figure 3", reason=_NO_CHAPTER),
+    )),
+    "cgmvae": Paper("cgmvae", "C-GMVAE", "bai2022gaussian", chapter="cgmvae"),
+}
+
+
+def module(name: str):
+    """The chapter module ``name`` (one of :data:`CHAPTERS`)."""
+    if name not in CHAPTERS:
+        raise ValueError(f"unknown chapter {name!r}; valid: {', '.join(CHAPTERS)}")
+    return importlib.import_module(CHAPTERS[name])
+
+
+def grid(name: str, profile: str = "full") -> list:
+    """The run configurations of chapter ``name``'s grid in ``profile``."""
+    return list(module(name).grid(profile))
+
+
+def claims_of(paper: str) -> tuple:
+    """The claims of ``paper`` (a key of :data:`PAPERS`): its chapter's, or the pending ones."""
+    entry = PAPERS[paper]
+    return tuple(module(entry.chapter).CLAIMS) if entry.chapter else entry.pending
+
+
+def frames_for(claims, profile: str = "full", results_dir=None) -> dict:
+    """``{"paper/experiment": records}`` for every record file the ``claims`` are judged on,
+    read from the record files of ``profile``."""
+    names = {name for claim in claims for name in claim.records}
+    frames = {}
+    for name in sorted(names):
+        paper, experiment = name.split("/")
+        frames[name] = experiments.load_records(paper, experiment, profile, results_dir)
+    return frames
+
+
+def frames_from(collected: dict, paper: str) -> dict:
+    """A chapter's collected records (:func:`xmlstudy.experiments.collect`, keyed by
+    experiment) keyed as claims name them ("paper/experiment")."""
+    return {f"{paper}/{experiment}": frame for experiment, frame in collected.items()}
+
+
+def scorecard(profile: str = "full", results_dir=None) -> pd.DataFrame:
+    """Every claim of every paper with its verdict (:func:`xmlstudy.claims.evaluate`), judged
+    on the record files of ``profile``; a column ``paper`` names the paper as the book does."""
+    tables = []
+    for key, entry in PAPERS.items():
+        claims = claims_of(key)
+        table = claims_.evaluate(claims, frames_for(claims, profile, results_dir))
+        table["paper"] = entry.name
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def verdict_counts(card: pd.DataFrame) -> pd.DataFrame:
+    """Per paper (in the order of :data:`PAPERS`), how many of its claims got each verdict."""
+    counts = card.groupby(["paper", "verdict"], sort=False).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(claims_.VERDICTS), fill_value=0)
+    counts = counts.reindex([p.name for p in PAPERS.values()], fill_value=0)
+    counts.insert(0, "claims", counts.sum(axis=1))
+    return counts.rename_axis(index=None, columns=None)
+
+
+# --- what every chapter page shares --------------------------------------------------------------
+def glue_all(values: dict) -> None:
+    """Glue every ``{name: text}`` for the prose of a chapter (``{glue:text}`name```)."""
+    from myst_nb import glue
+
+    for name, value in values.items():
+        glue(name, value, display=False)
+
+
+def smoke_notice(profile: str) -> None:
+    """In the smoke profile, say that the numbers exercise the code and mean nothing."""
+    from IPython.display import Markdown, display
+
+    if profile == "smoke":
+        display(Markdown("**Smoke profile:** every model on this page ran briefly on a few "
+                         "hundred rows to exercise the code; its numbers and verdicts say nothing "
+                         "about the methods. The book is built with `profile = \"full\"`."))
+
+
+def missing_notice(missing: int, total: int) -> None:
+    """Say how many configurations were left out for want of a record (``run_missing=False``)."""
+    from IPython.display import Markdown, display
+
+    if missing:
+        display(Markdown(f"**{missing} of {total} configurations have no record yet and are "
+                         "left out** (`run_missing = False`)."))
+
+
+def show_claims(claims, frames: dict) -> pd.DataFrame:
+    """Display the claims table of a chapter (Markdown, with links to the evidence) and return
+    the verdicts."""
+    from IPython.display import Markdown, display
+
+    table = claims_.evaluate(claims, frames)
+    display(Markdown(claims_.markdown_table(table)))
+    return table
+
+
+# --- command line: python -m xmlstudy run ----------------------------------------------------
+def _csv(kind, name):
+    def parse(text):
+        values = [v.strip() for v in text.split(",") if v.strip()]
+        try:
+            return [kind(v) for v in values]
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a comma-separated list of {name}, e.g. 0,1,2") from None
+    parse.__name__ = name  # argparse names the type in its messages
+    return parse
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m xmlstudy run --paper P [--experiment E] [--profile full|smoke] [--jobs N]
+    [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2] [--dry-run]``"""
+    parser = argparse.ArgumentParser(prog="python -m xmlstudy run",
+                                     description="Run a chapter's experiment grid, skipping "
+                                                 "records that already exist.")
+    parser.add_argument("--paper", required=True, help=f"one of: {', '.join(CHAPTERS)}")
+    parser.add_argument("--experiment", help="only this experiment of the grid (e.g. main)")
+    parser.add_argument("--profile", default="full", choices=experiments.PROFILES)
+    parser.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
+    parser.add_argument("--datasets", type=_csv(str, "names"), help="comma-separated data sets")
+    parser.add_argument("--methods", type=_csv(str, "names"), help="comma-separated methods")
+    parser.add_argument("--seeds", type=_csv(int, "integers"), help="comma-separated seeds")
+    parser.add_argument("--results-dir", help="write records here instead of the default")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list the configurations and whether their record exists; run nothing")
+    args = parser.parse_args(argv)
+    if args.paper not in CHAPTERS:
+        parser.error(f"unknown paper {args.paper!r}; valid: {', '.join(CHAPTERS)}")
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    configs = grid(args.paper, args.profile)
+    for name, wanted, attr in (("experiment", [args.experiment] if args.experiment else None,
+                                "experiment"),
+                               ("datasets", args.datasets, "dataset"),
+                               ("methods", args.methods, "method"),
+                               ("seeds", args.seeds, "seed")):
+        if wanted is None:
+            continue
+        present = sorted({getattr(c, attr) for c in configs}, key=str)
+        missing = [w for w in wanted if w not in present]
+        if missing:
+            parser.error(f"--{name}: {missing} not in the {args.paper} grid; valid: "
+                         f"{', '.join(map(str, present))}")
+        configs = [c for c in configs if getattr(c, attr) in wanted]
+
+    if args.dry_run:
+        for c in configs:
+            state = "done" if experiments.find_record(c, args.results_dir) else "todo"
+            print(f"{state}  {c.label()}  {c.params or ''}")
+        print(f"{len(configs)} configurations")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    report = experiments.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir)
+    print(f"{report.total} configurations: {report.skipped} already done, {report.ran} run, "
+          f"{len(report.failures)} failed")
+    for label in report.failures:
+        print(f"  FAILED {label}", file=sys.stderr)
+    return 0 if report.ok else 1

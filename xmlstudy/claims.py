@@ -1,0 +1,105 @@
+"""A paper's claims as data, and their verdicts computed from result records.
+
+A :class:`Claim` names what a paper says (in short), where it says it (table, figure or
+section), the record files it is judged on ("dxml/main" = ``results/dxml/main.jsonl``) and a
+function that turns those records into a :class:`Verdict`. A claim that this study cannot test
+(its data are not public, its rival is not available) has no judge and says why. Every chapter
+opens with the table of its claims; the summary page gathers the claims of every paper. Nothing
+here knows any paper: the claims themselves live in the chapter modules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+VERDICTS = ("reproduced", "partly", "not reproduced", "not testable here")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a claim and the numbers that decide it (``evidence``, one sentence)."""
+
+    verdict: str
+    evidence: str
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"Verdict: got {self.verdict!r}; valid: {', '.join(VERDICTS)}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of a paper.
+
+    ``judge`` receives ``{record file: DataFrame}`` for exactly the files in ``records`` (frames
+    of :func:`xmlstudy.experiments.records_frame`) and returns a :class:`Verdict`. ``section``
+    is the label of the chapter section that holds the evidence; ``reason`` says why a claim
+    without a judge cannot be tested here."""
+
+    id: str
+    paper: str
+    claim: str
+    where: str
+    records: tuple = ()
+    judge: Callable[[dict], Verdict] | None = None
+    section: str = ""
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.judge is None and (self.records or not self.reason):
+            raise ValueError(f"claim {self.id!r}: a claim without a judge has no records and "
+                             "must give the reason it cannot be tested here")
+        if self.judge is not None and not self.records:
+            raise ValueError(f"claim {self.id!r}: a judged claim must name the record files "
+                             "it is judged on, e.g. records=('dxml/main',)")
+
+    def evaluate(self, frames: dict) -> Verdict:
+        """The verdict on the records in ``frames``; "not testable here" when the claim has no
+        judge or one of its record files holds no record."""
+        if self.judge is None:
+            return Verdict("not testable here", self.reason)
+        empty = [name for name in self.records if name not in frames or len(frames[name]) == 0]
+        if empty:
+            return Verdict("not testable here", f"no records in {', '.join(empty)}")
+        return self.judge({name: frames[name] for name in self.records})
+
+
+def share_verdict(hits: int, total: int) -> str:
+    """'reproduced' when every one of ``total`` checks holds, 'not reproduced' when none does,
+    'partly' in between ("not testable here" when there is nothing to check)."""
+    if total == 0:
+        return "not testable here"
+    if hits == total:
+        return "reproduced"
+    return "not reproduced" if hits == 0 else "partly"
+
+
+def evaluate(claims, frames: dict) -> pd.DataFrame:
+    """One row per claim: id, paper, claim, where, verdict, evidence, section."""
+    rows = []
+    for claim in claims:
+        v = claim.evaluate(frames)
+        rows.append({"id": claim.id, "paper": claim.paper, "claim": claim.claim,
+                     "where": claim.where, "verdict": v.verdict, "evidence": v.evidence,
+                     "section": claim.section})
+    return pd.DataFrame(rows, columns=["id", "paper", "claim", "where", "verdict", "evidence",
+                                       "section"])
+
+
+def _cell(text: str) -> str:
+    # Markdown table cells: a pipe or a line break would end the cell.
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(table: pd.DataFrame, link_sections: bool = True) -> str:
+    """The rows of :func:`evaluate` as a MyST Markdown table (rendered by the book), the
+    verdict in bold and, with ``link_sections``, a link to the section with the evidence."""
+    lines = ["| claim | where | verdict | the numbers that decide it |", "|---|---|---|---|"]
+    for row in table.itertuples(index=False):
+        where = _cell(row.where)
+        if link_sections and row.section:
+            where = f"{{ref}}`{where} <{row.section}>`"
+        lines.append(f"| {_cell(row.claim)} | {where} | **{row.verdict}** | {_cell(row.evidence)} |")
+    return "\n".join(lines)
