@@ -71,7 +71,8 @@ chapters.missing_notice(missing, total)
 # ## The claims, and what held
 #
 # Each claim of the paper, where it stands in the paper, and the verdict computed from this
-# study's records (mean over seeds; "reproduced" when every check holds, "partly" when some do).
+# study's records (mean over seeds; "reproduced" when every check holds, "partly" when at least
+# half do, "not reproduced" otherwise).
 # The sections linked in the second column hold the evidence.
 
 # %% tags=["remove-input"]

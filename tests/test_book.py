@@ -78,3 +78,73 @@ def test_execute_injects_the_profile_and_keeps_failures_apart(tmp_path, monkeypa
         book.execute(["notebooks/good"], "quick")
     with pytest.raises(FileNotFoundError, match="notebooks/missing"):
         book.execute(["notebooks/missing"], "smoke")
+
+
+def _executed_notebook() -> nbformat.NotebookNode:
+    """A notebook as papermill leaves it: injected parameters, machine paths, a warning."""
+    nb = nbformat.v4.new_notebook()
+    root, home = str(book.ROOT), str(Path.home())
+    nb.metadata["papermill"] = {"input_path": f"{root}/notebooks/dxml.ipynb",
+                                "output_path": f"{root}/_build/executed/notebooks/dxml.partial.ipynb",
+                                "parameters": {"profile": "smoke"}, "version": "2.7.0"}
+    stdout = nbformat.v4.new_output("stream", name="stdout",
+                                    text=f"records in {root}/results/dxml/main.jsonl\n")
+    stderr = nbformat.v4.new_output("stream", name="stderr",
+                                    text=f"{root}/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: TqdmWarning\n")
+    table = nbformat.v4.new_output("execute_result", execution_count=3, data={
+        "text/plain": f"cache {home}/.cache/x.npz", "text/html": f"<td>{book.ROOT.parent}/shared/data/a.arff</td>",
+        "image/png": "iVBORw0KGgo/work/main+AAAA"})
+    nb.cells = [
+        nbformat.v4.new_code_cell('profile = "smoke"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('# Parameters\nprofile = "full"\n', metadata={"tags": ["injected-parameters"]}),
+        nbformat.v4.new_code_cell("run()", outputs=[stdout, stderr, table]),
+        nbformat.v4.new_markdown_cell(f"Source text stays: {root}"),
+    ]
+    return nb
+
+
+def test_scrub_hides_the_injected_parameters_and_drops_machine_paths_and_warnings(monkeypatch):
+    monkeypatch.delenv("XMLSTUDY_DATA_DIR", raising=False)
+    nb = book.scrub(_executed_notebook())
+    assert nb.metadata["papermill"] == {"parameters": {"profile": "smoke"}, "version": "2.7.0"}
+    assert nb.cells[0].metadata["tags"] == ["parameters"]
+    assert nb.cells[1].metadata["tags"] == ["injected-parameters", "remove-cell"]
+    assert nb.cells[1].source == '# Parameters\nprofile = "full"\n'  # kept for the download
+    stdout, table = nb.cells[2].outputs  # the stderr warning is gone, the rest kept in order
+    assert (stdout.name, stdout.text) == ("stdout", "records in results/dxml/main.jsonl\n")
+    assert table.data["text/plain"] == "cache ~/.cache/x.npz"
+    assert table.data["text/html"] == "<td>../shared/data/a.arff</td>"
+    assert table.data["image/png"] == "iVBORw0KGgo/work/main+AAAA"  # base64 is never rewritten
+    assert table.execution_count == 3
+    assert nb.cells[3].source == f"Source text stays: {book.ROOT}"
+    nbformat.validate(nb)
+
+
+def test_scrub_names_the_data_mirror_by_its_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("XMLSTUDY_DATA_DIR", str(tmp_path / "mirror"))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("load()", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text=f"read {tmp_path}/mirror/bibtex/Bibtex.arff\n")])]
+    assert book.scrub(nb).cells[0].outputs[0].text == "read $XMLSTUDY_DATA_DIR/bibtex/Bibtex.arff\n"
+
+
+def test_assembled_chapters_are_scrubbed(tmp_path, monkeypatch):
+    monkeypatch.setattr(book, "EXECUTED", tmp_path / "executed")
+    monkeypatch.setattr(book, "SOURCE", tmp_path / "book-src")
+    for chapter in book.toc_files():
+        source = book.chapter_source(chapter)
+        if source.suffix == ".ipynb" or book._is_notebook_md(source):
+            (tmp_path / "executed" / chapter).parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(_executed_notebook(), tmp_path / "executed" / f"{chapter}.ipynb")
+    source = book.assemble()
+    written = source / "notebooks" / "dxml.ipynb"
+    text = written.read_text(encoding="utf-8")
+    assert "input_path" not in text and "stderr" not in text and "TqdmWarning" not in text
+    outputs = [o for c in nbformat.read(written, 4).cells for o in c.get("outputs", [])]
+    assert [o.get("text") for o in outputs if o.output_type == "stream"] == ["records in results/dxml/main.jsonl\n"]
+
+
+def test_bibliography_file_is_sorted_by_key():
+    keys = re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(), re.M)
+    assert keys == sorted(keys), "book/references.bib: keep the entries sorted by key (author, year, word)"
+

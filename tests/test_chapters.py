@@ -44,7 +44,8 @@ def test_a_claim_without_judge_must_say_why():
 
 def test_share_verdict():
     assert claims.share_verdict(3, 3) == "reproduced"
-    assert claims.share_verdict(1, 3) == "partly"
+    assert claims.share_verdict(2, 4) == "partly"
+    assert claims.share_verdict(1, 3) == "not reproduced"
     assert claims.share_verdict(0, 3) == "not reproduced"
     assert claims.share_verdict(0, 0) == "not testable here"
 

@@ -1,6 +1,11 @@
 """Checks of the built book in _build/html, as a reader would find it (run by `make test` after
 the build; skipped when no site has been built)."""
+import functools
 import re
+import threading
+import unicodedata
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -53,3 +58,247 @@ def test_bibliography_lists_the_seed_papers():
                   "gaussian mixture variational autoencoder with contrastive learning",
                   "towards interpretable deep extreme multi-label learning"):
         assert title in html, f"the bibliography does not list {title!r}"
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, lower case, accents dropped: 'Bolaños' -> 'bolanos'."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+
+def _first_author_and_year(entry) -> tuple[str, str]:
+    person = entry.persons["author"][0]
+    return _plain(" ".join(person.prelast_names + person.last_names)), entry.fields.get("year", "")
+
+
+def test_bibliography_is_sorted_by_author_then_year():
+    from pybtex.database import parse_file
+
+    bib = parse_file(Path(__file__).resolve().parents[1] / "book" / "references.bib").entries
+    html = page("book/references").read_text(encoding="utf-8")
+    shown = [re.sub(r"<[^>]+>", "", e) for e in re.findall(r'<div class="citation"[^>]*>(.*?)</div>', html, re.S)]
+    assert len(shown) >= 4, "the references page lists no entries"
+
+    def key_of(text):  # the entry whose title the page shows (the longest, as titles nest)
+        title = lambda k: _plain(bib[k].fields["title"].replace("--", "-"))
+        matches = [k for k in bib if title(k) in _plain(text)]
+        assert matches, f"references page entry not found in book/references.bib: {' '.join(text.split())[:80]!r}"
+        return max(matches, key=lambda k: len(title(k)))
+
+    order = [_first_author_and_year(bib[key_of(text)]) for text in shown]
+    for before, after in zip(order, order[1:]):
+        assert before <= after, f"references page: {before} is listed before {after}"
+
+
+# --- the site in a real browser -----------------------------------------------------------------
+# Headless Chromium (Debian packages chromium and chromium-driver; `make test` installs them)
+# opens every page from a local HTTP server at a desktop width and checks what a reader sees:
+# math typeset, images loaded, nothing wider than the text column, no console errors.
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+WIDTH = 1400  # px: a laptop screen, where nothing should need horizontal scrolling
+INSTALL = "apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver"
+
+
+def site_pages() -> list[str]:
+    """Every HTML page of the built site (toc pages, API pages, index pages), as paths in it."""
+    if not HTML.exists():
+        return []
+    return sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+                  if p.relative_to(HTML).parts[0] not in ("_static", "_sources"))
+
+
+class _Offsite(HTMLParser):
+    """Collects the resources a page loads from another site (http(s):// or protocol-relative)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        url = attrs.get("href") if tag == "link" and attrs.get("rel") != "canonical" else \
+            attrs.get("src") if tag in ("script", "img", "iframe", "source", "video", "audio") else None
+        if url and re.match(r"(https?:)?//", url):
+            self.found.append(f"<{tag}> {url}")
+
+
+def test_no_page_loads_anything_from_another_site():
+    offsite = []
+    for name in site_pages():
+        parser = _Offsite()
+        parser.feed((HTML / name).read_text(encoding="utf-8"))
+        offsite += [f"{name}: {found}" for found in parser.found]
+    assert not offsite, "pages load resources from other sites (the book must work offline):\n" + \
+        "\n".join(offsite)
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    """_build/html served on localhost (MathJax loads its fonts and extensions over http)."""
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # one line per file would bury the test output
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    assert not missing, f"{', '.join(missing)} missing: install them with '{INSTALL}' (make test does)"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    # --no-sandbox: CI runs as root. The networking flags keep Chromium from calling home, which
+    # fails (and slows every start) on a machine without internet.
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--window-size={WIDTH},1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+
+
+# Runs in the page once it has loaded: waits for MathJax's first typeset and for every image
+# (lazy ones made eager), then measures. Returns what went wrong, as plain data.
+INSPECT = r"""
+const done = arguments[arguments.length - 1];
+(async () => {
+  const describe = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+      (typeof e.className === 'string' && e.className.trim()
+          ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+  const text = (e) => (e.innerText || e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 80);
+  const report = {math: [], images: [], wide: [], width: window.innerWidth};
+
+  // (a) math: Sphinx wraps every formula of the source in .math; MathJax puts an mjx-container in it.
+  const formulas = [...document.querySelectorAll('.math')];
+  if (formulas.length && !(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+    report.math.push(`${formulas.length} formula(s) but MathJax did not load`);
+  } else if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  for (const f of formulas) {
+    if (!f.querySelector('mjx-container')) report.math.push(`not typeset: ${describe(f)} "${text(f)}"`);
+  }
+  for (const e of document.querySelectorAll('mjx-merror')) {
+    report.math.push(`TeX error "${e.getAttribute('data-mjx-error') || text(e)}" in "${text(e.closest('.math') || e)}"`);
+  }
+  // Raw delimiters left in the text (code blocks excepted: there they are code).
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    if (node.parentElement.closest('pre, code, script, style, noscript, template, textarea')) continue;
+    const m = node.nodeValue.match(/\\\(|\\\[|\$\$/);
+    if (m) {
+      const at = Math.max(0, m.index - 30);
+      report.math.push(`raw "${m[0]}" in ${describe(node.parentElement)}: "${node.nodeValue.slice(at, at + 80).replace(/\s+/g, ' ')}"`);
+    }
+  }
+
+  // (b) images.
+  const images = [...document.images];
+  images.forEach((i) => { if (i.loading === 'lazy') i.loading = 'eager'; });
+  await Promise.all(images.map((i) => i.complete ? null : new Promise((resolve) => {
+    i.addEventListener('load', resolve); i.addEventListener('error', resolve); setTimeout(resolve, 10000);
+  })));
+  for (const i of images) {
+    if (!(i.complete && i.naturalWidth > 0)) report.images.push(i.getAttribute('src'));
+  }
+
+  // (c) width: the page must not scroll sideways; inside the text column no scroll container
+  // (overflow-x auto or scroll) may need scrolling (scrollWidth > clientWidth), and no element may
+  // stick out of the column. An overflow-x: hidden box (the theme's span.math, div.math) is not a
+  // scroll container, so glyphs overhanging an inline formula are fine, but a clipped wide formula
+  // inside it still sticks out of the column. Only the outermost offender is reported (a wide
+  // table's cells stick out with it).
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    report.wide.push({element: 'html (the page scrolls sideways)', width: root.scrollWidth,
+                      room: root.clientWidth, text: ''});
+  }
+  const column = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+  const edge = column.getBoundingClientRect();
+  let last = null;
+  for (const e of column.querySelectorAll('*')) {
+    if (last && last.contains(e)) continue;
+    if (e.closest('mjx-assistive-mml')) continue;  // MathJax's off-screen copy for screen readers
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not displayed
+    const overflow = getComputedStyle(e).overflowX;
+    let width = 0, room = 0, how = '';
+    if ((overflow === 'auto' || overflow === 'scroll') && e.scrollWidth > e.clientWidth + 1) {
+      [width, room, how] = [e.scrollWidth, e.clientWidth, 'scrolls sideways'];
+    } else if (box.right > edge.right + 1 || box.left < edge.left - 1) {
+      [width, room, how] = [Math.round(box.width), Math.round(edge.width), 'sticks out of the text column'];
+    }
+    if (width) {
+      last = e;
+      const table = e.tagName === 'TABLE' ? null : e.querySelector('table');
+      report.wide.push({element: describe(e) + (table ? ` (holding ${describe(table)})` : ''),
+                        how: how, width: width, room: room, text: text(e)});
+    }
+  }
+  return report;
+})().then(done, (error) => done({error: String(error)}));
+"""
+
+_visited: dict[str, dict] = {}
+
+
+@pytest.fixture(scope="module")
+def visit(browser, site_url):
+    """visit(page) -> what the page shows wrong; each page is loaded once for all checks."""
+
+    def inspect(name: str) -> dict:
+        if name not in _visited:
+            browser.get(site_url + name)
+            report = browser.execute_async_script(INSPECT)
+            assert "error" not in report, f"{name}: the check itself failed in the page: {report['error']}"
+            # Not the browser's own request for /favicon.ico (the book declares no icon).
+            report["console"] = [entry["message"] for entry in browser.get_log("browser")
+                                 if entry["level"] == "SEVERE"
+                                 and not entry["message"].startswith(site_url + "favicon.ico ")]
+            _visited[name] = report
+        return _visited[name]
+
+    return inspect
+
+
+@pytest.mark.parametrize("name", site_pages())
+def test_math_is_typeset(visit, name):
+    problems = visit(name)["math"]
+    assert not problems, f"{name}: math not typeset:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("name", site_pages())
+def test_every_image_loads(visit, name):
+    broken = visit(name)["images"]
+    assert not broken, f"{name}: images that did not load: {broken}"
+
+
+# Not the highlighted sources (_modules/, from viewcode): a listing keeps the lines as written.
+@pytest.mark.parametrize("name", [n for n in site_pages() if not n.startswith("_modules/")])
+def test_nothing_is_wider_than_the_page(visit, name):
+    report = visit(name)
+    assert report["width"] == WIDTH, f"the browser window is {report['width']} px wide, not {WIDTH}"
+    wide = [f"{w['element']} {w.get('how', '')}: {w['width']} px in {w['room']} px; text: {w['text']!r}"
+            for w in report["wide"]]
+    assert not wide, f"{name}: at {WIDTH} px, elements wider than the text column:\n" + "\n".join(wide)
+
+
+@pytest.mark.parametrize("name", site_pages())
+def test_no_console_errors(visit, name):
+    errors = visit(name)["console"]
+    assert not errors, f"{name}: browser console errors:\n" + "\n".join(errors)

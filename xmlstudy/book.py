@@ -7,9 +7,10 @@
     copies are never touched; a chapter that fails leaves ``<chapter>.failed.ipynb`` beside
     where its output would go, and no executed copy.
 ``python -m xmlstudy.book build [--strict]``
-    assembles ``_config.yml``, ``_toc.yml``, ``book/`` and the executed chapters in
-    ``_build/book-src/`` and runs Jupyter Book on it (execution off) into ``_build/html``.
-    ``--strict`` turns every Sphinx warning into an error.
+    assembles ``_config.yml``, ``_toc.yml``, ``book/`` and the executed chapters (scrubbed, see
+    :func:`scrub`) in ``_build/book-src/``, runs Jupyter Book on it (execution off) into
+    ``_build/html`` and copies MathJax into the site. ``--strict`` turns every Sphinx warning
+    into an error.
 
 Why this way: papermill is the one tool that executes a notebook *with parameters* (smoke for CI,
 full for the book) and fails on the first failing cell; Jupyter Book can only execute with a
@@ -20,12 +21,14 @@ source of the book's structure.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +113,71 @@ def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
     return found
 
 
+def machine_paths() -> list[tuple[str, str]]:
+    """(absolute path, what a reader sees instead), longest first: the repository becomes
+    repository-relative, the data mirror ``$XMLSTUDY_DATA_DIR`` and the home directory ``~``."""
+    pairs = {str(ROOT) + os.sep: "", str(ROOT): "."}
+    for path, short in ((ROOT.parent, ".."), (Path.home(), "~")):
+        if path != Path(path.anchor):  # never the bare root "/": that is in every path
+            pairs[str(path) + os.sep] = short + os.sep
+    if os.environ.get("XMLSTUDY_DATA_DIR"):
+        pairs[str(Path(os.environ["XMLSTUDY_DATA_DIR"]).resolve())] = "$XMLSTUDY_DATA_DIR"
+    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
+
+
+# Output data that is base64, not text: left alone.
+_BINARY = ("image/png", "image/jpeg", "image/gif", "application/pdf")
+
+
+def _strip_paths(value, paths):
+    """``value`` (an output or part of one) with every machine path in its strings replaced."""
+    if isinstance(value, str):
+        for path, short in paths:
+            value = value.replace(path, short)
+        return value
+    if isinstance(value, list):
+        return [_strip_paths(v, paths) for v in value]
+    if isinstance(value, dict):
+        for key in value:
+            if key not in _BINARY:
+                value[key] = _strip_paths(value[key], paths)
+    return value
+
+
+def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The executed notebook as a reader sees and downloads it, changed in place and returned.
+
+    Papermill's injected-parameters cell is tagged ``remove-cell`` (hidden in the book; it stays in
+    the download, which shows the profile the page ran with). Papermill's ``input_path`` and
+    ``output_path`` and every absolute path of this machine in the outputs are dropped (see
+    :func:`machine_paths`), and so are stderr streams: warnings and progress bars, not results.
+    All other outputs are kept as they are.
+    """
+    for key in ("input_path", "output_path"):
+        nb.metadata.get("papermill", {}).pop(key, None)
+    paths = machine_paths()
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+        if cell.cell_type == "code":
+            cell.outputs = [_strip_paths(output, paths) for output in cell.outputs
+                            if not (output.output_type == "stream" and output.name == "stderr")]
+    return nb
+
+
+def mathjax_dir() -> Path:
+    """MathJax 3's browser build (``es5/``), from the django-static-mathjax package: the book
+    loads it from its own ``_static/mathjax/`` (``mathjax_path`` in ``_config.yml``), so math is
+    typeset without reaching a CDN."""
+    spec = importlib.util.find_spec("mathjax")
+    es5 = Path(spec.origin).parent / "static" / "mathjax" / "es5" if spec and spec.origin else None
+    if es5 is None or not (es5 / "tex-mml-chtml.js").exists():
+        raise FileNotFoundError("MathJax not found: install the pinned django-static-mathjax "
+                                "('pip install -c constraints.txt -e .')")
+    return es5
+
+
 def assemble() -> Path:
     """Put the book sources and the executed chapters together in ``_build/book-src/``."""
     if SOURCE.exists():
@@ -125,7 +193,7 @@ def assemble() -> Path:
             (SOURCE / chapter).parent.mkdir(parents=True, exist_ok=True)
             # The executed copy replaces any markdown-notebook source of the same chapter.
             (SOURCE / f"{chapter}.md").unlink(missing_ok=True)
-            shutil.copy2(executed, SOURCE / f"{chapter}.ipynb")
+            nbformat.write(scrub(nbformat.read(executed, as_version=4)), SOURCE / f"{chapter}.ipynb")
         elif chapter_source(chapter).suffix != ".md" or _is_notebook_md(ROOT / f"{chapter}.md"):
             missing.append(chapter)
     if missing:
@@ -149,8 +217,57 @@ def build(strict: bool = False) -> Path:
     if strict:
         command += ["-W", "--keep-going"]
     print("[book] " + " ".join(command), flush=True)
-    subprocess.run(command, check=True, cwd=ROOT)
+    # From scratch: a page of a removed chapter would linger, and viewcode keeps a source page
+    # that is newer than its module even when the page's template or scripts changed.
+    shutil.rmtree(HTML, ignore_errors=True)
+    result = subprocess.run(command, cwd=ROOT)
+    # MathJax is copied into the built site, where mathjax_path (_config.yml) points, and not
+    # through a _static/ folder of the sources: Jupyter Book would add every .js file found there
+    # to every page.
+    shutil.copytree(mathjax_dir(), HTML / "_static" / "mathjax", dirs_exist_ok=True)
+    result.check_returncode()
     return HTML
+
+
+def _bibliography_style():
+    """The references page's pybtex style ``xmlstudy``: the default ``alpha`` style, sorted by
+    author, year and title as ``alpha`` is, except that a corporate author written in braces
+    (``{BBC Food}``) is filed under its first letter, not after Z ("{" sorts after letters)."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.alpha import Style
+    from pybtex.style.sorting.author_year_title import SortingStyle
+
+    class Sorting(SortingStyle):
+        def person_key(self, person):
+            return super().person_key(person).replace("{", "").replace("}", "")
+
+    class Alpha(Style):
+        default_sorting_style = "xmlstudy"
+
+    register_plugin("pybtex.style.sorting", "xmlstudy", Sorting, force=True)
+    register_plugin("pybtex.style.formatting", "xmlstudy", Alpha, force=True)
+
+
+def setup(app):
+    """Sphinx extension (named in ``_config.yml``): the bibliography style ``xmlstudy`` (see
+    :func:`_bibliography_style`), and the book without Thebe.
+
+    Jupyter Book always loads sphinx-thebe, which puts a script on every page that names thebe's
+    URL on a CDN; under Sphinx 7.4 that inline script is added twice, and the second copy's
+    ``const THEBE_JS_URL`` is a console error on every page. The book has no live-code button, so
+    the script is not added at all (the handler is dropped once every extension is set up).
+    """
+    _bibliography_style()
+
+    def drop_thebe_scripts(app):
+        import sphinx_thebe
+
+        for listener in list(app.events.listeners.get("env-before-read-docs", [])):
+            if listener.handler is sphinx_thebe.init_thebe_core:
+                app.disconnect(listener.id)
+
+    app.connect("builder-inited", drop_thebe_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(argv: list[str] | None = None) -> int:

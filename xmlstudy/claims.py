@@ -67,13 +67,14 @@ class Claim:
 
 
 def share_verdict(hits: int, total: int) -> str:
-    """'reproduced' when every one of ``total`` checks holds, 'not reproduced' when none does,
-    'partly' in between ("not testable here" when there is nothing to check)."""
+    """'reproduced' when every one of ``total`` checks holds, 'partly' when at least half do,
+    'not reproduced' when fewer than half do ("not testable here" when there is nothing to
+    check). A claim that holds on one check in ten is not partly true of the paper's tables."""
     if total == 0:
         return "not testable here"
     if hits == total:
         return "reproduced"
-    return "not reproduced" if hits == 0 else "partly"
+    return "partly" if 2 * hits >= total else "not reproduced"
 
 
 def evaluate(claims, frames: dict) -> pd.DataFrame:

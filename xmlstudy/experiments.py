@@ -289,6 +289,8 @@ def _resolved_device(model, requested: str) -> str:
 
 # --- provenance ---------------------------------------------------------------------------------
 def provenance(config: RunConfig, model=None, device: str = "cpu") -> dict:
+    """How a record was made: git commit, configuration and its hash, package versions,
+    device (with the GPU's name), CPU, platform and date."""
     package_versions = records.versions(("torch", "numpy", "scipy", "scikit-learn",
                                          *getattr(model, "libraries", ())))
     device_name = device
@@ -325,6 +327,7 @@ def append_record(record: dict, path: Path) -> dict:
 
 
 def find_record(config: RunConfig, results_dir: str | Path | None = None) -> dict | None:
+    """The stored record of ``config`` (matched by its config hash), or None."""
     path = results_file(config.paper, config.experiment, config.profile, results_dir)
     h = config.config_hash
     for rec in records.read_jsonl(path):
@@ -440,6 +443,9 @@ def _run_one(config_dict: dict, results_dir: str | None) -> tuple[str, str | Non
 
 @dataclass
 class GridReport:
+    """What a grid run did: configurations in all, skipped (already recorded), run, and the
+    failures (configuration label -> traceback)."""
+
     total: int
     skipped: int
     ran: int
@@ -463,7 +469,7 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
     from concurrent.futures import ProcessPoolExecutor, as_completed
     import multiprocessing
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     configs = [c.validate() for c in configs]
     done_hashes: dict[Path, set] = {}

@@ -1,9 +1,11 @@
 """Evaluation metrics: ranking metrics at k and set metrics with threshold protocols.
 
-Ranking metrics (seeds 002/003; propensity-scored variants of Jain et al., 2016) are computed from
-the ``N x K`` matrix of top-k label indices a model returns, never from a dense ``N x L`` score
-matrix, so they scale to extreme label spaces. With ``y`` the 0/1 truth of a row and
+Ranking metrics (as DXML and Rank-AE define them; propensity-scored variants of Jain et al.,
+2016) are computed from the ``N x K`` matrix of top-k label indices a model returns, never from a
+dense ``N x L`` score matrix, so they scale to extreme label spaces. With ``y`` the 0/1 truth of a row and
 ``rank_k`` the k predicted labels, best first:
+
+.. code-block:: text
 
     P@k      = 1/k * sum_{l in rank_k} y_l
     DCG@k    = sum_{j=1..k} y_{rank_j} / log(j + 1)
@@ -23,10 +25,10 @@ Extreme Classification literature, and those of napkinXC 0.7.2, ``napkinxc.metri
   add 0 to both sums.
 * The log base does not matter for nDCG (it cancels); base 2 is used.
 
-Set metrics follow seed 004 (C-GMVAE) as its official code computes them, with a label predicted
+Set metrics follow C-GMVAE as its official code computes them, with a label predicted
 positive when its probability is >= the threshold:
 
-* ex-F1: per row 2|y & y_hat| / (|y| + |y_hat|), averaged over rows; rows with no true and no
+* ex-F1: per row ``2 |y & y_hat| / (|y| + |y_hat|)``, averaged over rows; rows with no true and no
   predicted label are skipped.
 * mi-F1: 2 sum(tp) / (2 sum(tp) + sum(fp) + sum(fn)) over all rows and labels.
 * ma-F1: per label 2tp / (2tp + fp + fn + 1e-6), averaged over all labels, so a label with no
@@ -121,7 +123,9 @@ def _inverse_propensity(propensity, n_labels: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 def propensities(Y_train, A: float = 0.55, B: float = 1.5) -> np.ndarray:
-    """Label propensities of Jain et al. (2016) estimated on the training labels:
+    """Label propensities of Jain et al. (2016), estimated on the training labels.
+
+    .. code-block:: text
 
         p_l = 1 / (1 + C exp(-A log(N_l + B))),  C = (log N - 1) (B + 1)^A
 
@@ -176,7 +180,7 @@ def _pad(mat: np.ndarray, k: int) -> np.ndarray:
 
 
 def _ideal_dcg(n_true: np.ndarray, k: int) -> np.ndarray:
-    """Per row, sum_{j=1..min(k, |y|)} 1/log2(j+1); 0 for rows with no true label."""
+    """Per row, ``sum_{j=1..min(k, |y|)} 1/log2(j+1)``; 0 for rows with no true label."""
     cum = np.concatenate([[0.0], np.cumsum(_discounts(k))])
     return cum[np.minimum(n_true, k)]
 
@@ -251,8 +255,8 @@ def precision_at_k(Y_true, topk_idx, k: int) -> float:
 
 
 def ndcg_at_k(Y_true, topk_idx, k: int) -> float:
-    """nDCG@k of seeds 002/003: DCG@k over the ideal DCG with min(k, |y|) unit gains, averaged
-    over rows; a row with no true label scores 0."""
+    """nDCG@k as DXML and Rank-AE define it: DCG@k over the ideal DCG with ``min(k, |y|)`` unit
+    gains, averaged over rows; a row with no true label scores 0."""
     k = _check_k(k)
     Y, _, rel = _prepare(Y_true, topk_idx)
     return _ndcg(rel, np.diff(Y.indptr), k)
@@ -272,7 +276,7 @@ def psp_at_k(Y_true, topk_idx, k: int, propensity) -> float:
 def psndcg_at_k(Y_true, topk_idx, k: int, propensity) -> float:
     """Propensity-scored nDCG@k, normalised as napkinXC does: sum over rows of
     PSDCG@k / IDCG@k divided by the same sum for the best achievable ranking (true labels by
-    decreasing inverse propensity). IDCG@k is the plain ideal DCG with min(k, |y|) terms; it
+    decreasing inverse propensity). IDCG@k is the plain ideal DCG with ``min(k, |y|)`` terms; it
     cancels per row but weights rows in the two sums, as in napkinXC."""
     k = _check_k(k)
     Y, topk, rel = _prepare(Y_true, topk_idx)
@@ -387,7 +391,7 @@ def set_metrics(Y_true, P, threshold=0.5) -> dict[str, float]:
     """Example-F1, micro-F1, macro-F1 and Hamming accuracy of the predictions ``P >= threshold``.
 
     ``P`` is the dense ``N x L`` matrix of probabilities; ``threshold`` a scalar or one value per
-    label. See the module docstring for the exact definitions (those of seed 004's code).
+    label. See the module docstring for the exact definitions (those of C-GMVAE's code).
     """
     return _SetEvaluator(Y_true, P).at(threshold)
 

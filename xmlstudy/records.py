@@ -12,6 +12,7 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 import tempfile
 from importlib import metadata
@@ -161,3 +162,51 @@ def append_jsonl(path: str | Path, record: dict, unique_key: str | None = None) 
             if os.path.exists(tmp):
                 os.unlink(tmp)
     return record
+
+
+# --- what the records cost ----------------------------------------------------------------------
+TIMING_COLUMNS = ["paper", "experiment", "records", "hours", "device", "CPU", "dates"]
+
+
+def timing_table(frame):
+    """How long the runs behind some records took, per paper and experiment.
+
+    ``frame`` is what ``xmlstudy.experiments.load_records`` returns (one row per record, with
+    ``fit_s``, ``predict_s``, ``device``, ``cpu``, ``date`` and ``provenance``), or several of
+    them concatenated. One row per (paper, experiment): the number of records, the fit plus
+    predict time summed over them in hours (compute time: runs made side by side overlap in
+    wall-clock time), the devices and CPU models (with their core counts) named in the records'
+    provenance, and the dates of the first and last record (``"2026-11-21 – 2026-11-23"``, or one
+    date). A frame without records gives a table without rows.
+    """
+    import pandas as pd
+
+    if len(frame) == 0:
+        return pd.DataFrame(columns=TIMING_COLUMNS)
+    frame = frame.copy()
+    # A run without a timing (an older record, or a method without a predict step) counts 0.
+    seconds = sum(frame[c].fillna(0.0) if c in frame else 0.0 for c in ("fit_s", "predict_s"))
+    frame["hours"] = seconds / 3600.0
+    frame["CPU"] = [_cpu_label(row) for row in frame.to_dict("records")]
+    frame["day"] = frame["date"].fillna("").str[:10]
+
+    def distinct(values) -> str:
+        return ", ".join(sorted({str(v) for v in values if v}))
+
+    table = frame.groupby(["paper", "experiment"], sort=True).agg(
+        records=("hours", "size"), hours=("hours", "sum"), device=("device", distinct),
+        CPU=("CPU", distinct), first=("day", "min"), last=("day", "max")).reset_index()
+    table["dates"] = [first if first == last else f"{first} – {last}"
+                      for first, last in zip(table["first"], table["last"])]
+    return table[TIMING_COLUMNS]
+
+
+def _cpu_label(row: dict) -> str:
+    """``"<model> (<n> cores)"`` from a record's provenance, or the bare model name."""
+    cpu_info = (row.get("provenance") or {}).get("cpu") or {}
+    model = cpu_info.get("model") or row.get("cpu")
+    if not model:
+        return ""
+    # "Intel(R) Xeon(R) Processor" -> "Intel Xeon Processor": the marks only widen the column.
+    model = re.sub(r"\((R|TM)\)", "", str(model))
+    return f"{model} ({cpu_info['cores']} cores)" if cpu_info.get("cores") else str(model)

@@ -20,7 +20,8 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 import torch
-from tqdm.auto import tqdm
+# The plain text bar: tqdm.auto wants ipywidgets inside a notebook and warns without them.
+from tqdm import tqdm
 
 
 def seed_everything(seed: int) -> None:

@@ -90,7 +90,7 @@ def run_params(method: str, dataset: str, profile: str = "full") -> dict:
 
 
 def grid(profile: str = "full") -> list:
-    """Seed 004's experiments: "main" (Tables 1-3: C-GMVAE first, then the baselines, on all five
+    """The C-GMVAE experiments: "main" (Tables 1-3: C-GMVAE first, then the baselines, on all five
     datasets, 3 seeds), "ablation" (Table 4: GM only and contrastive only; uni-Gaussian and
     GM + contrastive are the main runs; plus the paper's literal decoder, z alone, and the
     paper's 100 epochs on reuters and delicious), "fewer_data" (Table 5 / Fig. 2: 10% and 50%
@@ -327,7 +327,7 @@ def metric_path(metric: str, protocol: str) -> str:
 
 
 def published_values(protocol: str = "best-on-test", methods=None) -> dict:
-    """Seed 004's Tables 1-3 keyed like our records under ``protocol`` (for paper_vs_reproduced)."""
+    """The paper's Tables 1-3 keyed like our records under ``protocol`` (for paper_vs_reproduced)."""
     values = {(d, m, metric_path(metric, protocol)): v
               for (d, m, metric), v in MAIN["values"].items()
               if methods is None or m in methods}
@@ -678,6 +678,10 @@ def _judge_numbers(frames: dict) -> claims_.Verdict:
                            f"paper's test-tuned thresholds{worst}")
 
 
+BASELINE_NAMES = {"c2ae": "C2AE", "cgmvae-uni-gaussian": "uni-Gaussian", "ovr-linear": "BR",
+                  "mlknn": "ML-kNN"}
+
+
 def _judge_outperforms(frames: dict) -> claims_.Verdict:
     main = frames["cgmvae/main"]
     checks, losses = 0, []
@@ -692,7 +696,7 @@ def _judge_outperforms(frames: dict) -> claims_.Verdict:
             total += len(pair)
             wins = pair["cgmvae"] > pair[rival]
             checks += int(wins.sum())
-            losses += [f"{d} {metric} vs {rival}" for d in pair.index[~wins]]
+            losses += [f"{d} {metric} vs {BASELINE_NAMES[rival]}" for d in pair.index[~wins]]
     shown = ", ".join(losses[:4]) + (" …" if len(losses) > 4 else "")
     return claims_.Verdict(claims_.share_verdict(checks, total),
                            f"C-GMVAE's mean above the baseline's in {checks} of {total} "

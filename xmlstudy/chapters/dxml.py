@@ -208,7 +208,7 @@ OUR_METHODS = {"dxml": "DXML (ours)", "knn": "kNN (ours)", "ovr-linear": "1-vs-r
 def vs_published_table(records: pd.DataFrame, published: dict, metrics: list[str],
                       datasets=("bibtex", "delicious"), columns=PUBLISHED_COLUMNS,
                       ours=OUR_METHODS) -> pd.DataFrame:
-    """Seed 002's Tables 2/4 layout: one row per (dataset, metric); the paper's columns
+    """The paper's Tables 2/4 layout: one row per (dataset, metric); the paper's columns
     ``columns`` (percent, as printed) beside our methods' mean ± std over seeds (percent).
     ``records`` holds our DXML and baseline records together."""
     stats = summarize(records, metrics, by=("dataset", "method")) if len(records) else None
@@ -294,7 +294,7 @@ def sweep_table(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
 def timing_table(details: pd.DataFrame, published: dict, bench: list | None = None,
                 datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
                           "amazon-670k")) -> pd.DataFrame:
-    """Seed 002's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
+    """The paper's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
     test seconds, our mean fit and predict seconds over seeds with the hardware they ran on
     (from the records' provenance), and, when ``bench`` (the records of
     ``python -m xmlstudy bench dxml``) is given, the latest benchmark's fit and test seconds."""

@@ -2,12 +2,12 @@
 
 Mulan ships each data set as ``<name>-train.arff`` / ``<name>-test.arff`` plus ``<name>.xml``
 naming the labels; MEKA ships IMDB as one bz2-compressed ARFF whose first 28 attributes are the
-labels (``-C 28``) and no split, so the registry draws a seeded 20% test split (the share seed
-003 holds out of its own IMDb crawl: 6,740 of 34,157).
+labels (``-C 28``) and no split, so the registry draws a seeded 20% test split (the share Rank-AE
+holds out of its own IMDb crawl: 6,740 of 34,157).
 
 ``expected`` holds the statistics of the files themselves (verified by the tests); where a paper
 prints a different number, it is kept under ``expected["published"]`` and explained in ``notes``.
-Label cardinality is over train and test together, as the Mulan pages and seed 003 report it.
+Label cardinality is over train and test together, as the Mulan pages and Rank-AE report it.
 """
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ SPECS: list[DatasetSpec] = [
         "Mulan's own train/test files.",
         notes=("Binary bag-of-words features of the bookmarked page; labels are tags. 14 rows "
                "(10 train, 4 test) have no label. The files give a label cardinality of 19.020 "
-               "(train 19.047, test 18.910); seed 003's Table 1 prints 19.03."),
+               "(train 19.047, test 18.910); Rank-AE's Table 1 prints 19.03."),
     ),
     _mulan_spec(
         "yeast", "Yeast: gene functional classes", "yeast",
@@ -149,7 +149,7 @@ SPECS: list[DatasetSpec] = [
                   "cardinality": 2.00, "empty_rows": 0},
         test_fraction=0.2,
         notes=("Binary presence of the 1,001 most frequent plot-summary words (the attribute names "
-               "are the words); 28 genres. Seed 003 crawled its own IMDb (27,417 train / 6,740 test, "
+               "are the words); 28 genres. Rank-AE crawled its own IMDb (27,417 train / 6,740 test, "
                "115,554 features, cardinality 2.4), which is not public; this is the closest public "
                "data set with the same 28 genres."),
     ),

@@ -1,6 +1,6 @@
-"""Label noise as seed 003 (Rank-AE, section 3.3) injects it into training labels.
+"""Label noise as Rank-AE (section 3.3) injects it into training labels.
 
-The seed describes two kinds, applied to the training labels only (validation and test stay
+The paper describes two kinds, applied to the training labels only (validation and test stay
 clean):
 
 1. ``"missing"``: "changing each positive label from y_l = 1 to y_l = 0 with certain rate".
@@ -8,7 +8,7 @@ clean):
 2. ``"missing-invalid"``: "flipping either from positive to negative or from negative to
    positive with a noise rate". Read literally for every negative entry, a rate of 0.3 would give
    a Delicious row (19 positives among 983 labels) about 290 false labels and bury the signal,
-   which is not what the seed's curves show. We read the rate as the share of wrong annotations
+   which is not what the paper's curves show. We read the rate as the share of wrong annotations
    on both sides, with each row keeping its number of labels in expectation:
 
    * each positive is dropped with probability ``rate`` (as in "missing"), and

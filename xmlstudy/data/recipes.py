@@ -1,6 +1,6 @@
 """Four recipe sources as recipe x ingredient (or tag) label matrices.
 
-They serve the label-hierarchy and explanation chapters (seed 000 explains a recipe-ingredient
+They serve the label-hierarchy and explanation chapters (the non-negative autoencoder paper explains a recipe-ingredient
 label matrix; its BBC Food data is not public), so the labels are the point and the features
 are simple, documented and free of label information:
 
@@ -404,7 +404,7 @@ SPECS = [
         expected={"rows": 9696, "train": 7757, "test": 1939, "features": 1980, "labels": 1285,
                   "cardinality": 12.22, "empty_rows": 0, "published": {"labels": 1374}},
         notes="Labels: ingredient names lowercased (1,374 raw strings, 1,285 labels). Features: "
-              "binary title words (min_df=2), rows L2-normalised. This is not seed 000's BBC data "
+              "binary title words (min_df=2), rows L2-normalised. This is not the non-negative autoencoder paper's BBC data "
               "(3,379 recipes with images, 708 ingredients), which is not public.",
     ),
     DatasetSpec(

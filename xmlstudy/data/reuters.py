@@ -12,7 +12,7 @@ What the reader does, and why:
 * Labels: the 90 topics that occur in at least one train and one test document (Debole and
   Sebastiani's R90). Dropping the other 28 topics leaves 5 train documents without a topic; they
   are dropped too, giving 7,770 train and 3,019 test documents, 10,789 in all, the size that
-  seed 004 (C-GMVAE, Table 6) gives for "reuters" (90 labels, cardinality 1.23).
+  C-GMVAE (Table 6) gives for "reuters" (90 labels, cardinality 1.23).
 * Texts: ``Dataset.texts`` holds the raw title and body (title, newline, body). The 61 kept
   ``TYPE="UNPROC"`` documents have no title/body markup; their whole ``<TEXT>`` is kept.
   ``meta["newid"]`` holds each document's NEWID, so a row can be traced to the source.
@@ -214,7 +214,7 @@ SPECS = [
                   "empty_rows": 0, "published": {"rows": 10789, "labels": 90, "cardinality": 1.23}},
         notes="Features: tf-idf fit on train texts only (letters-only tokens, English stop words "
               "removed, min_df=10, sublinear tf, L2 rows). Raw title+body texts in Dataset.texts. "
-              "Seed 004 (C-GMVAE) lists 10,789 documents, 90 labels, cardinality 1.23; the files "
+              "C-GMVAE lists 10,789 documents, 90 labels, cardinality 1.23; the files "
               "give 13,329 positives / 10,789 = 1.235 (1.24 rounded). Its feature vectors were "
               "not published.",
     )

@@ -144,7 +144,7 @@ SPECS = [
                   "cardinality": 15.32, "empty_rows": 0,
                   "published": {"rows": 1427, "features": 38, "labels": 27, "cardinality": 15.3}},
         notes="Features: Morgan fingerprint radius 2, 1,024 bits (RDKit), not the 38 features of "
-              "unknown origin used by MPVAE/C-GMVAE. Seed 004 lists 1,427 samples, 27 labels, "
+              "unknown origin used by MPVAE/C-GMVAE. C-GMVAE lists 1,427 samples, 27 labels, "
               "cardinality 15.3.",
     )
 ]

@@ -15,14 +15,14 @@ METHODS: dict[str, str] = {
     "knn": "xmlstudy.models.baselines:KNN",
     "ovr-linear": "xmlstudy.models.baselines:OneVsRestLinear",
     "parabel": "xmlstudy.models.baselines:Parabel",
-    # seed 002, DXML and its ablations (xmlstudy.models.dxml)
+    # DXML and its ablations (xmlstudy.models.dxml)
     "dxml": "xmlstudy.models.dxml:DXML",
     "dxml-linear": "xmlstudy.models.dxml:DXMLLinear",
     "dxml-random-emb": "xmlstudy.models.dxml:DXMLRandomEmbedding",
     "dxml-svd-emb": "xmlstudy.models.dxml:DXMLSVDEmbedding",
     "dxml-nocluster": "xmlstudy.models.dxml:DXMLNoCluster",
     "dxml-l2": "xmlstudy.models.dxml:DXMLL2",
-    # seed 004, C-GMVAE, its ablations and latent-space baselines (xmlstudy.models.cgmvae, ...)
+    # C-GMVAE, its ablations and latent-space baselines (xmlstudy.models.cgmvae, ...)
     "cgmvae": "xmlstudy.models.cgmvae:CGMVAE",
     "cgmvae-uni-gaussian": "xmlstudy.models.cgmvae:CGMVAEUniGaussian",
     "cgmvae-gm-only": "xmlstudy.models.cgmvae:CGMVAEGMOnly",

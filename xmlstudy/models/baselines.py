@@ -3,7 +3,7 @@ and Parabel-style label trees (from the maintained library omikuji).
 
 All three learn from the training split only; a validation split, when given, is used only to
 choose each method's own setting (k for kNN, C for the linear models). The choice is made on
-``mean(P@1, P@3, P@5)`` over validation, the metrics the seed tables report, and written to
+``mean(P@1, P@3, P@5)`` over validation, the metrics the papers' tables report, and written to
 ``fit_info``.
 """
 from __future__ import annotations
@@ -366,9 +366,10 @@ class Parabel(_ScoresOnce, Model):
 
 
 def write_xc_file(f, X: sp.csr_matrix, Y: sp.csr_matrix) -> None:
-    """Write features and labels in the Extreme Classification Repository text format:
-    a header ``n_rows n_features n_labels``, then per row ``l1,l2,... f:v f:v ...`` (0-based
-    indices)."""
+    """Write features and labels in the Extreme Classification Repository text format.
+
+    The format is a header ``n_rows n_features n_labels``, then per row ``l1,l2,... f:v f:v ...``
+    (0-based indices)."""
     X = sp.csr_matrix(X, dtype=np.float32)
     Y = sp.csr_matrix(Y, copy=True)
     Y.eliminate_zeros()

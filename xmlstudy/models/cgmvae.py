@@ -1,4 +1,4 @@
-"""C-GMVAE (seed 004): a Gaussian-mixture VAE with a contrastive loss for multi-label learning.
+"""C-GMVAE (Bai et al., ICML 2022): a Gaussian-mixture VAE with a contrastive loss for multi-label learning.
 
 Feature path: x -> feature encoder [256, 512, 256] -> Gaussian posterior q(z|x) (latent 64)
 -> decoder [512, 512] -> feature embedding w_x (L2-normalised, size E). Label path: one learnable
