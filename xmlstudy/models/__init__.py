@@ -29,6 +29,10 @@ METHODS: dict[str, str] = {
     "cgmvae-contrastive-only": "xmlstudy.models.cgmvae:CGMVAEContrastiveOnly",
     "cgmvae-official": "xmlstudy.models.cgmvae:CGMVAEOfficial",
     "c2ae": "xmlstudy.models.c2ae:C2AE",
+    # Rank-AE and its ablations (xmlstudy.models.rankae)
+    "rankae": "xmlstudy.models.rankae:RankAE",
+    "rankae-no-attn": "xmlstudy.models.rankae:RankAENoAttention",
+    "bce-ae": "xmlstudy.models.rankae:BCEAE",
     "mlknn": "xmlstudy.models.mlknn:MLkNN",
 }
 

@@ -1,0 +1,158 @@
+"""Rank-AE: the ranking loss against a brute-force double loop, pooling over the document's own
+words, one embedding row per word, a planted signal learned, determinism, and clear errors."""
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import torch
+
+from xmlstudy.data.dataset import Dataset
+from xmlstudy.models import create
+from xmlstudy.models.rankae import FeatureEmbedding, _triples, ranking_loss
+
+FIXED = dict(lam=1.0, margin=0.5, lr=3e-3, weight_decay=0.0)
+
+
+def brute_force(scores: np.ndarray, y: np.ndarray, m: float) -> float:
+    """Eq. (3) + (4) written as the paper writes them, one row at a time."""
+    total = 0.0
+    for s, row in zip(scores, y):
+        P = [j for j in range(len(row)) if row[j] > 0]
+        N = [j for j in range(len(row)) if row[j] == 0]
+        if not P or not N:
+            continue  # an empty max: no ranking term (documented choice)
+        total += sum(max(max(m + s[n] - s[p], 0.0) for p in P) for n in N)
+        total += sum(max(max(m + s[n] - s[p], 0.0) for n in N) for p in P)
+    return total / len(scores)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ranking_loss_matches_the_double_loop(seed):
+    rng = np.random.default_rng(seed)
+    B, L = 7, 9
+    scores = rng.random((B, L)).round(1)          # rounding makes ties
+    y = (rng.random((B, L)) < 0.3).astype(np.float32)
+    y[0] = 1.0                                    # all positive
+    y[1] = 0.0                                    # all negative
+    y[2, :] = 0.0
+    y[2, 3] = 1.0                                 # one positive
+    for m in (0.0, 0.3, 1.0):
+        got = ranking_loss(torch.tensor(scores), torch.tensor(y), m).item()
+        assert got == pytest.approx(brute_force(scores, y, m), rel=1e-6, abs=1e-6)
+
+
+def test_ranking_loss_is_zero_when_positives_clear_the_margin_and_never_nan():
+    y = torch.tensor([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    s = torch.tensor([[0.9, 0.2, 0.3], [0.5, 0.5, 0.5], [0.1, 0.2, 0.3]], requires_grad=True)
+    loss = ranking_loss(s, y, 0.5)
+    assert loss.item() == 0.0
+    loss.backward()
+    assert torch.isfinite(s.grad).all()
+
+
+def _embedding_of(module, X):
+    rows, words, values = _triples(X, "cpu")
+    with torch.no_grad():
+        return module(rows, words, values, X.shape[0])
+
+
+def test_pooling_is_over_the_documents_own_words():
+    torch.manual_seed(0)
+    f = FeatureEmbedding(6, 3, embedding=8, reduction=4)
+    X = sp.csr_matrix(np.array([[0.5, 0, 2.0, 0, 0, 0], [0, 0, 0, 0, 0, 1.0]], dtype=np.float32))
+    out = _embedding_of(f, X)
+    # By hand: the mean of v_j e_j * A_j over the document's words only, then the linear layer.
+    with torch.no_grad():
+        e = f.words.weight
+        v = torch.stack([0.5 * e[0], 2.0 * e[2]])
+        a = torch.sigmoid(f.f2(torch.relu(f.f1(v))))
+        expected = f.out((v * a).mean(0))
+    assert torch.allclose(out[0], expected, atol=1e-6)
+    # A word the document lacks plays no part, however its embedding changes.
+    with torch.no_grad():
+        f.words.weight[1] += 100.0
+        f.words.weight[4] -= 50.0
+    assert torch.allclose(_embedding_of(f, X), out, atol=1e-6)
+
+
+def test_every_word_has_its_own_embedding_row():
+    torch.manual_seed(0)
+    f = FeatureEmbedding(5, 4, embedding=8)
+    X = sp.csr_matrix(np.array([[1.0, 0, 0, 0, 0], [0, 1.0, 0, 0, 0]], dtype=np.float32))
+    swapped = sp.csr_matrix(X.toarray()[:, [1, 0, 2, 3, 4]])
+    a, b = _embedding_of(f, X), _embedding_of(f, swapped)
+    assert not torch.allclose(a[0], a[1])             # two words, two embeddings
+    assert torch.allclose(a[0], b[1]) and not torch.allclose(a, b)
+
+
+def planted(n=600, seed=0):
+    """Label j is on exactly when word j is in the document (plus noise words)."""
+    rng = np.random.default_rng(seed)
+    L, V = 8, 40
+    Y = (rng.random((n, L)) < 0.25).astype(np.float32)
+    Y[Y.sum(1) == 0, rng.integers(0, L)] = 1
+    noise = (rng.random((n, V - L)) < 0.1).astype(np.float32)
+    X = np.hstack([Y * rng.uniform(0.5, 2.0, (n, L)), noise]).astype(np.float32)
+    words, labels = [f"w{j}" for j in range(V)], [f"l{j}" for j in range(L)]
+    make = lambda rows, split: Dataset(name="planted", split=split, X=sp.csr_matrix(X[rows]),  # noqa: E731
+                                       Y=sp.csr_matrix(Y[rows]), feature_names=words, label_names=labels)
+    a, b = int(n * 2 / 3), int(n * 5 / 6)
+    return make(slice(0, a), "train"), make(slice(a, b), "valid"), make(slice(b, n), "test")
+
+
+@pytest.mark.parametrize("method", ["rankae", "rankae-no-attn", "bce-ae"])
+def test_learns_a_planted_signal(method):
+    from xmlstudy.metrics import ranking_metrics
+
+    train, valid, test = planted()
+    model = create(method, seed=0, device="cpu", **FIXED, epochs=40, patience=None,
+                   batch_size=32, latent=16, hidden=32, embedding=16).fit(train, valid)
+    top, _ = model.topk(test.X, 1)
+    p1 = ranking_metrics(test.Y, top, ks=(1,))["P@1"]
+    frequent = np.asarray(train.Y.sum(0)).ravel().argmax()
+    baseline = float(test.Y[:, frequent].mean())
+    assert p1 > 0.9 and p1 > baseline + 0.4, (p1, baseline)
+
+
+def test_same_seed_same_scores_and_refit_records_choices():
+    train, valid, test = planted(300)
+    kwargs = dict(seed=3, device="cpu", **FIXED, epochs=4, patience=None, latent=8, hidden=16,
+                  embedding=8)
+    a = create("rankae", **kwargs).fit(train, valid).scores(test.X)
+    b = create("rankae", **kwargs).fit(train, valid).scores(test.X)
+    assert np.array_equal(a, b) and a.min() >= 0 and a.max() <= 1
+    model = create("rankae", **kwargs).fit(train, valid)
+    assert model.fit_info["refit"] and model.fit_info["train_rows"] == len(train) + len(valid)
+    assert model.fit_info["chosen"] == FIXED
+
+
+def test_search_tries_one_setting_at_a_time_on_validation():
+    train, valid, _ = planted(300)
+    model = create("rankae", seed=0, device="cpu", epochs=2, patience=None, latent=8, hidden=16,
+                   embedding=8, refit=False).fit(train, valid)
+    trials = model.fit_info["search"]
+    assert len(trials) == 1 + 2 + 2 + 1 + 1
+    best = max(trials, key=lambda t: t["valid_mean_P@1,3,5"])
+    assert {k: best[k] for k in FIXED} == model.fit_info["chosen"]
+    bce = create("bce-ae", seed=0, device="cpu", epochs=2, patience=None, latent=8, hidden=16,
+                 embedding=8, refit=False).fit(train, valid)
+    assert len(bce.fit_info["search"]) == 1 + 2 + 1 + 1   # no margin for BCE
+
+
+def test_bad_settings_are_named():
+    with pytest.raises(ValueError, match=r"margin m lies in \[0, 1\]"):
+        create("rankae", lam=1.0, margin=10.0, lr=1e-3, weight_decay=0.0)
+    with pytest.raises(ValueError, match="together.*missing: \\['lr', 'weight_decay'\\]"):
+        create("rankae", lam=1.0, margin=0.5)
+    with pytest.raises(ValueError, match="valid: labels, features, both"):
+        create("rankae", decode="x")
+
+
+def test_decode_variants_all_train():
+    train, valid, test = planted(200)
+    for decode in ("labels", "features", "both"):
+        model = create("rankae", seed=0, device="cpu", **FIXED, epochs=1, patience=None, latent=8,
+                       hidden=8, embedding=8, decode=decode).fit(train, valid)
+        assert model.scores(test.X).shape == (len(test), train.n_labels)
+    assert list(itertools.islice(model.attention_weights(test.X[:1]), 1))[0]

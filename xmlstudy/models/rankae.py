@@ -1,0 +1,321 @@
+"""Rank-AE: a ranking-based autoencoder for extreme multi-label classification (Wang, Liu, Wang
+and Li, NAACL 2019), as printed in its section 2.
+
+Three maps into a latent space of size h (100 for few labels, 200 for many):
+
+* the feature embedding F(x): every word j of the vocabulary has its own embedding row e_j
+  (C = 100); the spatial attention multiplies each of the document's words by its feature value
+  (tf or tf-idf), V' = (v_j e_j); the channel attention is SENet's excitation
+  A = sigmoid(F2 relu(F1 V')) with reduction r = 4, applied to every word's weighted embedding;
+  M = V' * A is averaged **over the document's own words** (the words with a non-zero value,
+  never the whole vocabulary), then one fully connected layer maps it to h;
+* the label encoder E(y): two fully connected layers (ReLU between) from the label vector to h;
+* the decoder D: two fully connected layers from h to the L label scores, with a sigmoid, so
+  that scores lie in [0, 1] as the paper's argument for the margin m in [0, 1] needs (with
+  unbounded scores a margin has no natural scale, and with m > 1 every hinge stays active).
+
+The loss is L_h(F(x), E(y)) + lambda * L_ae(y, y'), L_h the squared error (summed over the h
+latent dimensions, averaged over the batch), L_ae the margin ranking loss of Eq. (3)-(4)
+(:func:`ranking_loss`). What y' is trained on is not said in the paper beyond "a decoder from
+label embeddings y_h to output labels y'": by default y' = D(E(y)), the decoded label embedding,
+as the paper's Eq. (1) and Figure 1 draw it and as C2AE, which Rank-AE follows, does; D is then
+used on F(x), which L_h pulls towards E(y). ``decode="both"`` adds the same ranking loss on
+D(F(x)), and ``decode="features"`` uses only that one. Prediction is D(F(x)).
+
+Model selection follows the paper's protocol: lambda, m, the learning rate and the weight decay
+are chosen on the validation split (a coordinate search around a start point, each candidate
+trained with early stopping on the validation mean of P@1, P@3 and P@5), then the model is
+trained again on train + validation with the chosen values for the chosen number of epochs
+("After tuning, all models are trained on the entire training set"). ``fit_info`` records every
+candidate's validation score and the choices.
+
+Variants on the same interface: ``rankae-no-attn`` (V' pooled directly, no channel attention)
+and ``bce-ae`` (binary cross-entropy instead of the ranking loss: the paper's "No loss" ablation
+and its noise baseline).
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from xmlstudy.data.dataset import Dataset
+from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.training import csr_to_torch, seed_everything, train
+
+DECODE = ("labels", "features", "both")
+LOSSES = ("ranking", "bce")
+# The coordinate search over what the paper tunes on validation: the start point, then each
+# setting's alternatives in turn, keeping whichever scores best.
+SEARCH_START = {"lam": 1.0, "margin": 0.5, "lr": 1e-3, "weight_decay": 0.0}
+SEARCH = {"margin": (0.1, 1.0), "lam": (0.1, 10.0), "lr": (3e-3,), "weight_decay": (1e-5,)}
+
+
+def ranking_loss(scores: torch.Tensor, y: torch.Tensor, margin: float) -> torch.Tensor:
+    """Eq. (2)-(4): L_P + L_N per row, averaged over the rows of the batch.
+
+    L_P = sum over negatives n of max over positives p of (m + y'_n - y'_p)_+ and
+    L_N = sum over positives p of max over negatives n of (m + y'_n - y'_p)_+. The inner max is
+    reached at the lowest-scored positive (for L_P) and the highest-scored negative (for L_N),
+    so both are O(L) per row: one masked min, one masked max and two hinge sums. A row without
+    positives (or without negatives) has an empty inner max; its ranking loss is defined as 0,
+    so such rows train only through L_h (Delicious has 14 of them) and never produce NaN."""
+    pos = y > 0
+    has_both = pos.any(1) & (~pos).any(1)
+    big = torch.finfo(scores.dtype).max
+    lowest_pos = scores.masked_fill(~pos, big).min(1).values
+    highest_neg = scores.masked_fill(pos, -big).max(1).values
+    lowest_pos = torch.where(has_both, lowest_pos, torch.zeros_like(lowest_pos))
+    highest_neg = torch.where(has_both, highest_neg, torch.zeros_like(highest_neg))
+    l_p = (F.relu(margin + scores - lowest_pos[:, None]) * (~pos)).sum(1)
+    l_n = (F.relu(margin + highest_neg[:, None] - scores) * pos).sum(1)
+    return torch.where(has_both, l_p + l_n, torch.zeros_like(l_p)).mean()
+
+
+class FeatureEmbedding(nn.Module):
+    """F(x): word embeddings weighted by the feature values, SENet channel attention, average
+    over the document's words, one linear layer to h. Takes a batch as the (row, word, value)
+    triples of its non-zero entries, so only the document's own words take part."""
+
+    def __init__(self, n_words: int, latent: int, embedding: int = 100, reduction: int = 4,
+                 attention: bool = True, vectors: np.ndarray | None = None) -> None:
+        super().__init__()
+        self.words = nn.Embedding(n_words, embedding)
+        if vectors is not None:
+            self.words.weight.data.copy_(torch.as_tensor(vectors, dtype=torch.float32))
+        self.attention = attention
+        if attention:
+            self.f1 = nn.Linear(embedding, max(1, embedding // reduction))
+            self.f2 = nn.Linear(max(1, embedding // reduction), embedding)
+        self.out = nn.Linear(embedding, latent)
+
+    def weighted(self, rows, words, values):
+        """V' (one row per non-zero entry) and, with attention, A; M = V' * A."""
+        v = self.words(words) * values[:, None]
+        a = torch.sigmoid(self.f2(F.relu(self.f1(v)))) if self.attention else None
+        return v, a
+
+    def forward(self, rows: torch.Tensor, words: torch.Tensor, values: torch.Tensor,
+                n_rows: int) -> torch.Tensor:
+        v, a = self.weighted(rows, words, values)
+        m = v * a if a is not None else v
+        pooled = torch.zeros(n_rows, m.shape[1], dtype=m.dtype, device=m.device).index_add_(0, rows, m)
+        counts = torch.zeros(n_rows, dtype=m.dtype, device=m.device).index_add_(
+            0, rows, torch.ones_like(values))
+        return self.out(pooled / counts.clamp(min=1)[:, None])
+
+
+def _two_layers(a: int, hidden: int, b: int) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(a, hidden), nn.ReLU(), nn.Linear(hidden, b))
+
+
+class RankAENetwork(nn.Module):
+    def __init__(self, n_words: int, n_labels: int, latent: int, hidden: int, embedding: int,
+                 reduction: int, attention: bool, vectors=None) -> None:
+        super().__init__()
+        self.features = FeatureEmbedding(n_words, latent, embedding, reduction, attention, vectors)
+        self.encoder = _two_layers(n_labels, hidden, latent)
+        self.decoder = _two_layers(latent, hidden, n_labels)
+
+
+def _triples(X: sp.csr_matrix, device):
+    """The (row, column, value) triples of a CSR batch as tensors."""
+    X = sp.csr_matrix(X, dtype=np.float32)
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    return (torch.from_numpy(rows.astype(np.int64)).to(device),
+            torch.from_numpy(X.indices.astype(np.int64)).to(device),
+            torch.from_numpy(X.data).to(device))
+
+
+def _mean_precision(Y: sp.csr_matrix, scores: np.ndarray) -> float:
+    """Mean of P@1, P@3 and P@5: the validation score every choice maximises."""
+    from xmlstudy.metrics import ranking_metrics
+
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :5]
+    m = ranking_metrics(Y, top, ks=(1, 3, 5))
+    return float((m["P@1"] + m["P@3"] + m["P@5"]) / 3)
+
+
+class RankAE(Model):
+    """Rank-AE with the paper's fixed settings (C = 100, r = 4, h = 100 below ``many_labels``
+    labels and 200 from there on) and lambda, m, lr and weight decay chosen on validation.
+
+    Pass ``lam``, ``margin``, ``lr`` and ``weight_decay`` all four to skip the search (the
+    chapter's noise runs reuse the choices of the clean runs this way, and the tests do).
+    ``word_vectors`` (an ``n_features x C`` array) initialises the word embeddings, e.g. GloVe
+    rows for features that are words; otherwise they are random, the paper's choice for
+    Delicious."""
+
+    name = "rankae"
+    attention = True
+    loss = "ranking"
+
+    def __init__(self, *, seed: int = 0, device: str = "auto", lam: float | None = None,
+                 margin: float | None = None, lr: float | None = None,
+                 weight_decay: float | None = None, latent: int | None = None,
+                 many_labels: int = 1000, hidden: int = 256, embedding: int = 100,
+                 reduction: int = 4, decode: str = "labels", epochs: int = 60,
+                 patience: int | None = 8, batch_size: int = 128, refit: bool = True,
+                 word_vectors=None, max_eval_rows: int = 5000, progress: bool = False) -> None:
+        super().__init__(seed=seed, device=device)
+        if decode not in DECODE:
+            raise ValueError(f"{self.name}: decode={decode!r}; valid: {', '.join(DECODE)}")
+        given = {"lam": lam, "margin": margin, "lr": lr, "weight_decay": weight_decay}
+        if any(v is not None for v in given.values()) and any(v is None for v in given.values()):
+            missing = [k for k, v in given.items() if v is None]
+            raise ValueError(f"{self.name}: give lam, margin, lr and weight_decay together (to "
+                             f"skip the validation search) or none of them; missing: {missing}")
+        if margin is not None and not 0 <= margin <= 1:
+            raise ValueError(f"{self.name}: the margin m lies in [0, 1] (scores are sigmoids), got {margin!r}")
+        for key, value in (("epochs", epochs), ("batch_size", batch_size), ("hidden", hidden),
+                           ("embedding", embedding), ("reduction", reduction)):
+            if not (isinstance(value, int) and value > 0):
+                raise ValueError(f"{self.name}: {key} must be a positive integer, got {value!r}")
+        self.given = given if lam is not None else None
+        self.latent, self.many_labels, self.hidden = latent, many_labels, hidden
+        self.embedding, self.reduction, self.decode = embedding, reduction, decode
+        self.epochs, self.patience, self.batch_size = epochs, patience, batch_size
+        self.refit, self.word_vectors = bool(refit), word_vectors
+        self.max_eval_rows, self.progress = max_eval_rows, progress
+        self.net: RankAENetwork | None = None
+
+    # --- one training run with fixed settings -------------------------------------------------
+    def _ae_loss(self, scores_logits: torch.Tensor, y: torch.Tensor, margin: float) -> torch.Tensor:
+        if self.loss == "bce":
+            return F.binary_cross_entropy_with_logits(scores_logits, y, reduction="none").sum(1).mean()
+        return ranking_loss(torch.sigmoid(scores_logits), y, margin)
+
+    def _train_once(self, train_data: Dataset, valid: Dataset | None, settings: dict,
+                    epochs: int, patience: int | None):
+        seed_everything(self.seed)
+        L = train_data.n_labels
+        latent = self.latent or (100 if L < self.many_labels else 200)
+        net = RankAENetwork(train_data.n_features, L, latent, self.hidden, self.embedding,
+                            self.reduction, self.attention, self.word_vectors).to(self._device)
+        optimizer = torch.optim.Adam(net.parameters(), lr=settings["lr"],
+                                     weight_decay=settings["weight_decay"])
+        X, Y = sp.csr_matrix(train_data.X), sp.csr_matrix(train_data.Y)
+
+        def step(rows):
+            x = _triples(X[rows], self._device)
+            y = csr_to_torch(Y[rows], self._device)
+            x_h = net.features(*x, len(rows))
+            y_h = net.encoder(y)
+            loss = ((x_h - y_h) ** 2).sum(1).mean()
+            if self.decode in ("labels", "both"):
+                loss = loss + settings["lam"] * self._ae_loss(net.decoder(y_h), y, settings["margin"])
+            if self.decode in ("features", "both"):
+                loss = loss + settings["lam"] * self._ae_loss(net.decoder(x_h), y, settings["margin"])
+            return loss
+
+        evaluate = None
+        if valid is not None and len(valid):
+            rows = np.random.default_rng(self.seed).permutation(len(valid))[:self.max_eval_rows]
+            Xv, Yv = valid.X[np.sort(rows)], valid.Y[np.sort(rows)]
+
+            def evaluate():
+                return _mean_precision(Yv, self._scores(net, Xv))
+
+        result = train(net, optimizer, step, X.shape[0], epochs=epochs, batch_size=self.batch_size,
+                       seed=self.seed, evaluate=evaluate, patience=patience,
+                       progress=self.progress, desc=self.name)
+        return net, result, latent
+
+    def _scores(self, net: RankAENetwork, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
+        net.eval()
+        X = sp.csr_matrix(X)
+        out = []
+        with torch.no_grad():
+            for start in range(0, X.shape[0], batch_size):
+                part = X[start:start + batch_size]
+                x_h = net.features(*_triples(part, self._device), part.shape[0])
+                out.append(torch.sigmoid(net.decoder(x_h)).cpu().numpy())
+        return np.vstack(out) if out else np.zeros((0, net.decoder[-1].out_features), np.float32)
+
+    # --- the interface ------------------------------------------------------------------------
+    def _search(self, train_data: Dataset, valid: Dataset):
+        """The coordinate search: train the start point, then each alternative of one setting
+        at a time around the best so far. Returns the best (settings, result, net, latent) and
+        every trial's validation score."""
+        trials = []
+
+        def run(settings):
+            net, result, latent = self._train_once(train_data, valid, settings, self.epochs, self.patience)
+            trials.append({**settings, "valid_mean_P@1,3,5": result.best_score,
+                           "best_epoch": result.best_epoch})
+            return settings, result, net, latent
+
+        best = run(dict(SEARCH_START))
+        for key, values in SEARCH.items():
+            if key == "margin" and self.loss == "bce":
+                continue  # BCE has no margin
+            for value in values:
+                candidate = run({**best[0], key: value})
+                if candidate[1].best_score > best[1].best_score:
+                    best = candidate
+        return best, trials
+
+    def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "RankAE":
+        self._device = resolve_device(self.device)
+        has_valid = valid is not None and len(valid) > 0
+        if self.given is None and has_valid:
+            best, trials = self._search(train_data, valid)
+        else:
+            settings = dict(self.given or SEARCH_START)
+            net, result, latent = self._train_once(train_data, valid, settings, self.epochs,
+                                                   self.patience if has_valid else None)
+            best, trials = (settings, result, net, latent), []
+        chosen, result, net, latent = best
+        self.fit_info = {"chosen": chosen, "search": trials, "best_epoch": result.best_epoch,
+                         "epochs": result.epochs_run, "best_valid_mean_P@1,3,5": result.best_score,
+                         "latent": latent, "decode": self.decode, "loss": self.loss,
+                         "attention": self.attention, "history": result.history}
+        if self.refit and has_valid:
+            both = Dataset(name=train_data.name, split="train+valid",
+                           X=sp.vstack([train_data.X, valid.X]).tocsr(),
+                           Y=sp.vstack([train_data.Y, valid.Y]).tocsr(),
+                           feature_names=train_data.feature_names, label_names=train_data.label_names)
+            net, again, _ = self._train_once(both, None, chosen, result.best_epoch, None)
+            self.fit_info.update(refit=True, train_rows=len(both), refit_epochs=again.epochs_run)
+        self.net = net
+        self._n_labels = train_data.n_labels
+        return self
+
+    def scores(self, X: sp.csr_matrix) -> np.ndarray:
+        if self.net is None:
+            raise RuntimeError(f"{self.name}: call fit() before scores()")
+        return self._scores(self.net, X)
+
+    def attention_weights(self, X: sp.csr_matrix) -> list[dict]:
+        """Per document, each of its words' attention: the mean over channels of A times the
+        word's feature value (how much of the pooled vector the word carries)."""
+        out = []
+        X = sp.csr_matrix(X)
+        with torch.no_grad():
+            for i in range(X.shape[0]):
+                rows, words, values = _triples(X[i], self._device)
+                v, a = self.net.features.weighted(rows, words, values)
+                weight = (v * a if a is not None else v).abs().mean(1)
+                out.append(dict(zip(words.cpu().tolist(), weight.cpu().tolist())))
+        return out
+
+    @property
+    def n_parameters(self) -> int | None:
+        return None if self.net is None else sum(q.numel() for q in self.net.parameters())
+
+
+class RankAENoAttention(RankAE):
+    """The paper's "No attn" ablation: V' is pooled directly, without channel attention."""
+
+    name = "rankae-no-attn"
+    attention = False
+
+
+class BCEAE(RankAE):
+    """The paper's "No loss" ablation and noise baseline: binary cross-entropy on the decoded
+    label scores instead of the margin ranking loss (the margin is then unused)."""
+
+    name = "bce-ae"
+    loss = "bce"
