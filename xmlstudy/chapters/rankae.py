@@ -33,22 +33,43 @@ FULL = dict(epochs=60, patience=8)
 SMOKE = dict(epochs=2, patience=None, hidden=32, embedding=16)
 
 
-def run_params(method: str, dataset: str, profile: str = "full") -> dict:
+# The settings chosen on validation by experiment "search" (seed 0, the coordinate search of
+# xmlstudy.models.rankae over lambda, m, lr and weight decay; its records hold every trial's
+# validation score, and tests/test_rankae_chapter.py checks these against them). None: not
+# searched yet, so the run searches itself.
+CHOSEN: dict = {}
+
+
+def run_params(method: str, dataset: str, profile: str = "full", search: bool = False) -> dict:
     """Constructor parameters of ``method`` on ``dataset``: the epoch budget (the paper gives
-    none) with early stopping on validation; lambda, m, lr and weight decay are chosen inside
-    ``fit`` on validation."""
-    return dict(SMOKE if profile == "smoke" else FULL)
+    none) with early stopping on validation, and lambda, m, lr and weight decay as chosen by
+    the search (``search=True``: the search itself, without the refit)."""
+    params = dict(SMOKE if profile == "smoke" else FULL)
+    if search:
+        return {**params, "refit": False}
+    if profile == "full" and (dataset, method) in CHOSEN:
+        params.update(CHOSEN[(dataset, method)])
+    return params
 
 
 def grid(profile: str = "full") -> list:
-    """The Rank-AE grid: "main" (Rank-AE and its two ablations, 3 seeds, on the chapter's data
-    sets; each run chooses its settings on validation and is then trained on the whole training
-    split). The smoke profile runs one seed of every path on shrunk data."""
+    """The Rank-AE grid: "search" (seed 0: the coordinate search on validation for Rank-AE and
+    its two ablations on every data set of the chapter) and "main" (3 seeds with the chosen
+    settings, early stopping on validation, then trained again on the whole training split, as
+    the paper does). The smoke profile runs one seed of every path on shrunk data."""
     seeds = (0,) if profile == "smoke" else (0, 1, 2)
     datasets = DATASETS[:1] if profile == "smoke" else DATASETS
-    return [RunConfig(paper=PAPER, experiment="main", method=m, dataset=d, seed=s, profile=profile,
-                      params=run_params(m, d, profile), valid_fraction=VALID_FRACTION)
-            for s in seeds for d in datasets for m in METHODS]
+
+    def config(experiment, method, dataset, seed, params):
+        return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=dataset,
+                         seed=seed, profile=profile, params=params, valid_fraction=VALID_FRACTION)
+
+    configs = [config("search", m, d, 0, run_params(m, d, profile, search=True))
+               for d in datasets for m in METHODS]
+    configs += [config("main", m, d, s, run_params(m, d, profile))
+                for s in seeds for d in datasets for m in METHODS
+                if profile == "smoke" or (d, m) in CHOSEN]
+    return configs
 
 
 # --- the paper's numbers ---------------------------------------------------------------------------
