@@ -84,7 +84,7 @@ def test_meka_labels_first_and_last(tmp_path):
     np.testing.assert_array_equal(Y.toarray(), [[1, 0], [0, 1]])
     np.testing.assert_array_equal(X.toarray(), [[3], [0]])
     # -C -1: the last attribute is the label
-    with pytest.raises(ParseError, match="label attribute 'word' has value 3"):
+    with pytest.raises(ParseError, match="makes 'word' a label, but it is declared numeric"):
         arff.read_meka(write(tmp_path, "@relation 'x: -C -1'\n" + body, "neg.arff"))
     with pytest.raises(ParseError, match="-C N"):
         arff.read_meka(write(tmp_path, "@relation plain\n" + body, "none.arff"))
@@ -112,7 +112,7 @@ HEADER = "@relation bad\n@attribute a numeric\n@attribute b {0,1}\n@data\n"  # r
     ("{0 1,1}\n", 5, "expected 'index value'"),
     ("{x 1}\n", 5, "is not an integer"),
     ("1,0\n1,0,1\n", 6, "expected 2 comma-separated values"),
-    ("abc,1\n", 5, "numeric but the value is 'abc'"),
+    ("abc,1\n", 5, "numeric but the value 'abc' is not a number"),
     ("1,2\n", 5, "is {0,1} but the value is '2'"),
     ("1,0\n%c\n\n?,1\n", 8, "missing value '?'"),
     ("{1 2}\n", 5, "is {0,1} but the value is '2'"),
@@ -126,8 +126,9 @@ def test_malformed_rows_name_file_and_line(tmp_path, rows, line, message):
 
 
 @pytest.mark.parametrize("header, line, message", [
-    ("@relation r\n@attribute s string\n@data\n", 2, "has type 'string'"),
-    ("@relation r\n@attribute c {red,blue}\n@data\n", 2, "only numeric and {0,1}"),
+    ("@relation r\n@attribute s string\n@data\n", 2, "'s' is a string attribute"),
+    ("@relation r\n@attribute d DATE 'yyyy'\n@data\n", 2, "'d' is a date attribute"),
+    ("@relation r\n@attribute c {red,blue,red}\n@data\n", 2, "declares the value 'red' twice"),
     ("@relation r\n@attribute a numeric\nhello\n@data\n", 3, "expected @relation, @attribute or @data"),
     ("@relation r\n@attribute 'open numeric\n@data\n", 2, "unterminated quoted name"),
     ("@relation r\n@attribute a numeric\n", 2, "no @data line"),
@@ -154,7 +155,7 @@ def test_bulk_parser_agrees_with_line_parser_on_real_files(relative):
     if not path.is_file():
         pytest.skip("data mirror not available")
     lines = path.read_text().splitlines()
-    _, attrs, start = arff._parse_header(lines, path)
+    _, _, attrs, start = arff._parse_header(lines, path)
     rows = [s.strip() for s in lines[start:] if s.strip()]
     fast = arff._parse_rows_fast(rows, attrs)
     slow = arff._parse_rows_slowly(rows, np.arange(len(rows)), attrs, path)

@@ -16,9 +16,9 @@ def test_registry_covers_every_paper_and_chapter():
     assert set(chapters.PAPERS) == {"nnae", "dxml", "rankae", "cgmvae"}
     for name in chapters.CHAPTERS:
         module = chapters.module(name)
-        assert module.PAPER == name and callable(module.grid)
+        assert module.PAPER == name and callable(module.grid) and module.grid("smoke")
         assert all(c.paper == name for c in module.CLAIMS)
-    with pytest.raises(ValueError, match="valid: baselines, dxml, cgmvae"):
+    with pytest.raises(ValueError, match="valid: baselines, dxml, rankae, cgmvae"):
         chapters.module("nope")
 
 
@@ -69,11 +69,13 @@ def _scaled(frame: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 @pytest.mark.parametrize("claim", JUDGED, ids=lambda c: c.id)
 def test_every_verdict_is_computed_from_records(claim, committed):
-    real = claim.evaluate(committed)
-    assert real.verdict in claims.VERDICTS and real.verdict != "not testable here", real
     # No records: nothing to judge.
     empty = {name: records_frame([]) for name in claim.records}
     assert claim.evaluate(empty).verdict == "not testable here"
+    if any(len(committed[name]) == 0 for name in claim.records):
+        pytest.skip(f"{claim.id}: no committed records in {claim.records} yet")
+    real = claim.evaluate(committed)
+    assert real.verdict in claims.VERDICTS and real.verdict != "not testable here", real
     # Other records, other numbers: the evidence is computed, not typed.
     changed = [claim.evaluate({n: _scaled(f, factor) for n, f in committed.items()})
                for factor in (0.5, 1.3)]
@@ -87,6 +89,7 @@ def test_scorecard_lists_all_four_papers(tmp_path):
     assert set(card["verdict"]) == {"not testable here"}
     counts = chapters.verdict_counts(card)
     assert list(counts.index) == ["the non-negative autoencoder paper", "DXML", "Rank-AE", "C-GMVAE"]
+    assert counts.loc["the non-negative autoencoder paper", "not testable here"] == 2
     assert (counts["claims"] == counts[list(claims.VERDICTS)].sum(axis=1)).all()
 
 

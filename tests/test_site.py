@@ -1,6 +1,8 @@
 """Checks of the built book in _build/html, as a reader would find it (run by `make test` after
-the build; skipped when no site has been built)."""
+the build; skipped when no site has been built): from the HTML files, and in headless Chromium
+(math typeset, images loaded, nothing wider than the text column, no console errors)."""
 import functools
+import html as html_lib
 import re
 import threading
 import unicodedata
@@ -75,7 +77,7 @@ def test_bibliography_is_sorted_by_author_then_year():
 
     bib = parse_file(Path(__file__).resolve().parents[1] / "book" / "references.bib").entries
     html = page("book/references").read_text(encoding="utf-8")
-    shown = [re.sub(r"<[^>]+>", "", e) for e in re.findall(r'<div class="citation"[^>]*>(.*?)</div>', html, re.S)]
+    shown = [html_lib.unescape(re.sub(r"<[^>]+>", "", e)) for e in re.findall(r'<div class="citation"[^>]*>(.*?)</div>', html, re.S)]
     assert len(shown) >= 4, "the references page lists no entries"
 
     def key_of(text):  # the entry whose title the page shows (the longest, as titles nest)
@@ -193,8 +195,18 @@ const done = arguments[arguments.length - 1];
   for (const f of formulas) {
     if (!f.querySelector('mjx-container')) report.math.push(`not typeset: ${describe(f)} "${text(f)}"`);
   }
+  const tex = (e) => {  // the TeX source of the formula that holds e
+    for (const item of (window.MathJax && MathJax.startup.document ? MathJax.startup.document.math : [])) {
+      if (item.typesetRoot && item.typesetRoot.contains(e)) return item.math.trim().slice(0, 80);
+    }
+    return text(e);
+  };
   for (const e of document.querySelectorAll('mjx-merror')) {
-    report.math.push(`TeX error "${e.getAttribute('data-mjx-error') || text(e)}" in "${text(e.closest('.math') || e)}"`);
+    report.math.push(`TeX error "${e.getAttribute('data-mjx-error') || text(e)}" in "${tex(e)}"`);
+  }
+  // An undefined macro is no error to MathJax: it shows its name in red (the noundefined package).
+  for (const e of document.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')) {
+    report.math.push(`undefined macro "${e.textContent}" in "${tex(e)}"`);
   }
   // Raw delimiters left in the text (code blocks excepted: there they are code).
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -225,7 +237,7 @@ const done = arguments[arguments.length - 1];
   // table's cells stick out with it).
   const root = document.documentElement;
   if (root.scrollWidth > root.clientWidth + 1) {
-    report.wide.push({element: 'html (the page scrolls sideways)', width: root.scrollWidth,
+    report.wide.push({element: 'html (the page itself)', how: 'scrolls sideways', width: root.scrollWidth,
                       room: root.clientWidth, text: ''});
   }
   const column = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
@@ -254,15 +266,13 @@ const done = arguments[arguments.length - 1];
 })().then(done, (error) => done({error: String(error)}));
 """
 
-_visited: dict[str, dict] = {}
-
-
 @pytest.fixture(scope="module")
 def visit(browser, site_url):
     """visit(page) -> what the page shows wrong; each page is loaded once for all checks."""
+    seen: dict[str, dict] = {}
 
     def inspect(name: str) -> dict:
-        if name not in _visited:
+        if name not in seen:
             browser.get(site_url + name)
             report = browser.execute_async_script(INSPECT)
             assert "error" not in report, f"{name}: the check itself failed in the page: {report['error']}"
@@ -270,8 +280,8 @@ def visit(browser, site_url):
             report["console"] = [entry["message"] for entry in browser.get_log("browser")
                                  if entry["level"] == "SEVERE"
                                  and not entry["message"].startswith(site_url + "favicon.ico ")]
-            _visited[name] = report
-        return _visited[name]
+            seen[name] = report
+        return seen[name]
 
     return inspect
 
@@ -293,7 +303,7 @@ def test_every_image_loads(visit, name):
 def test_nothing_is_wider_than_the_page(visit, name):
     report = visit(name)
     assert report["width"] == WIDTH, f"the browser window is {report['width']} px wide, not {WIDTH}"
-    wide = [f"{w['element']} {w.get('how', '')}: {w['width']} px in {w['room']} px; text: {w['text']!r}"
+    wide = [f"{w['element']} {w['how']}: {w['width']} px in {w['room']} px; text: {w['text']!r}"
             for w in report["wide"]]
     assert not wide, f"{name}: at {WIDTH} px, elements wider than the text column:\n" + "\n".join(wide)
 

@@ -6,9 +6,11 @@ metrics from the top 5 labels, set metrics under each threshold protocol. ``load
 the stored record of a configuration when there is one, and otherwise runs it and appends the
 record to ``results/<paper>/<experiment>.jsonl`` (smoke-profile records go to
 ``_build/smoke-results/`` instead, so they never mix with the committed full runs).
-``run_grid`` runs many configurations, in parallel processes if asked, skipping finished ones, so a
-long grid can be interrupted and resumed. The grids themselves belong to the chapters
-(``xmlstudy.chapters``), whose ``python -m xmlstudy run --paper NAME`` runs one.
+``run_grid`` runs many configurations as tasks on a Dask cluster (a ``LocalCluster`` on this
+machine by default, or the scheduler at an address), skipping finished ones; workers return
+records and only the submitting process writes them, so a long grid can be interrupted and
+resumed. The grids themselves belong to the chapters (``xmlstudy.chapters``), whose
+``python -m xmlstudy run --paper NAME`` runs one.
 
 Two seeds are kept apart on purpose: the data seed (validation split, smoke shrink, training
 subsets) is fixed at 0, so every method and every run seed sees the same rows; the run seed seeds
@@ -16,12 +18,17 @@ the model and the label noise.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import math
+import os
 import platform
+import socket
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -290,7 +297,7 @@ def _resolved_device(model, requested: str) -> str:
 # --- provenance ---------------------------------------------------------------------------------
 def provenance(config: RunConfig, model=None, device: str = "cpu") -> dict:
     """How a record was made: git commit, configuration and its hash, package versions,
-    device (with the GPU's name), CPU, platform and date."""
+    device (with the GPU's name), host, CPU, platform and date."""
     package_versions = records.versions(("torch", "numpy", "scipy", "scikit-learn",
                                          *getattr(model, "libraries", ())))
     device_name = device
@@ -304,6 +311,7 @@ def provenance(config: RunConfig, model=None, device: str = "cpu") -> dict:
         "config": config.to_dict(),
         "versions": package_versions,
         "device": device_name,
+        "host": socket.gethostname(),
         "cpu": records.cpu(),
         "platform": platform.platform(),
         "date": records.utc_now(),
@@ -431,14 +439,85 @@ def collect(configs, run_missing: bool = True, results_dir: str | Path | None = 
 
 
 # --- grids --------------------------------------------------------------------------------------
-def _run_one(config_dict: dict, results_dir: str | None) -> tuple[str, str | None]:
-    """Worker: run one configuration and write its record; (hash, traceback or None)."""
-    config = RunConfig.from_dict(config_dict)
+SCHEDULER_ENV = "XMLSTUDY_SCHEDULER"   # a scheduler address, e.g. tcp://host:8786
+# Provenance that says where and when a record was made, not what the run computed.
+MEASUREMENT_PROVENANCE = ("date", "host", "cpu", "platform")
+
+
+def outcome(record: dict) -> dict:
+    """A record without what depends on the machine and the moment: timings (also the
+    ``*_s``/``*_seconds`` entries of ``fit_info``), peak memory, and the date, host, CPU and
+    platform of its provenance. Rerunning a configuration on a CPU with one thread gives the same
+    outcome, wherever it runs."""
+    out = {k: v for k, v in record.items()
+           if k not in ("timings", "peak_memory_mb", "peak_memory_source")}
+    out["fit_info"] = {k: v for k, v in (record.get("fit_info") or {}).items()
+                       if not (k.endswith("_s") or k.endswith("_seconds"))}
+    out["provenance"] = {k: v for k, v in (record.get("provenance") or {}).items()
+                         if k not in MEASUREMENT_PROVENANCE}
+    return out
+
+
+def uses_gpu(config: RunConfig) -> bool:
+    """Whether a configuration can use a GPU: it does not ask for the CPU, and its method does
+    not fix the CPU itself (the baselines do)."""
+    from xmlstudy import models
+
+    if config.device == "cpu":
+        return False
     try:
-        load_or_run(config, results_dir)
-        return config.config_hash, None
-    except Exception:  # noqa: BLE001 - a failing config must not stop the grid
-        return config.config_hash, traceback.format_exc()
+        return models.create(config.method, seed=config.seed, device="auto",
+                             **config.params).device != "cpu"
+    except Exception:  # noqa: BLE001 - a broken configuration fails, and is reported, as a task
+        return False
+
+
+# The command of the fresh process that runs one configuration (see _run_isolated).
+_CHILD = "from xmlstudy.experiments import _child_main; _child_main()"
+
+
+def _child_main() -> None:
+    """In the fresh process: read a configuration (JSON) on stdin, run it, print
+    ``{"record": ...}`` or ``{"error": traceback}`` as the last line of stdout."""
+    parent = os.getppid()
+
+    def exit_with_parent():  # a killed worker must not leave its run computing for nobody
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+    try:
+        result = {"record": run(RunConfig.from_dict(json.loads(sys.stdin.read())))}
+    except Exception:  # noqa: BLE001 - the worker raises it with this traceback
+        result = {"error": traceback.format_exc()}
+    print("\n" + json.dumps(result), flush=True)
+
+
+def _run_isolated(config_dict: dict) -> dict:
+    """Run one configuration in a fresh Python process and return its record, so that its peak
+    memory is not hidden by memory an earlier run left to the allocator, and CUDA and thread
+    pools start clean. The process inherits the worker's environment (its one thread per
+    library, its GPU, ``XMLSTUDY_DATA_DIR``)."""
+    proc = subprocess.run([sys.executable, "-c", _CHILD], input=json.dumps(config_dict),
+                          stdout=subprocess.PIPE, text=True)
+    lines = proc.stdout.strip().splitlines()
+    try:
+        result = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise RuntimeError(f"the process of this run exited with status {proc.returncode} "
+                           "without a record (killed, e.g. for lack of memory?)") from None
+    if "error" in result:
+        raise RuntimeError(f"the run failed in its process:\n{result['error']}")
+    return result["record"]
+
+
+def _task(config_dict: dict, isolate: bool) -> dict:
+    """What a worker runs: one configuration -> its record (the submitting process writes it)."""
+    if isolate:
+        return _run_isolated(config_dict)
+    return run(RunConfig.from_dict(config_dict))
 
 
 @dataclass
@@ -456,56 +535,109 @@ class GridReport:
         return not self.failures
 
 
+@contextlib.contextmanager
+def _client(jobs: int, scheduler: str | None):
+    """A Dask client of the cluster at ``scheduler``, or of a new ``LocalCluster`` of ``jobs``
+    single-threaded worker processes (closed with the client)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    # memory_limit=0: no memory limit per worker, so a run may use the whole machine, as a run
+    # outside Dask may. The nanny starts each worker with OMP/MKL/OPENBLAS_NUM_THREADS=1.
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                      memory_limit=0) as cluster, Client(cluster) as client:
+        yield client
+
+
 def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Path | None = None,
-             progress: bool = True, isolate: bool = True) -> GridReport:
-    """Run every configuration whose record does not exist yet, in ``jobs`` processes, with a
-    progress bar. A failing configuration is logged with its traceback and the grid goes on; the
-    report lists the failures.
+             progress: bool = True, isolate: bool = True,
+             scheduler: str | None = None) -> GridReport:
+    """Run every configuration whose record does not exist yet as a task on a Dask cluster, and
+    write each record (atomically, in this process only) as its task completes.
 
-    With ``isolate`` (the default) every configuration runs in a freshly spawned process, so its
-    peak memory is not hidden by memory an earlier run left to the allocator, and CUDA and
-    thread pools start clean. ``isolate=False`` with ``jobs=1`` runs in this process (for
-    interactive use and tests)."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    import multiprocessing
+    The cluster is the scheduler at ``scheduler`` (default: the environment variable
+    ``XMLSTUDY_SCHEDULER``), e.g. one started by ``dask scheduler`` / ``dask worker`` or by
+    dask-jobqueue, or else a ``LocalCluster`` of ``jobs`` worker processes with one thread each.
+    When some worker of the cluster offers a ``GPU`` resource, configurations that can use a GPU
+    ask for one, so that they run there; ``device="auto"`` then picks the GPU on the worker.
 
+    A failing configuration (an exception, or a worker that died too often on it) is logged with
+    its traceback and the grid goes on; the report lists the failures. A worker that dies is
+    replaced by Dask and its task run again elsewhere. With ``isolate`` (the default) the worker
+    runs each configuration in a fresh Python process, so peak memory is measured per run;
+    ``isolate=False`` runs it in the worker process itself."""
+    from distributed import wait
     from tqdm import tqdm
 
     configs = [c.validate() for c in configs]
     done_hashes: dict[Path, set] = {}
-    todo = []
+    todo: dict[str, RunConfig] = {}
     for c in configs:
         path = results_file(c.paper, c.experiment, c.profile, results_dir)
         if path not in done_hashes:
             done_hashes[path] = {r.get("config_hash") for r in records.read_jsonl(path)}
         if c.config_hash not in done_hashes[path]:
-            todo.append(c)
+            todo[c.config_hash] = c  # a configuration listed twice runs once
     report = GridReport(total=len(configs), skipped=len(configs) - len(todo), ran=0)
-    by_hash = {c.config_hash: c for c in todo}
-    rd = None if results_dir is None else str(results_dir)
-    bar = tqdm(total=len(todo), desc="runs", disable=not progress)
+    if not todo:
+        return report
 
-    def finished(h: str, tb: str | None) -> None:
-        report.ran += 1
-        if tb is not None:
-            report.failures[by_hash[h].label()] = tb
-            log.error("FAILED %s\n%s", by_hash[h].label(), tb)
-        bar.update(1)
-
-    if jobs <= 1 and not isolate:
-        for c in todo:
-            bar.set_postfix_str(f"{c.method} {c.dataset} s{c.seed}")
-            finished(*_run_one(c.to_dict(), rd))
-    else:
-        with ProcessPoolExecutor(max_workers=max(jobs, 1), max_tasks_per_child=1 if isolate else None,
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_run_one, c.to_dict(), rd): c for c in todo}
-            for fut in as_completed(futures):
-                c = futures[fut]
-                bar.set_postfix_str(f"{c.method} {c.dataset} s{c.seed}")
-                try:
-                    finished(*fut.result())
-                except Exception:  # noqa: BLE001 - the worker itself died (e.g. out of memory)
-                    finished(c.config_hash, traceback.format_exc())
-    bar.close()
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    with _client(jobs, scheduler) as client:
+        if scheduler:
+            log.info("waiting for a worker of the scheduler at %s", scheduler)
+            client.wait_for_workers(1)
+        gpu_cluster = any((w.get("resources") or {}).get("GPU")
+                          for w in client.scheduler_info()["workers"].values())
+        if progress:
+            print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
+        futures = {}
+        for h, c in todo.items():
+            gpu = gpu_cluster and uses_gpu(c)
+            fut = client.submit(_task, c.to_dict(), isolate, key=f"{c.method}-{h}", pure=False,
+                                resources={"GPU": 1} if gpu else None)
+            futures[fut] = c
+        bar = tqdm(total=len(futures), desc="runs", disable=not progress)
+        pending = set(futures)
+        while pending:
+            try:
+                done, pending = wait(pending, timeout=2, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished: refresh the count of running tasks
+                done = set()
+            for fut in done:
+                _finished(fut, futures[fut], report, results_dir)
+                bar.update(1)
+            bar.set_postfix_str(f"running {_running(client, [f.key for f in pending])}, "
+                                f"failed {len(report.failures)}")
+        bar.close()
     return report
+
+
+def _running(client, keys: list) -> int:
+    """How many of the tasks ``keys`` the workers are executing (as of their last heartbeat);
+    the scheduler's "processing" also counts tasks queued on a worker."""
+    def count(dask_scheduler, keys):  # nested: sent by value, the scheduler need not import us
+        keys = set(keys)
+        return sum(ts.key in keys for ws in dask_scheduler.workers.values() for ts in ws.executing)
+
+    return client.run_on_scheduler(count, keys=keys)
+
+
+def _finished(fut, config: RunConfig, report: GridReport, results_dir) -> None:
+    """Write the record of a completed task, or report its failure."""
+    report.ran += 1
+    if fut.status == "finished":
+        append_record(fut.result(), results_file(config.paper, config.experiment,
+                                                 config.profile, results_dir))
+    else:
+        try:
+            exc = fut.exception()
+            tb = "".join(traceback.format_exception(type(exc), exc, fut.traceback()))
+        except Exception as e:  # noqa: BLE001 - e.g. cancelled when the scheduler went away
+            tb = f"{type(e).__name__}: {e}"
+        report.failures[config.label()] = tb
+        log.error("FAILED %s\n%s", config.label(), tb)
+    fut.release()

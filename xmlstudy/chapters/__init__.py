@@ -165,14 +165,22 @@ def _csv(kind, name):
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m xmlstudy run --paper P [--experiment E] [--profile full|smoke] [--jobs N]
-    [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2] [--dry-run]``"""
+    [--scheduler tcp://HOST:PORT] [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2]
+    [--dry-run]``: the configurations run as tasks on a Dask cluster
+    (:func:`xmlstudy.experiments.run_grid`)."""
     parser = argparse.ArgumentParser(prog="python -m xmlstudy run",
                                      description="Run a chapter's experiment grid, skipping "
                                                  "records that already exist.")
     parser.add_argument("--paper", required=True, help=f"one of: {', '.join(CHAPTERS)}")
     parser.add_argument("--experiment", help="only this experiment of the grid (e.g. main)")
     parser.add_argument("--profile", default="full", choices=experiments.PROFILES)
-    parser.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="worker processes of the local Dask cluster, one run each at a time "
+                             "(default 1; not used with --scheduler)")
+    parser.add_argument("--scheduler",
+                        help="address of the scheduler of an existing Dask cluster, e.g. "
+                             f"tcp://host:8786 (default: ${experiments.SCHEDULER_ENV}, else a "
+                             "local cluster of --jobs workers)")
     parser.add_argument("--datasets", type=_csv(str, "names"), help="comma-separated data sets")
     parser.add_argument("--methods", type=_csv(str, "names"), help="comma-separated methods")
     parser.add_argument("--seeds", type=_csv(int, "integers"), help="comma-separated seeds")
@@ -206,7 +214,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(configs)} configurations")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    report = experiments.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir)
+    import distributed  # noqa: F401 - it sets its loggers to INFO when imported: quieten them after
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    report = experiments.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir,
+                                  scheduler=args.scheduler)
     print(f"{report.total} configurations: {report.skipped} already done, {report.ran} run, "
           f"{len(report.failures)} failed")
     for label in report.failures:

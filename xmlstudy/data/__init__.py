@@ -30,8 +30,18 @@ def read_source(name: str, *, data_dir: str | Path | None = None) -> dict[str, D
     """The dataset's own parts as its reader returns them (``train``/``test`` or ``all``), cached."""
     entry = spec(name)
     paths = {f.path: files.fetch(f, data_dir=data_dir, dataset=name) for f in entry.files}
+
+    def convert() -> dict[str, Dataset]:
+        # The arrays are cached under the files' hashes, so before a conversion every file is
+        # hashed in full: a remembered check (same size and timestamp) vouches only for a file
+        # whose arrays already exist, since a byte can change and keep both.
+        for f in entry.files:
+            files.verify_file(paths[f.path], f, dataset=name, use_record=False,
+                              in_data_dir=files.locate(f, data_dir=data_dir)[1])
+        return entry.reader(paths, entry)
+
     try:
-        parts = cache.cached(name, cache.spec_key(entry), lambda: entry.reader(paths, entry))
+        parts = cache.cached(name, cache.spec_key(entry), convert)
     except ParseError as err:  # say which dataset the malformed file belongs to
         raise ParseError(err.path, err.line, f"{err.problem} (dataset {name!r})") from err
     if set(parts) not in _SPLIT_SHAPES:

@@ -1,57 +1,92 @@
-"""A reader for the ARFF files of the Mulan and MEKA multi-label repositories.
+"""A reader for multi-label ARFF files: the Mulan and MEKA repositories' and a user's own.
 
 ARFF (Weka's Attribute-Relation File Format) is a header of ``@relation`` and ``@attribute``
 lines followed by ``@data`` rows, either dense (``v1,v2,...``) or sparse (``{index value, ...}``,
-0-based, absent entries are 0). Multi-label repositories store labels as ordinary ``{0,1}``
-attributes and say elsewhere which ones they are:
+0-based). An entry a sparse row leaves out is 0, which for a nominal attribute means its first
+declared value (as in Weka).
 
-* Mulan: an XML file lists the label names (:func:`read_mulan_label_names`); in practice they are
-  the last attributes, but Mulan matches them by name, and so does :func:`read_mulan`.
+What each attribute type becomes:
+
+* numeric (``numeric``, ``real``, ``integer``): one feature column;
+* ``{0,1}``: one 0/1 column (every label is such an attribute);
+* any other nominal ``{a,b,c}``: one-hot, one feature column per declared value, named
+  ``attr=value``;
+* ``string``, ``date`` and ``relational``: rejected, naming the attribute and its line (they need
+  a conversion the study cannot guess).
+
+A missing value ``?`` of a nominal attribute leaves all its columns 0 in that row (counted per
+attribute in ``meta["missing_values"]``); of a numeric attribute it stops with the file and line,
+unless ``missing="zero"`` asks for 0 (counted the same way); a label is never missing. Values must
+be finite and within float32, the type the study stores features in: ``nan``, ``inf`` and
+``1e999`` stop with the line.
+
+Multi-label repositories store labels as ordinary ``{0,1}`` attributes and say elsewhere which
+ones they are (:func:`label_columns`):
+
+* Mulan: an XML file lists the label names (:func:`read_mulan_labels`); Mulan matches them by
+  name, and they must be the last (or first) attributes of the file, all of them;
 * MEKA: the relation name carries ``-C N``: the first ``N`` attributes are labels, or the last
-  ``|N|`` when ``N`` is negative (:func:`read_meka`).
+  ``|N|`` when ``N`` is negative;
+* or the caller says ``n_labels`` and ``labels_first``.
 
-Only what these repositories use is supported: numeric (``numeric``, ``real``, ``integer``) and
-``{0,1}`` attributes; a string, date or other nominal attribute, or a missing value ``?``, stops
-with an error naming the file and line. Files ending in ``.bz2`` or ``.gz`` are decompressed on
-the fly.
-
-Rows are parsed in bulk with numpy (a per-token Python loop would take tens of seconds on IMDB);
-when that fast path meets anything unusual, a line-by-line parser re-reads the rows and either
-accepts them (e.g. quoted values) or reports the exact line that is wrong.
+Files ending in ``.bz2`` or ``.gz`` are decompressed on the fly. Rows are parsed in bulk with
+numpy (a per-token Python loop would take tens of seconds on IMDB); when that fast path meets
+anything unusual, a line-by-line parser re-reads the rows and either accepts them (e.g. quoted
+or nominal values) or reports the exact line that is wrong.
 """
 from __future__ import annotations
 
 import bz2
 import gzip
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import numpy as np
 import scipy.sparse as sp
 
-from xmlstudy.data.errors import ParseError
+from xmlstudy.data.dataset import Dataset
+from xmlstudy.data.errors import MissingDataFile, ParseError
 
 NUMERIC_TYPES = ("numeric", "real", "integer")
+MISSING_OPTIONS = ("error", "zero")
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+# A number as ARFF writes it; Python's float() also takes "1_0", "nan", "infinity" and non-ASCII
+# digits, none of which a well-formed ARFF file contains.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass
 class Attribute:
     name: str
-    binary: bool  # a {0,1} attribute; otherwise numeric
+    kind: str  # "numeric", "binary" (the nominal {0,1}) or "nominal"
     line: int
+    values: tuple[str, ...] = ()  # the declared values of a nominal attribute, in order
+    codes: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def binary(self) -> bool:
+        return self.kind == "binary"
+
+    def declared(self) -> str:
+        return self.kind if self.kind == "numeric" else "{" + ",".join(self.values) + "}"
 
 
 @dataclass
 class ArffFile:
-    """The parsed content of one ARFF file: ``values`` is ``rows x attributes`` (CSR, float64)."""
+    """The parsed content of one ARFF file: ``values`` is ``rows x attributes`` (CSR, float64).
+
+    A numeric or ``{0,1}`` attribute holds its value, any other nominal attribute the index of
+    its value among the declared ones; ``nan`` marks a missing value ``?``.
+    """
 
     path: str
     relation: str
     attributes: list[Attribute]
     values: sp.csr_matrix
     row_lines: np.ndarray  # the file line of each data row, for error messages
+    relation_line: int = 1
 
     @property
     def names(self) -> list[str]:
@@ -59,15 +94,52 @@ class ArffFile:
 
 
 def _open_text(path: Path) -> str:
+    if not path.is_file():
+        raise MissingDataFile(f"ARFF file {path} does not exist; give the path of the .arff file "
+                              f"(plain, .gz or .bz2)")
     opener = {".bz2": bz2.open, ".gz": gzip.open}.get(path.suffix, open)
     try:
-        with opener(path, "rt", encoding="utf-8", newline=None) as handle:
+        # utf-8-sig drops a byte-order mark, which some editors put at the start of a file
+        with opener(path, "rt", encoding="utf-8-sig", newline=None) as handle:
             return handle.read()
     except UnicodeDecodeError as err:
         raise ParseError(path, None, f"not UTF-8 text ({err}); ARFF files are text") from err
     except (OSError, EOFError) as err:
         raise ParseError(path, None, f"cannot be read ({err}); is it truncated or not really "
                                      f"{path.suffix or 'plain text'}?") from err
+
+
+# --- values: quoting ------------------------------------------------------------------------
+
+def _fields(text: str, path: Path, line: int) -> list[tuple[str, bool]]:
+    """Split ``text`` at the commas outside quotes into (value, was quoted) pairs.
+
+    Quotes (' or ") are removed, a backslash keeps the next character as it is, and whitespace
+    outside the quotes around a value is dropped.
+    """
+    fields, i, n = [], 0, len(text)
+    value, keep, quoted = "", 0, False  # keep: length of value that is safe from stripping
+    while True:
+        ch = text[i] if i < n else ","
+        if ch in "'\"" and i < n:
+            j, part = i + 1, []
+            while j < n and text[j] != ch:
+                if text[j] == "\\" and j + 1 < n:
+                    j += 1
+                part.append(text[j])
+                j += 1
+            if j >= n:
+                raise ParseError(path, line, f"unterminated quoted value: expected a closing {ch}")
+            value = value.lstrip() + "".join(part)
+            keep, quoted, i = len(value), True, j + 1
+        elif ch == ",":
+            fields.append(((value[:keep] + value[keep:].rstrip()) if quoted else value.strip(), quoted))
+            if i >= n:
+                return fields
+            value, keep, quoted, i = "", 0, False, i + 1
+        else:
+            value += ch
+            i += 1
 
 
 # --- header ---------------------------------------------------------------------------------
@@ -98,75 +170,100 @@ def _take_name(text: str, path: Path, line: int) -> tuple[str, str]:
 def _attribute(rest: str, path: Path, line: int) -> Attribute:
     name, kind = _take_name(rest, path, line)
     if kind.lower() in NUMERIC_TYPES:
-        return Attribute(name, binary=False, line=line)
+        return Attribute(name, "numeric", line)
     if kind.startswith("{") and kind.endswith("}"):
-        values = {v.strip().strip("'\"") for v in kind[1:-1].split(",")}
-        if values == {"0", "1"}:
-            return Attribute(name, binary=True, line=line)
-        raise ParseError(path, line, f"attribute {name!r} is nominal {kind}; only numeric and {{0,1}} "
-                                     f"attributes are supported")
+        values = [v for v, _ in _fields(kind[1:-1], path, line)]
+        if "" in values:
+            raise ParseError(path, line, f"attribute {name!r} declares an empty nominal value in {kind}")
+        if len(set(values)) != len(values):
+            twice = next(v for v in values if values.count(v) > 1)
+            raise ParseError(path, line, f"attribute {name!r} declares the value {twice!r} twice")
+        codes = {v: i for i, v in enumerate(values)}
+        return Attribute(name, "binary" if set(values) == {"0", "1"} else "nominal", line,
+                         tuple(values), codes)
+    word = kind.split()[0].lower() if kind.split() else ""
+    if word in ("string", "date", "relational"):
+        raise ParseError(path, line, f"attribute {name!r} is a {word} attribute, which has no numeric "
+                                     f"form; turn it into numeric or nominal attributes (or drop it) "
+                                     f"before loading")
     raise ParseError(path, line, f"attribute {name!r} has type {kind!r}; expected one of "
-                                 f"{', '.join(NUMERIC_TYPES)} or {{0,1}}")
+                                 f"{', '.join(NUMERIC_TYPES)} or a nominal {{a,b,...}}")
 
 
-def _parse_header(lines: list[str], path: Path) -> tuple[str, list[Attribute], int]:
-    """Return (relation, attributes, index of the first line after @data)."""
-    relation, attributes = "", []
+def _parse_header(lines: list[str], path: Path) -> tuple[str, int, list[Attribute], int]:
+    """Return (relation, its line, attributes, index of the first line after @data)."""
+    relation, relation_line, attributes, seen = "", 1, [], {}
     for i, raw in enumerate(lines):
         text = raw.strip()
         if not text or text.startswith("%"):
             continue
-        keyword, _, rest = text.partition(" ")
+        keyword, rest = (text.split(None, 1) + [""])[:2]  # any whitespace after the keyword
         keyword = keyword.lower()
         if keyword == "@relation":
-            relation, _ = _take_name(rest, path, i + 1)
+            (relation, _), relation_line = _take_name(rest, path, i + 1), i + 1
         elif keyword == "@attribute":
-            attributes.append(_attribute(rest, path, i + 1))
+            attr = _attribute(rest, path, i + 1)
+            if attr.name in seen:
+                raise ParseError(path, i + 1, f"attribute {attr.name!r} is declared twice (first on line "
+                                              f"{seen[attr.name]}); every attribute needs its own name")
+            seen[attr.name] = i + 1
+            attributes.append(attr)
         elif keyword == "@data":
             if not attributes:
                 raise ParseError(path, i + 1, "@data before any @attribute line")
-            return relation, attributes, i + 1
+            return relation, relation_line, attributes, i + 1
         else:
             raise ParseError(path, i + 1, f"expected @relation, @attribute or @data in the header, "
                                           f"found {text[:60]!r}")
-    raise ParseError(path, len(lines), "no @data line: the file is truncated or not ARFF")
+    last = len(lines) - (lines[-1] == "" if lines else 0)  # a final newline ends a line
+    raise ParseError(path, last, "no @data line: the file is truncated or not ARFF")
 
 
 # --- rows: the line-by-line reference parser ------------------------------------------------
 
-def _value(token: str, attr: Attribute, path: Path, line: int) -> float:
-    token = token.strip().strip("'\"")
-    if token == "?":
-        raise ParseError(path, line, f"missing value '?' for attribute {attr.name!r}; missing values "
-                                     f"are not supported")
-    if attr.binary:
-        if token not in ("0", "1"):
-            raise ParseError(path, line, f"attribute {attr.name!r} is {{0,1}} but the value is {token!r}")
-        return float(token)
-    try:
-        return float(token)
-    except ValueError:
-        raise ParseError(path, line, f"attribute {attr.name!r} is numeric but the value is "
-                                     f"{token!r}") from None
+def _value(token: str, quoted: bool, attr: Attribute, path: Path, line: int, missing: str) -> float:
+    if token == "?" and not quoted:
+        if attr.kind == "numeric" and missing == "error":
+            raise ParseError(path, line, f"missing value '?' for the numeric attribute {attr.name!r}; "
+                                         f"fill it in, or load with missing='zero' to read it as 0")
+        return np.nan
+    if attr.kind != "numeric":
+        if token not in attr.codes:
+            raise ParseError(path, line, f"attribute {attr.name!r} is {attr.declared()} but the value "
+                                         f"is {token!r}")
+        return float(token) if attr.binary else float(attr.codes[token])
+    if not _NUMBER.fullmatch(token):
+        try:
+            finite = np.isfinite(float(token))
+        except ValueError:
+            finite = True
+        problem = "is not a finite number" if not finite else "is not a number"
+        raise ParseError(path, line, f"attribute {attr.name!r} is numeric but the value {token!r} "
+                                     f"{problem}; write a missing value as '?'")
+    value = float(token)
+    if not abs(value) <= FLOAT32_MAX:
+        raise ParseError(path, line, f"value {token!r} of attribute {attr.name!r} is beyond float32 "
+                                     f"(|x| <= {FLOAT32_MAX:.3g}), the type features are stored in")
+    return value
 
 
-def _parse_row_slowly(text: str, line: int, attrs: list[Attribute], path: Path):
+def _parse_row_slowly(text: str, line: int, attrs: list[Attribute], path: Path, missing: str):
     """Parse one data row; return (column indices, values). Raises ParseError on any defect."""
     n = len(attrs)
     if text.startswith("{"):
         if not text.endswith("}"):
             raise ParseError(path, line, "sparse row must end with '}' (expected '{index value, ...}')")
-        inner = text[1:-1].strip()
+        items = _fields(text[1:-1], path, line)
+        if items == [("", False)]:
+            return [], []
         cols, vals, previous = [], [], -1
-        for item in inner.split(",") if inner else []:
-            parts = item.split()
-            if len(parts) != 2:
-                raise ParseError(path, line, f"expected 'index value' in a sparse row, "
-                                             f"found {item.strip()!r}")
-            try:
-                col = int(parts[0])
-            except ValueError:
-                raise ParseError(path, line, f"sparse index {parts[0]!r} is not an integer") from None
+        for item, quoted in items:
+            parts = item.split(None, 1)
+            if len(parts) != 2 or (not quoted and len(parts[1].split()) != 1):
+                raise ParseError(path, line, f"expected 'index value' in a sparse row, found {item!r}")
+            if not parts[0].isascii() or not parts[0].isdigit():
+                raise ParseError(path, line, f"sparse index {parts[0]!r} is not an integer")
+            col = int(parts[0])
             if not 0 <= col < n:
                 raise ParseError(path, line, f"sparse index {col} is outside 0..{n - 1} "
                                              f"(the file declares {n} attributes)")
@@ -174,20 +271,20 @@ def _parse_row_slowly(text: str, line: int, attrs: list[Attribute], path: Path):
                 raise ParseError(path, line, f"sparse indices must increase; {col} follows {previous}")
             previous = col
             cols.append(col)
-            vals.append(_value(parts[1], attrs[col], path, line))
+            vals.append(_value(parts[1], quoted, attrs[col], path, line, missing))
         return cols, vals
-    tokens = text.split(",")
+    tokens = _fields(text, path, line)
     if len(tokens) != n:
         raise ParseError(path, line, f"expected {n} comma-separated values (one per attribute), "
                                      f"found {len(tokens)}")
-    vals = [_value(tok, attr, path, line) for tok, attr in zip(tokens, attrs)]
+    vals = [_value(tok, quoted, attr, path, line, missing) for (tok, quoted), attr in zip(tokens, attrs)]
     return list(range(n)), vals
 
 
-def _parse_rows_slowly(rows: list[str], row_lines: np.ndarray, attrs, path) -> sp.csr_matrix:
+def _parse_rows_slowly(rows: list[str], row_lines: np.ndarray, attrs, path, missing="error"):
     indptr, cols, vals = [0], [], []
     for text, line in zip(rows, row_lines):
-        c, v = _parse_row_slowly(text, int(line), attrs, path)
+        c, v = _parse_row_slowly(text, int(line), attrs, path, missing)
         cols += c
         vals += v
         indptr.append(len(cols))
@@ -202,11 +299,16 @@ class _Unusual(Exception):
 
 
 def _parse_rows_fast(rows: list[str], attrs: list[Attribute]) -> sp.csr_matrix:
+    """Numeric and {0,1} attributes, unquoted plain numbers only; anything else is _Unusual."""
     n_attr = len(attrs)
+    if any(a.kind == "nominal" for a in attrs):
+        raise _Unusual  # nominal values are names, not numbers
     binary = np.array([a.binary for a in attrs])
     sparse_rows = [r.startswith("{") for r in rows]
     if any(sparse_rows) and not all(sparse_rows):
         raise _Unusual  # mixed sparse and dense rows: legal but rare, leave it to the slow path
+    if not all(r.isascii() and "_" not in r for r in rows):
+        raise _Unusual  # float() would take "1_0" or non-ASCII digits
     if all(sparse_rows) and rows:
         if not all(r.endswith("}") for r in rows):
             raise _Unusual
@@ -215,9 +317,12 @@ def _parse_rows_fast(rows: list[str], attrs: list[Attribute]) -> sp.csr_matrix:
         tokens = " ".join(bodies).replace(",", " ").split()
         if len(tokens) != 2 * counts.sum():
             raise _Unusual
+        texts, index_texts = np.array(tokens[1::2], dtype=str), np.array(tokens[0::2], dtype=str)
+        if not np.char.isdigit(index_texts).all():
+            raise _Unusual  # numpy would also take "+1" or "-0" as an index
         try:
-            cols = np.array(tokens[0::2]).astype(np.int64)
-            vals = np.array(tokens[1::2]).astype(np.float64)
+            cols = index_texts.astype(np.int64)
+            vals = texts.astype(np.float64)
         except ValueError:
             raise _Unusual from None
         indptr = np.concatenate([[0], np.cumsum(counts)])
@@ -233,100 +338,297 @@ def _parse_rows_fast(rows: list[str], attrs: list[Attribute]) -> sp.csr_matrix:
         counts = np.array([r.count(",") + 1 for r in rows], dtype=np.int64)
         if (counts != n_attr).any():
             raise _Unusual
+        texts = np.array(",".join(rows).split(","), dtype=str) if rows else np.zeros(0, dtype=str)
         try:
-            vals = np.array(",".join(rows).split(",")).astype(np.float64) if rows else np.zeros(0)
+            vals = texts.astype(np.float64)
         except ValueError:
             raise _Unusual from None
         cols = np.tile(np.arange(n_attr, dtype=np.int64), len(rows))
         indptr = np.arange(len(rows) + 1, dtype=np.int64) * n_attr
-    if cols.size and not np.isin(vals[binary[cols]], (0.0, 1.0)).all():
-        raise _Unusual
+    if not (np.abs(vals) <= FLOAT32_MAX).all():
+        raise _Unusual  # nan, inf or beyond float32
+    if cols.size and not np.isin(texts[binary[cols]], ("0", "1")).all():
+        raise _Unusual  # a {0,1} value must be written 0 or 1, not 1.0 or +1
     matrix = sp.csr_matrix((vals, cols, indptr), shape=(len(rows), n_attr))
     matrix.eliminate_zeros()
     return matrix
 
 
-def read_arff(path: str | Path) -> ArffFile:
-    """Parse an ARFF file (plain, .bz2 or .gz). Errors name the file and line."""
+def read_arff(path: str | Path, *, missing: str = "error") -> ArffFile:
+    """Parse an ARFF file (plain, .bz2 or .gz). Errors name the file and line.
+
+    ``missing``: what a numeric ``?`` is: ``"error"`` (stop) or ``"zero"`` (kept as nan here; a
+    feature reads it as 0).
+    """
+    if missing not in MISSING_OPTIONS:
+        raise ValueError(f"missing={missing!r}; valid: {', '.join(map(repr, MISSING_OPTIONS))}")
     path = Path(path)
-    lines = _open_text(path).splitlines()
-    relation, attrs, start = _parse_header(lines, path)
+    # "\n" only: str.splitlines would also split at form feeds and other rare separators
+    lines = _open_text(path).split("\n")
+    relation, relation_line, attrs, start = _parse_header(lines, path)
     rows, row_lines = [], []
     for i in range(start, len(lines)):
         text = lines[i].strip()
         if text and not text.startswith("%"):
             rows.append(text)
             row_lines.append(i + 1)
+    if not rows:
+        raise ParseError(path, start, "no data rows after @data; a data set needs at least one row")
     row_lines = np.asarray(row_lines, dtype=np.int64)
     try:
         values = _parse_rows_fast(rows, attrs)
     except _Unusual:
-        values = _parse_rows_slowly(rows, row_lines, attrs, path)
+        values = _parse_rows_slowly(rows, row_lines, attrs, path, missing)
         values.eliminate_zeros()
-    return ArffFile(str(path), relation, attrs, values, row_lines)
+    return ArffFile(str(path), relation, attrs, values, row_lines, relation_line)
 
 
-# --- multi-label conventions ------------------------------------------------------------------
+# --- which attributes are labels ------------------------------------------------------------
+
+def read_mulan_labels(xml_path: str | Path) -> list[tuple[str, int]]:
+    """The (name, line) of each label in a Mulan ``.xml`` file, in file order (nested labels of a
+    hierarchy flattened)."""
+    xml_path = Path(xml_path)
+    if not xml_path.is_file():
+        raise MissingDataFile(f"Mulan label file {xml_path} does not exist; give the path of the "
+                              f".xml that comes with the .arff")
+    labels: list[tuple[str | None, int]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start(tag, attributes):
+        if tag.rsplit(" ", 1)[-1] == "label":
+            labels.append((attributes.get("name"), parser.CurrentLineNumber))
+
+    parser.StartElementHandler = start
+    try:
+        with open(xml_path, "rb") as handle:
+            parser.ParseFile(handle)
+    except expat.ExpatError as err:
+        raise ParseError(xml_path, err.lineno, f"malformed Mulan label XML "
+                                               f"({expat.errors.messages[err.code]})") from None
+    for name, line in labels:
+        if name is None:
+            raise ParseError(xml_path, line, 'a <label> without a name="..." attribute')
+    if not labels:
+        raise ParseError(xml_path, None, "expected <label name=\"...\"> elements listing the labels")
+    return labels
+
 
 def read_mulan_label_names(xml_path: str | Path) -> list[str]:
-    """The label names listed in a Mulan ``.xml`` file, in file order (nested labels flattened)."""
-    xml_path = Path(xml_path)
-    try:
-        root = ET.parse(xml_path).getroot()
-    except ET.ParseError as err:
-        line = err.position[0] if err.position else None
-        raise ParseError(xml_path, line, f"malformed Mulan label XML ({err})") from None
-    names = [el.get("name") for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "label"]
-    if not names or any(n is None for n in names):
-        raise ParseError(xml_path, None, "expected <label name=\"...\"> elements listing the labels")
-    return names
+    """The label names listed in a Mulan ``.xml`` file, in file order."""
+    return [name for name, _ in read_mulan_labels(xml_path)]
+
+
+def meka_option(relation: str) -> int | None:
+    """The ``N`` of ``-C N`` in a MEKA relation name (negative: the labels are the last ``|N|``)."""
+    match = re.search(r"-C\s+(-?\d+)", relation)
+    return int(match.group(1)) if match and int(match.group(1)) != 0 else None
 
 
 def meka_label_count(relation: str, path: str | Path = "") -> int:
-    """The ``N`` of ``-C N`` in a MEKA relation name (negative: the labels are the last ``|N|``)."""
-    match = re.search(r"-C\s+(-?\d+)", relation)
-    if not match or int(match.group(1)) == 0:
+    """:func:`meka_option`, or a ParseError when the relation has none."""
+    n = meka_option(relation)
+    if n is None:
         raise ParseError(path, None, f"relation {relation!r} has no '-C N' option; MEKA files name the "
                                      f"number of labels there (e.g. @relation 'IMDB: -C 28')")
-    return int(match.group(1))
+    return n
 
+
+def _side(first: bool, k: int) -> str:
+    return f"the first {k}" if first else f"the last {k}"
+
+
+def _xml_columns(arff: ArffFile, xml_path: Path) -> tuple[list[int], bool]:
+    """The label columns named by a Mulan .xml, in its order, and whether they come first.
+
+    They must be exactly the last (or first) attributes of the file: an attribute that is not
+    named but sits among or after them would silently become a feature.
+    """
+    labels = read_mulan_labels(xml_path)
+    seen: dict[str, int] = {}
+    for name, line in labels:
+        if name in seen:
+            raise ParseError(xml_path, line, f"label {name!r} is listed twice (first on line "
+                                             f"{seen[name]}); list each label once")
+        seen[name] = line
+    position = {name: i for i, name in enumerate(arff.names)}
+    unknown = [(name, line) for name, line in labels if name not in position]
+    if unknown:
+        raise ParseError(xml_path, unknown[0][1],
+                         f"{len(unknown)} labels of the .xml are not attributes of this file "
+                         f"{arff.path} (e.g. {[n for n, _ in unknown[:3]]}); the .xml and .arff "
+                         f"do not belong together")
+    cols = [position[name] for name, _ in labels]
+    k, total, chosen = len(cols), len(arff.attributes), set(cols)
+    if k >= total:
+        raise ParseError(xml_path, None, f"the .xml names every attribute of {arff.path} as a label; "
+                                         f"a data set needs at least one feature")
+    if chosen == set(range(total - k, total)):
+        return cols, False
+    if chosen == set(range(k)):
+        return cols, True
+    if max(cols) == total - 1:  # meant to be last: something unnamed lies among them
+        stray = next(i for i in range(min(cols), total) if i not in chosen)
+    elif min(cols) == 0:
+        stray = next(i for i in range(max(cols)) if i not in chosen)
+    else:
+        stray = max(cols) + 1
+    attr = arff.attributes[stray]
+    raise ParseError(xml_path, None,
+                     f"the {k} labels it names are not the last (or first) attributes of "
+                     f"{arff.path}: attribute {attr.name!r} (line {attr.line}) lies among or after "
+                     f"them but is not named, so it would be read as a feature. Fix: add it to the "
+                     f".xml if it is a label; Mulan files keep all labels together at the end")
+
+
+def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: int | None = None,
+                  labels_first: bool | None = None) -> tuple[list[int], str]:
+    """The label columns of ``arff`` (in label order) and where that came from, in words.
+
+    Sources: the Mulan ``xml``, MEKA's ``-C N`` in the relation name, and the caller's
+    ``n_labels`` / ``labels_first``. Those given must agree; when the file's ``-C`` disagrees
+    with the .xml or with a partial argument, it stops and says what to pass. Both arguments
+    together override ``-C`` (for a file whose relation name is stale).
+    """
+    total = len(arff.attributes)
+    if n_labels is not None and (isinstance(n_labels, bool) or not isinstance(n_labels, int)
+                                 or not 1 <= n_labels < total):
+        raise ValueError(f"n_labels={n_labels!r}: {arff.path} has {total} attributes, so n_labels must "
+                         f"be an integer in 1..{total - 1} (at least one attribute is a feature)")
+    if labels_first not in (None, True, False):
+        raise ValueError(f"labels_first={labels_first!r}; expected True, False or None")
+    where = f"{arff.path}:{arff.relation_line}"
+    c = meka_option(arff.relation)
+    c_says = None if c is None else (abs(c), c > 0)
+    both = n_labels is not None and labels_first is not None
+    if xml is not None:
+        cols, first = _xml_columns(arff, Path(xml))
+        k = len(cols)
+        if n_labels not in (None, k) or labels_first not in (None, first):
+            raise ValueError(f"{xml} names {_side(first, k)} attributes of {arff.path} as labels, but "
+                             f"n_labels={n_labels!r}, labels_first={labels_first!r} were passed; pass "
+                             f"n_labels={k}, labels_first={first} (or none), or fix the .xml")
+        if c_says not in (None, (k, first)) and not both:
+            raise ParseError(where, None,
+                             f"the relation's '-C {c}' says {_side(c > 0, abs(c))} attributes are labels, "
+                             f"but {xml} names {_side(first, k)}. Pass n_labels={k}, labels_first={first} "
+                             f"to follow the .xml, or leave out xml= to follow -C")
+        return cols, f"the Mulan label file {xml}"
+    if both:
+        k, first = n_labels, labels_first
+        source = f"n_labels={k}, labels_first={first}"
+        if c_says not in (None, (k, first)):
+            source += f" (overriding the relation's '-C {c}')"
+    elif c_says is not None:
+        k, first = c_says
+        if n_labels not in (None, k) or labels_first not in (None, first):
+            raise ParseError(where, None,
+                             f"the relation's '-C {c}' says {_side(first, k)} attributes are labels, "
+                             f"but n_labels={n_labels!r}, labels_first={labels_first!r} were passed. "
+                             f"Pass both n_labels= and labels_first= to override -C, or neither")
+        source = f"'-C {c}' in the relation name"
+        if k >= total:
+            raise ParseError(where, None, f"'-C {c}' asks for {k} labels but the file has only "
+                                          f"{total} attributes")
+    elif n_labels is not None:
+        k = n_labels
+        ends = [f for f in (True, False)
+                if all(a.binary for a in (arff.attributes[:k] if f else arff.attributes[-k:]))]
+        if len(ends) != 1:
+            what = "both" if ends else "neither"
+            raise ValueError(f"{arff.path}: {what} the first and the last {k} attributes are {{0,1}}; "
+                             f"pass labels_first=True or False to say where the labels are")
+        first = ends[0]
+        source = f"n_labels={k} ({_side(first, k)} attributes are the {{0,1}} ones)"
+    else:
+        raise ValueError(f"cannot tell which attributes of {arff.path} are labels: pass xml= (the "
+                         f"Mulan .xml naming them), or n_labels= and labels_first=, or use a MEKA "
+                         f"file whose @relation carries '-C N' (N labels first, -N labels last)")
+    cols = list(range(k)) if first else list(range(total - k, total))
+    for j in cols:
+        attr = arff.attributes[j]
+        if not attr.binary:
+            hint = (f"If the labels are {_side(not first, k)} attributes, pass n_labels={k}, "
+                    f"labels_first={not first} (or the Mulan .xml)")
+            raise ParseError(arff.path, attr.line,
+                             f"{source} makes {attr.name!r} a label, but it is declared "
+                             f"{attr.declared()}; labels are {{0,1}} attributes. {hint}")
+    return cols, source
+
+
+# --- from attributes to features and labels -------------------------------------------------
 
 def split_labels(arff: ArffFile, label_columns: list[int]):
-    """Cut an ARFF matrix into (X, Y, feature_names, label_names); labels must be 0/1."""
-    label_set = set(label_columns)
-    feature_columns = [i for i in range(len(arff.attributes)) if i not in label_set]
+    """Cut an ARFF matrix into (X, Y, feature_names, label_names, missing_values).
+
+    Nominal features become one column per declared value; a missing value leaves a feature's
+    columns 0 and is counted in ``missing_values`` (attribute name -> rows).
+    """
+    attrs, n = arff.attributes, arff.values.shape[0]
     Y = arff.values[:, label_columns].tocsr()
-    bad = np.flatnonzero(~np.isin(Y.data, (0.0, 1.0)))
+    bad = np.flatnonzero(np.isnan(Y.data) | ~np.isin(Y.data, (0.0, 1.0)))
     if bad.size:
         row = int(np.searchsorted(Y.indptr, bad[0], side="right") - 1)
-        attr = arff.attributes[label_columns[Y.indices[bad[0]]]]
+        attr = attrs[label_columns[Y.indices[bad[0]]]]
+        value = Y.data[bad[0]]
+        problem = "is missing ('?')" if np.isnan(value) else f"has value {value:g}"
         raise ParseError(arff.path, int(arff.row_lines[row]),
-                         f"label attribute {attr.name!r} has value {Y.data[bad[0]]:g}; labels must be 0 or 1")
-    X = arff.values[:, feature_columns].tocsr()
-    names = arff.names
-    return X, Y, [names[i] for i in feature_columns], [names[i] for i in label_columns]
+                         f"label attribute {attr.name!r} {problem}; labels must be 0 or 1")
+    label_set = set(label_columns)
+    feature_columns = [i for i in range(len(attrs)) if i not in label_set]
+    counts = np.bincount(arff.values.indices[np.isnan(arff.values.data)], minlength=len(attrs))
+    missing_values = {attrs[j].name: int(counts[j]) for j in feature_columns if counts[j]}
+
+    blocks, names, run = [], [], []
+    for j in feature_columns + [None]:
+        if j is not None and attrs[j].kind != "nominal":
+            run.append(j)  # neighbouring plain columns are sliced out together
+            continue
+        if run:
+            blocks.append(arff.values[:, run].tocsr())
+            names += [attrs[i].name for i in run]
+            run = []
+        if j is not None:
+            codes = arff.values[:, [j]].toarray().ravel()  # absent: the first declared value
+            rows = np.flatnonzero(~np.isnan(codes))
+            blocks.append(sp.csr_matrix((np.ones(rows.size), (rows, codes[rows].astype(np.int64))),
+                                        shape=(n, len(attrs[j].values))))
+            names += [f"{attrs[j].name}={v}" for v in attrs[j].values]
+    X = blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+    if missing_values:
+        X = X.copy()
+        X.data[np.isnan(X.data)] = 0.0
+        X.eliminate_zeros()
+    return X, Y, names, [attrs[i].name for i in label_columns], missing_values
+
+
+def read_multilabel(path: str | Path, *, xml: str | Path | None = None, n_labels: int | None = None,
+                    labels_first: bool | None = None, missing: str = "error", name: str = "",
+                    split: str = "all") -> Dataset:
+    """One multi-label ARFF file as a :class:`Dataset`; labels found by :func:`label_columns`.
+
+    ``meta`` records the file, where the labels came from and the missing values per attribute.
+    """
+    parsed = read_arff(path, missing=missing)
+    columns, source = label_columns(parsed, xml=xml, n_labels=n_labels, labels_first=labels_first)
+    X, Y, feature_names, label_names, missing_values = split_labels(parsed, columns)
+    meta = {"source_file": str(path), "labels_from": source}
+    if missing_values:
+        meta["missing_values"] = missing_values
+    return Dataset(name=name or Path(path).stem, split=split, X=X, Y=Y, feature_names=feature_names,
+                   label_names=label_names, meta=meta)
 
 
 def read_mulan(arff_path: str | Path, xml_path: str | Path):
     """A Mulan data set: (X, Y, feature_names, label_names); labels are found by their names."""
-    arff = read_arff(arff_path)
-    label_names = read_mulan_label_names(xml_path)
-    position = {name: i for i, name in enumerate(arff.names)}
-    missing = [n for n in label_names if n not in position]
-    if missing:
-        raise ParseError(arff_path, None, f"{len(missing)} labels of {xml_path} are not attributes of "
-                                          f"this file (e.g. {missing[:3]}); the .xml and .arff "
-                                          f"do not belong together")
-    return split_labels(arff, [position[n] for n in label_names])
+    parsed = read_arff(arff_path)
+    columns, _ = label_columns(parsed, xml=xml_path)
+    return split_labels(parsed, columns)[:4]
 
 
 def read_meka(path: str | Path):
     """A MEKA data set: (X, Y, feature_names, label_names); labels are given by ``-C N``."""
-    arff = read_arff(path)
-    n = meka_label_count(arff.relation, path)
-    total = len(arff.attributes)
-    if abs(n) >= total:
-        raise ParseError(path, None, f"'-C {n}' asks for {abs(n)} labels but the file has only "
-                                     f"{total} attributes")
-    columns = list(range(n)) if n > 0 else list(range(total + n, total))
-    return split_labels(arff, columns)
+    parsed = read_arff(path)
+    meka_label_count(parsed.relation, path)
+    columns, _ = label_columns(parsed)
+    return split_labels(parsed, columns)[:4]

@@ -4,10 +4,13 @@ A dataset's converted splits live in ``<cache dir>/<name>-<key>/`` (cache dir: `
 or ``XMLSTUDY_CACHE_DIR``): per split a ``.npz`` with the CSR arrays (and array-valued meta) and a
 ``.json`` with names, texts and the rest of ``meta``. The key hashes the raw files' sha256s, the
 reader's name and ``READER_VERSION`` and the source text of the reader's module, so a new file
-version or a changed reader never serves stale arrays.
+version or a changed reader never serves stale arrays. Those sha256s are the files' own: a
+registered file is converted only after it was hashed in full and matched the registry, a user's
+file is hashed in full on every load.
 
 Everything is written into a temporary folder that is renamed into place only when complete:
-an interrupted conversion leaves no cache entry (and no temporary folder) behind.
+an interrupted conversion leaves no cache entry behind. A process killed outright (SIGKILL, power
+loss) can leave its temporary folder; the next conversion removes those older than an hour.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -29,6 +33,9 @@ from xmlstudy.data.files import cache_dir, ensure_private_dir
 
 CACHE_FORMAT = 1
 _COMPLETE = "splits.json"  # written last inside the folder; lists the splits it holds
+# A temporary folder lives only while one entry is written (seconds): one an hour old was left by
+# a killed process, never by a conversion still running.
+STALE_AFTER_S = 3600
 
 
 def reader_fingerprint(reader: Callable) -> dict:
@@ -122,9 +129,27 @@ def read_entry(folder: Path) -> dict[str, Dataset] | None:
         return None
 
 
+def remove_stale_temporaries(root: Path, max_age_s: float = STALE_AFTER_S) -> list[Path]:
+    """Delete the temporary folders and files (``.*.tmp``) in ``root`` older than ``max_age_s``."""
+    removed, now = [], time.time()
+    for path in root.glob(".*.tmp"):
+        try:
+            if now - path.stat().st_mtime < max_age_s:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except OSError:  # another process removed it first, or it is not ours to delete
+            pass
+    return removed
+
+
 def write_entry(folder: Path, parts: dict[str, Dataset]) -> None:
     """Write ``parts`` so that ``folder`` appears complete or not at all."""
     ensure_private_dir(folder.parent)
+    remove_stale_temporaries(folder.parent)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     tmp.chmod(0o755)  # mkdtemp makes it private; the cache is shared by everyone using the checkout
     try:

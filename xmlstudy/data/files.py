@@ -8,7 +8,9 @@ downloaded from their public URL into ``data/raw/`` (``XMLSTUDY_DOWNLOAD_DIR`` o
 
 Every file's sha256 is checked against the registry before it is read. Hashing a few megabytes on
 every load adds up, so a successful check is remembered by (path, size, modification time) in
-``<cache dir>/verified-files.json``; touching or replacing the file forces a new check.
+``<cache dir>/verified-files.json``; touching or replacing the file forces a new check. The record
+only saves re-hashing a file whose converted arrays already exist (:func:`xmlstudy.data.read_source`
+hashes in full before any conversion), and ``data verify`` ignores it.
 """
 from __future__ import annotations
 

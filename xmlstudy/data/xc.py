@@ -9,7 +9,9 @@ Wiki10-31K, Delicious-200K, Amazon-670K and others as text files::
 Labels and feature indices are 0-based; a sample may have no label (the line then starts with a
 space, or directly with ``f:v``), and a line may hold labels but no features. Users who have such
 files load them with :func:`load_xc`, which checks every line against the header and reports a
-defect as ``file:line``. Converted arrays are cached like the registry's (keyed by the files'
+defect as ``file:line``: among them a feature index given twice in a line (it would otherwise be
+summed), a value that is not a finite float32 (``nan``, ``inf``, ``1e39``) and a file without
+samples. A label listed twice in a line is one label. Converted arrays are cached like the registry's (keyed by the files'
 sha256s).
 """
 from __future__ import annotations
@@ -22,22 +24,28 @@ import numpy as np
 import scipy.sparse as sp
 
 from xmlstudy.data import cache
+from xmlstudy.data.arff import _NUMBER, FLOAT32_MAX  # numbers are written the same way
 from xmlstudy.data.dataset import Dataset, Splits
 from xmlstudy.data.errors import MissingDataFile, ParseError
 from xmlstudy.data.files import sha256_of
 from xmlstudy.data.splits import TEST_SPLIT_SEED, carve_validation, random_test_split
 
-READER_VERSION = "1"
+READER_VERSION = "2"  # 2: duplicate features, non-finite values and empty files stop
 
 
 def _header(line: str, path: Path) -> tuple[int, int, int]:
     parts = line.split()
-    try:
-        n, d, L = (int(p) for p in parts)
-    except ValueError:
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
         raise ParseError(path, 1, f"expected the header 'n_samples n_features n_labels' (three "
-                                  f"integers), found {line.strip()[:60]!r}") from None
+                                  f"integers), found {line.strip()[:60]!r}")
+    n, d, L = (int(p) for p in parts)
+    if n == 0:
+        raise ParseError(path, 1, "the header announces 0 samples; a data set needs at least one")
     return n, d, L
+
+
+def _is_index(token: str) -> bool:
+    return token.isascii() and token.isdigit()  # str.isdigit alone also takes other scripts' digits
 
 
 def _split_line(text: str) -> tuple[str, str]:
@@ -54,22 +62,28 @@ def _check_line(text: str, line: int, d: int, L: int, path: Path) -> None:
     """Reference check of one line; raises ParseError naming the defect."""
     labels, features = _split_line(text)
     for tok in filter(None, labels.split(",")):
-        if not tok.isdigit() or int(tok) >= L:
+        if not _is_index(tok) or int(tok) >= L:
             raise ParseError(path, line, f"label {tok!r} is not an integer in 0..{L - 1} "
                                          f"(the header declares {L} labels)")
     if labels and "" in labels.split(","):
         raise ParseError(path, line, f"empty label in {labels!r}; expected 'l1,l2,...'")
+    seen = set()
     for tok in features.split():
         idx, _, val = tok.partition(":")
-        if tok.count(":") != 1 or not idx.isdigit():
+        if tok.count(":") != 1 or not _is_index(idx):
             raise ParseError(path, line, f"expected 'index:value' for a feature, found {tok!r}")
         if int(idx) >= d:
             raise ParseError(path, line, f"feature index {idx} is outside 0..{d - 1} "
                                          f"(the header declares {d} features)")
-        try:
-            float(val)
-        except ValueError:
-            raise ParseError(path, line, f"feature value {val!r} is not a number") from None
+        if int(idx) in seen:
+            raise ParseError(path, line, f"feature index {idx} appears twice in the line; give each "
+                                         f"feature once")
+        seen.add(int(idx))
+        if not _NUMBER.fullmatch(val):
+            raise ParseError(path, line, f"feature value {val!r} is not a number")
+        if not np.isfinite(np.array([val], dtype=str).astype(np.float32)[0]):  # as _bulk reads it
+            raise ParseError(path, line, f"feature value {val!r} is not a finite float32 number "
+                                         f"(|x| <= {FLOAT32_MAX:.3g}), the type features are stored in")
 
 
 def read_xc(path: str | Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -77,8 +91,11 @@ def read_xc(path: str | Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     path = Path(path)
     if not path.is_file():
         raise MissingDataFile(f"Extreme Classification Repository file {path} does not exist")
-    with open(path, encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
+    try:
+        with open(path, encoding="utf-8-sig") as handle:  # -sig: a byte-order mark is no data
+            lines = handle.read().split("\n")
+    except UnicodeDecodeError as err:
+        raise ParseError(path, None, f"not UTF-8 text ({err}); the format is text") from err
     if lines and lines[-1] == "":
         lines.pop()
     if not lines:
@@ -103,6 +120,8 @@ def read_xc(path: str | Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
 
 def _bulk(parts: list[tuple[str, str]], d: int, L: int):
     """Vectorised parse; raises ValueError on anything irregular (the caller then checks lines)."""
+    if not all(lab.isascii() and feat.isascii() and "_" not in feat for lab, feat in parts):
+        raise ValueError("non-ASCII digits or '1_0'-style numbers: left to the line checks")
     label_counts = np.array([lab.count(",") + 1 if lab else 0 for lab, _ in parts], dtype=np.int64)
     label_tokens = ",".join(lab for lab, _ in parts if lab).split(",") if label_counts.sum() else []
     feature_counts = np.array([len(f.split()) for _, f in parts], dtype=np.int64)
@@ -119,11 +138,20 @@ def _bulk(parts: list[tuple[str, str]], d: int, L: int):
         raise ValueError("label out of range")
     if cols.size and (cols.min() < 0 or cols.max() >= d):
         raise ValueError("feature out of range")
+    if pairs and not np.char.isdigit(np.array(pairs[0::2], dtype=str)).all():
+        raise ValueError("a feature index with a sign")
+    if label_tokens and not np.char.isdigit(np.array(label_tokens, dtype=str)).all():
+        raise ValueError("a label with a sign")
+    if not np.isfinite(vals).all():
+        raise ValueError("nan, inf or beyond float32")
     n = len(parts)
     X = sp.csr_matrix((vals, cols, np.concatenate([[0], np.cumsum(feature_counts)])), shape=(n, d))
     Y = sp.csr_matrix((np.ones(labels.size, np.float32), labels,
                        np.concatenate([[0], np.cumsum(label_counts)])), shape=(n, L))
+    nnz = X.nnz
     X.sum_duplicates()
+    if X.nnz != nnz:
+        raise ValueError("a feature index given twice in a line")
     Y.sum_duplicates()
     Y.data[:] = 1.0  # a label listed twice is still one label
     return X, Y

@@ -1,0 +1,182 @@
+"""Grids on Dask: small real runs (the Yeast data, smoke-shrunk) on a LocalCluster and on a
+cluster started by hand. Records must equal a serial run's, be written once each by the
+submitting process, survive a killed submitting process (resume) and a killed worker (Dask
+runs the task again), and a failing configuration must not stop the others."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from xmlstudy import experiments, records
+from xmlstudy.experiments import RunConfig, outcome, run_grid
+
+REPO = Path(__file__).resolve().parents[1]
+
+def small_grid(seeds=(0, 1)) -> list[RunConfig]:
+    """kNN and one-vs-rest linear models on the smoke-shrunk Yeast: about a second each."""
+    return [RunConfig("baselines", "main", method, "yeast", seed=s, profile="smoke", params=p)
+            for method, p in (("knn", {"k_grid": [5]}), ("ovr-linear", {"C_grid": [1.0]}))
+            for s in seeds]
+
+
+def serial(configs) -> dict:
+    """The outcomes of the configurations run one after another in this process, one thread."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return {c.config_hash: outcome(experiments.run(c)) for c in configs}
+
+
+def written(results_dir, config) -> list[dict]:
+    return records.read_jsonl(experiments.results_file(config.paper, config.experiment,
+                                                       config.profile, results_dir))
+
+
+def assert_written_once_as_serial(results_dir, configs, expected) -> None:
+    recs = written(results_dir, configs[0])
+    hashes = [r["config_hash"] for r in recs]
+    assert sorted(hashes) == sorted(c.config_hash for c in configs)  # each once, no other
+    for rec in recs:
+        assert outcome(rec) == expected[rec["config_hash"]], rec["method"]
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return serial(small_grid(seeds=(0, 1, 2)))
+
+
+@pytest.mark.slow
+def test_local_cluster_matches_a_serial_run_and_survives_a_failure(tmp_path, expected):
+    configs = small_grid()
+    bad = RunConfig("baselines", "main", "knn", "yeast", profile="smoke", params={"k": 0})
+    experiments.load_or_run(configs[0], tmp_path)  # as if an earlier grid had been interrupted
+    report = run_grid(configs + [bad], jobs=2, results_dir=tmp_path, progress=False)
+    assert (report.total, report.skipped, report.ran) == (5, 1, 4)
+    assert list(report.failures) == [bad.label()]
+    assert "knn: k must be a positive integer, got 0" in report.failures[bad.label()]
+    assert_written_once_as_serial(tmp_path, configs, expected)
+    for rec in written(tmp_path, configs[0]):
+        prov = rec["provenance"]
+        assert prov["host"] == socket.gethostname() and prov["device"] == "cpu"
+        assert rec["peak_memory_mb"] is not None and rec["peak_memory_source"]
+    again = run_grid(configs, jobs=2, results_dir=tmp_path, progress=False)
+    assert (again.skipped, again.ran, again.ok) == (4, 0, True)
+
+
+@pytest.mark.slow
+def test_resume_after_the_submitting_process_is_killed(tmp_path, expected):
+    configs = small_grid(seeds=(0, 1, 2))
+    script = textwrap.dedent(f"""
+        from xmlstudy.experiments import RunConfig, run_grid
+        if __name__ == "__main__":  # Dask's worker processes import the main module
+            configs = [RunConfig.from_dict(d) for d in {[c.to_dict() for c in configs]!r}]
+            run_grid(configs, jobs=1, results_dir={str(tmp_path)!r}, progress=False)
+    """)
+    submitter = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 120
+    while not written(tmp_path, configs[0]):
+        assert submitter.poll() is None and time.monotonic() < deadline, "no record appeared"
+        time.sleep(0.05)
+    family = psutil.Process(submitter.pid).children(recursive=True)
+    submitter.send_signal(signal.SIGKILL)
+    submitter.wait(timeout=30)
+    # Its worker, and the process running a configuration, go with it.
+    gone, alive = psutil.wait_procs(family, timeout=30)
+    assert not alive, [p.cmdline() for p in alive]
+    before = len(written(tmp_path, configs[0]))
+    assert 1 <= before < len(configs)
+    report = run_grid(configs, jobs=2, results_dir=tmp_path, progress=False, isolate=False)
+    assert report.ok and (report.skipped, report.ran) == (before, len(configs) - before)
+    assert_written_once_as_serial(tmp_path, configs, expected)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_is_replaced_and_the_grid_completes(tmp_path, expected):
+    configs = small_grid()
+    killed = []
+
+    def kill_a_busy_worker():
+        # A process running a configuration is a child of the worker that runs its task.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            for p in psutil.Process().children(recursive=True):
+                try:
+                    if experiments._CHILD in " ".join(p.cmdline()):
+                        worker = p.parent()
+                        os.kill(worker.pid, signal.SIGKILL)
+                        killed.append(worker.pid)
+                        return
+                except psutil.NoSuchProcess:
+                    pass
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_a_busy_worker)
+    killer.start()
+    report = run_grid(configs, jobs=2, results_dir=tmp_path, progress=False)
+    killer.join()
+    assert killed, "no worker was seen running a configuration"
+    assert not psutil.pid_exists(killed[0]) or psutil.Process(killed[0]).status() == "zombie"
+    assert report.ok and report.ran == len(configs)
+    assert_written_once_as_serial(tmp_path, configs, expected)
+
+
+def test_which_configurations_ask_for_a_gpu():
+    knn, = small_grid(seeds=(0,))[:1]
+    cgmvae = RunConfig("cgmvae", "main", "cgmvae", "yeast", profile="smoke")
+    assert experiments.uses_gpu(cgmvae)
+    assert not experiments.uses_gpu(knn)  # the baselines fix the CPU themselves
+    assert not experiments.uses_gpu(RunConfig("cgmvae", "main", "cgmvae", "yeast", device="cpu"))
+    broken = RunConfig("cgmvae", "main", "cgmvae", "yeast", params={"no_such_knob": 1})
+    assert not experiments.uses_gpu(broken)  # it fails as a task, with its own message
+
+
+@pytest.mark.slow
+def test_hand_started_cluster_puts_gpu_runs_on_gpu_workers(tmp_path, monkeypatch):
+    """`dask scheduler` and two `dask worker`s, one offering a GPU resource (this machine has
+    no GPU: device="auto" then picks the CPU on that worker, as it would on any)."""
+    from distributed import Client, get_task_stream
+
+    dask = str(Path(sys.executable).parent / "dask")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"])]
+    try:
+        for name, extra in (("cpu-worker", []), ("gpu-worker", ["--resources", "GPU=1"])):
+            procs.append(subprocess.Popen([dask, "worker", address, "--name", name, "--nthreads",
+                                           "1", "--no-dashboard", *extra]))
+        configs = [RunConfig("cgmvae", "main", "cgmvae", "yeast", profile="smoke",
+                             params={"epochs": 1}),
+                   RunConfig("baselines", "main", "knn", "yeast", profile="smoke",
+                             params={"k_grid": [5]})]
+        monkeypatch.setenv(experiments.SCHEDULER_ENV, address)  # the address from the environment
+        with Client(address) as watcher:
+            watcher.wait_for_workers(2, timeout=120)
+            names = {a: w["name"] for a, w in watcher.scheduler_info()["workers"].items()}
+            with get_task_stream(watcher) as stream:
+                report = run_grid(configs, results_dir=tmp_path, progress=False)
+        assert report.ok and report.ran == 2
+        where = {t["key"].split("-")[0]: names[t["worker"]] for t in stream.data}
+        assert where["cgmvae"] == "gpu-worker"
+        rec, = written(tmp_path, configs[0])
+        assert rec["provenance"]["device"] == "cpu"
+        assert rec["provenance"]["host"] == socket.gethostname()
+        assert len(written(tmp_path, configs[1])) == 1
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
