@@ -36,17 +36,25 @@
 # `results/cgmvae/`.
 
 # %% tags=["parameters"]
-profile = "full"    # "smoke": every code path on a few hundred rows; "full": the recorded runs
+# "smoke": every code path on a few hundred rows; "full": the recorded runs
+profile = "full"
 datasets = ["yeast", "scene", "sider", "reuters", "delicious"]
 seeds = [0, 1, 2]   # the grid's seeds (smoke uses seed 0 only)
 device = "auto"     # "auto" uses a GPU when one is visible
-protocol = "best-on-test"   # threshold protocol of the paper's tables; also "validation", "fixed-0.5"
-tolerance = 0.015   # |ours - paper| within which a number counts as reproduced (fractions)
-heatmap_datasets = ["scene", "reuters", "corel5k"]   # label embeddings shown as Fig. 3 (readable label names)
-max_heatmap_labels = 20   # with more labels than this, the most frequent ones are shown
-run_missing = True  # False: show only the records that exist (e.g. while the grid still runs)
-xc_train = None     # path of a user-supplied data set in Extreme Classification Repository format
-xc_test = None      # and its test file (e.g. mirflickr, nus-wide, eBird or bookmarks converted)
+# threshold protocol of the paper's tables; also "validation", "fixed-0.5"
+protocol = "best-on-test"
+# |ours - paper| within which a number counts as reproduced (fractions)
+tolerance = 0.015
+# label embeddings shown as Fig. 3 (readable label names)
+heatmap_datasets = ["scene", "reuters", "corel5k"]
+# with more labels than this, the most frequent ones are shown
+max_heatmap_labels = 20
+# False: show only the records that exist (e.g. while the grid still runs)
+run_missing = True
+# path of a user-supplied data set in Extreme Classification Repository format
+xc_train = None
+# and its test file (e.g. mirflickr, nus-wide, eBird or bookmarks converted)
+xc_test = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import cgmvae
@@ -81,7 +89,7 @@ chapters.missing_notice(missing, total)
 chapters.show_claims(cgmvae.CLAIMS, frames);
 
 # %% [markdown]
-# # Data, and how it differs from the paper's
+# ## Data, and how it differs from the paper's
 #
 # The paper uses nine data sets. **eBird, mirflickr, nus-wide (nus-vec) and bookmarks are not in
 # the data mirror** (no reachable public source), so Table 4 (ablation, on eBird, mirflickr and
@@ -103,12 +111,12 @@ if params.profile == "full":
     display(tables.styled(cgmvae.sizes_table(params.datasets), "The splits of this study"))
 
 # %% [markdown]
-# eeping the official test splits leaves less training data than the paper's 80%: as little as
+# Keeping the official test splits leaves less training data than the paper's 80%: as little as
 # {glue:text}`train_share_min` of the paper's training rows ({glue:text}`train_share_min_dataset`).
 # The fewer-data experiment below shows how much that alone can cost.
 
 # %% [markdown]
-# # Settings: the paper's, and what was cut to fit the budget
+# ## Settings: the paper's, and what was cut to fit the budget
 #
 # Architecture as in appendix B.1: feature encoder [256, 512, 256] with ReLU and dropout,
 # latent size 64, label encoder [512, 256], decoder [512, 512] (one more 512 layer on reuters),
@@ -140,7 +148,7 @@ if params.profile == "full":
 tables.styled(cgmvae.settings_table(params.datasets), "Table 7's settings as run, and the epoch budget", digits=3)
 
 # %% [markdown]
-# he official code differs from the paper text in more than the decoder: KL weight 6, a
+# The official code differs from the paper text in more than the decoder: KL weight 6, a
 # cross-entropy weight of 0.5 on every branch, an extra "label branch" (the decoded mean of the
 # positive labels' Gaussians, with its own cross-entropy and contrastive anchor), a one-layer
 # decoder with a LeakyReLU output, Adam weight decay 1e-5 and cosine warm restarts. These are
@@ -157,7 +165,7 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 # (cgmvae-tables-1-3)=
 # ## Tables 1-3: the main comparison
 #
-# Each cell is ours (mean ± std over seeds) beside the paper's number. Baselines: C2AE, the
+# Each cell is ours (mean ± std over seeds) with the paper's number in brackets. Baselines: C2AE, the
 # uni-Gaussian ablation as the MPVAE-style model (a single Gaussian latent space from the label
 # vector, without MPVAE's multivariate-probit module, so it is compared with the MPVAE row as an
 # approximation), binary relevance (`ovr-linear`: one logistic regression per label) and ML-kNN
@@ -170,7 +178,7 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.protocol]:
     note = " (tuned on the test set, as in the paper's tables)" if protocol == "best-on-test" else ""
     display(tables.styled(cgmvae.main_table(frames["cgmvae/main"], protocol),
-                          f"Threshold protocol: {protocol}{note}; ours beside the paper"))
+                          f"Threshold protocol: {protocol}{note}; ours (the paper's)"))
 
 # %% [markdown]
 # ### How much tuning the threshold on test adds
@@ -186,7 +194,7 @@ tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus th
 
 # %% [markdown]
 # (cgmvae-table-4)=
-# # Table 4: ablation
+# ## Table 4: ablation
 #
 # On yeast, scene and sider (the paper's ablation data are not available): the uni-Gaussian
 # latent space, the Gaussian mixture without the contrastive term, the contrastive term with a
@@ -247,7 +255,7 @@ tables.styled(cgmvae.half_table(frames, params.protocol), "C-GMVAE on 50% agains
 
 # %% [markdown]
 # (cgmvae-figure-3)=
-# # Fig. 3: what the label embeddings learned
+# ## Fig. 3: what the label embeddings learned
 #
 # The paper shows, for ten eBird species, that inner products of label embeddings form blocks of
 # ecologically related birds. eBird is not available; scene (six scene classes), reuters
@@ -306,7 +314,7 @@ for dataset in params.heatmap_datasets:
 # {glue:md}`cgmvae_clusters_corel5k`
 
 # %% [markdown]
-# cross C-GMVAE runs, the rank correlation between embedding inner products and label
+# Across C-GMVAE runs, the rank correlation between embedding inner products and label
 # co-occurrence (Jaccard) ranges from {glue:text}`rho_min` to {glue:text}`rho_max`; its mean per
 # data set is {glue:text}`rho_by_dataset`. So whether the label embeddings mirror co-occurrence
 # depends on the data: strongly for sider's side effects, weakly for scene and reuters, not at
@@ -318,7 +326,7 @@ for dataset in params.heatmap_datasets:
 # single-Gaussian runs).
 
 # %% [markdown]
-# # Does the compute budget explain the gap?
+# ## Does the compute budget explain the gap?
 #
 # The main runs cut two things the paper spends: at most 60 epochs with early stopping instead of
 # 100, and E = 512 label-embedding dimensions on reuters and delicious. Experiment
@@ -334,7 +342,7 @@ if len(at_budget):
     display(tables.styled(at_budget, "Verdicts at the paper's budget", index=False))
 
 # %% [markdown]
-# ith the paper's budget, {glue:text}`budget_matched` of {glue:text}`budget_n` published
+# With the paper's budget, {glue:text}`budget_matched` of {glue:text}`budget_n` published
 # numbers are within the tolerance (the main runs on the same data sets:
 # {glue:text}`budget_main_matched`). Change of macro-F1 against the main runs:
 # {glue:text}`budget_change_ma-F1`; of P@1: {glue:text}`budget_change_P@1`.
@@ -348,7 +356,7 @@ if len(at_budget):
 # reuters', not the example-F1 or P@1 gaps, nor sider's.
 
 # %% [markdown]
-# # Would a validation search move anything?
+# ## Would a validation search move anything?
 #
 # The paper chose its settings by a grid search on validation data (appendix B.1) but publishes
 # only the winners (Table 7); the main runs take those as given. Experiment `search` changes one
@@ -363,7 +371,7 @@ if len(at_budget):
 tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"], params.protocol), "One Table 7 setting changed at a time (seed 0)", index=False)
 
 # %% [markdown]
-# hoosing on validation would pick, against Table 7's own row (seed 0, test differences under
+# Choosing on validation would pick, against Table 7's own row (seed 0, test differences under
 # the paper's protocol): {glue:text}`search_picked`. The picks gain at most
 # {glue:text}`search_max_valid` in validation macro-F1 and move a test number by at most
 # {glue:text}`search_max_test`, in either direction: of the order of the spread between seeds,
@@ -371,7 +379,7 @@ tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"]
 # anything nearby.
 
 # %% [markdown]
-# # The data sets that are not in the mirror
+# ## The data sets that are not in the mirror
 #
 # eBird, mirflickr, nus-wide and bookmarks (the rest of the paper's Tables 1-3) are not in the data
 # mirror of this study, so their published numbers cannot be checked here. A reader who has one
@@ -380,7 +388,8 @@ tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"]
 # relevance on it with the settings of Table 7's most common row (those of yeast and sider):
 #
 # ```bash
-# papermill notebooks/cgmvae.ipynb out.ipynb -p xc_train mirflickr/train.txt -p xc_test mirflickr/test.txt
+# papermill notebooks/cgmvae.ipynb out.ipynb \
+#     -p xc_train mirflickr/train.txt -p xc_test mirflickr/test.txt
 # ```
 
 # %% tags=["remove-input"]
@@ -423,15 +432,15 @@ for protocol in (params.protocol, "validation"):
 #
 #
 #
-# ### Regenerating
+# ## How to regenerate
 #
 # ```bash
-# python -m xmlstudy run --paper cgmvae            # every record (resumes; skips finished ones)
-# python -m xmlstudy bench cgmvae                  # seconds per epoch, samples/s, peak memory
+# python -m xmlstudy run --paper cgmvae    # every record (resumes)
+# python -m xmlstudy bench cgmvae          # seconds per epoch, peak memory
 # papermill notebooks/cgmvae.ipynb out.ipynb -p profile full
 # ```
 #
-# ### Provenance
+# ## Provenance
 #
 # The records behind this page: the commits, devices and dates that made them.
 

@@ -23,9 +23,12 @@
 # runs the field's three standard baselines on every benchmark data set.
 
 # %% tags=["parameters"]
-profile = "smoke"   # "smoke": every code path on a few hundred rows; "full": the study's protocol
-datasets = None     # None: every registered data set; or a list such as ["bibtex", "yeast"]
-seeds = None        # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
+# "smoke": every code path on a few hundred rows; "full": the study's protocol
+profile = "smoke"
+# None: every registered data set; or a list such as ["bibtex", "yeast"]
+datasets = None
+# None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
+seeds = None
 device = "auto"     # "auto" uses a GPU when one is visible
 
 # %% tags=["remove-cell"]
@@ -35,6 +38,7 @@ params = baselines.validate(globals())
 
 # %% tags=["remove-input"]
 import matplotlib.pyplot as plt
+from IPython.display import display
 from myst_nb import glue
 
 from xmlstudy import chapters, data, figures, tables
@@ -57,7 +61,10 @@ chapters.smoke_notice(params.profile)
 # split; see {doc}`../book/protocol`).
 
 # %% tags=["remove-input"]
-tables.styled(statistics, "The data sets as loaded (train + test)", digits=2)
+sizes = ["train", "test", "samples", "features", "labels"]
+display(tables.styled(statistics[sizes], "Sizes of the data sets as loaded"))
+display(tables.styled(statistics.drop(columns=sizes).rename(columns=tables.STATISTIC_NAMES),
+                      "Labels of the data sets (train + test)", digits=2))
 
 # %% [markdown]
 # ### Against the papers' tables
@@ -70,7 +77,10 @@ tables.styled(statistics, "The data sets as loaded (train + test)", digits=2)
 # large Extreme Classification Repository sets, eBird, ...) are left out.
 
 # %% tags=["remove-input"]
-tables.statistics_side_by_side(comparison)
+sizes = ["train", "test", "samples", "features", "labels"]
+display(tables.statistics_side_by_side(comparison, sizes, "Sizes: computed here (≠ the paper's)"))
+display(tables.statistics_side_by_side(comparison, [s for s in tables.STATISTICS if s not in sizes],
+                                       "Label statistics: computed here (≠ the paper's)"))
 
 # %% [markdown]
 # Of {glue:text}`n_statistics_checked` published statistics of data sets the study has,
@@ -155,9 +165,10 @@ tables.styled(baselines.versus_published(records), "Our baselines beside publish
 # ## How this page was made
 #
 # ```bash
-# make book                                   # this page and all others, from the committed records
-# python -m xmlstudy run --paper baselines    # recompute the baseline records (hours on a CPU)
-# .venv/bin/papermill notebooks/data_and_baselines.ipynb out.ipynb -p profile full -y "datasets: [bibtex]"
+# make book                                  # every page, from the records
+# python -m xmlstudy run --paper baselines   # recompute the baseline records
+# .venv/bin/papermill notebooks/data_and_baselines.ipynb out.ipynb \
+#     -p profile full -y "datasets: [bibtex]"
 # ```
 #
 # The records behind the tables:

@@ -36,12 +36,17 @@
 # `results/baselines/`.
 
 # %% tags=["parameters"]
-profile = "full"    # "smoke": every code path on a few hundred rows; "full": the recorded runs
-datasets = None     # None: the grid's data sets; or a subset of delicious, bibtex
-seeds = None        # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
+# "smoke": every code path on a few hundred rows; "full": the recorded runs
+profile = "full"
+# None: the grid's data sets; or a subset of delicious, bibtex
+datasets = None
+# None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
+seeds = None
 device = "auto"     # "auto" uses a GPU when one is visible
-tolerance = 1.5     # |ours - paper| (percentage points) within which a number is reproduced
-run_missing = True  # False: show only the records that exist (e.g. while the grid still runs)
+# |ours - paper| (percentage points) within which a number is reproduced
+tolerance = 1.5
+# False: show only the records that exist (e.g. while the grid still runs)
+run_missing = True
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import rankae
@@ -186,8 +191,8 @@ tables.styled(rankae.verdict_table(frames, params.tolerance), "Rank-AE: paper ag
 # ## How to regenerate
 #
 # ```bash
-# python -m xmlstudy run --paper rankae                  # every record (resumes)
-# papermill notebooks/rankae.ipynb out.ipynb -p profile smoke   # this page on tiny data
+# python -m xmlstudy run --paper rankae    # every record (resumes)
+# papermill notebooks/rankae.ipynb out.ipynb -p profile smoke   # tiny data
 # ```
 #
 # ## Provenance

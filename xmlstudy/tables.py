@@ -171,6 +171,10 @@ def provenance(records: pd.DataFrame) -> pd.DataFrame:
 # within 1% (or 0.01 absolute).
 COUNT_STATISTICS = ("train", "test", "samples", "features", "labels", "median_labels", "max_labels")
 STATISTICS = COUNT_STATISTICS + ("cardinality", "samples_per_label", "empty_rows", "labels_unseen_in_train")
+# Column headers as the book shows them: words that can wrap, so that the tables fit the page.
+STATISTIC_NAMES = {"median_labels": "median labels", "max_labels": "max labels",
+                   "cardinality": "labels per sample", "samples_per_label": "samples per label",
+                   "empty_rows": "rows without labels", "labels_unseen_in_train": "labels unseen in train"}
 
 
 def dataset_statistics(splits: dict) -> pd.DataFrame:
@@ -238,12 +242,13 @@ def compare_statistics(ours: pd.DataFrame, published_tables: list[dict]) -> pd.D
                                        "difference", "agrees"])
 
 
-def statistics_side_by_side(comparison: pd.DataFrame):
-    """:func:`compare_statistics` as one row per (dataset, source) and one column per statistic,
-    for display: a cell shows our value where it agrees with the paper, and "ours ≠ paper",
-    highlighted, where it does not; blank where the paper gives no such statistic. Returns a
-    pandas Styler."""
-    order = [s for s in STATISTICS if s in set(comparison["statistic"])]
+def statistics_side_by_side(comparison: pd.DataFrame, statistics=STATISTICS, caption: str | None = None):
+    """:func:`compare_statistics` as one row per (dataset, source) and one column per statistic
+    of ``statistics``, for display: a cell shows our value where it agrees with the paper, and
+    "ours ≠ paper", highlighted, where it does not; blank where the paper gives no such
+    statistic. Returns a pandas Styler."""
+    order = [s for s in statistics if s in set(comparison["statistic"])]
+    comparison = comparison[comparison["statistic"].isin(order)]
 
     def cell(row) -> str:
         ours = f"{row['this study']:g}"
@@ -252,12 +257,13 @@ def statistics_side_by_side(comparison: pd.DataFrame):
     shown = comparison.assign(cell=comparison.apply(cell, axis=1))
     table = (shown.pivot_table(index=["dataset", "source"], columns="statistic", values="cell",
                                aggfunc="first", sort=False)
-             .reindex(columns=order).fillna("").rename_axis(columns=None))
+             .reindex(columns=order).fillna("").rename_axis(columns=None)
+             .rename(columns=STATISTIC_NAMES))
 
     def colour(frame):
         return frame.map(lambda v: "background-color: #fde2c8; font-weight: bold" if "≠" in v else "")
 
-    return styled(table).apply(colour, axis=None)
+    return styled(table, caption).apply(colour, axis=None)
 
 
 def against_best_baseline(records: pd.DataFrame, baselines: pd.DataFrame, methods: list[str],
@@ -317,7 +323,10 @@ def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None =
     """A table as the book shows it: an absent value as "—" (never NaN), cells padded so that
     they never run together, floats to ``digits`` places, an optional caption above."""
     styler = frame.style.format(na_rep="—", precision=digits if digits is not None else 3)
-    styler = styler.set_table_styles([{"selector": "th, td", "props": "padding: 0.15em 0.6em;"},
+    # A smaller type than the prose lets a table of eight or nine short columns fit the text
+    # column (770 px at a 1400 px window) without scrolling.
+    styler = styler.set_table_styles([{"selector": "", "props": "font-size: 0.82em;"},
+                                      {"selector": "th, td", "props": "padding: 0.12em 0.45em;"},
                                       {"selector": "caption",
                                        "props": "caption-side: top; text-align: left; font-weight: bold;"}],
                                      overwrite=False)

@@ -126,7 +126,8 @@ def versus_published(records: pd.DataFrame) -> pd.DataFrame:
                                     ["P@1", "P@3", "P@5"], tolerance=1.0)
     present = set(records["dataset"]) if len(records) else set()
     versus = versus[versus["dataset"].isin(present)]
-    return versus.rename(columns={"n_seeds": "seeds", "difference": "diff"})
+    versus["source"] = versus["source"].replace({XC_REPOSITORY["source"]: "XC repository"})
+    return versus.drop(columns="n_seeds").rename(columns={"difference": "diff"})
 
 
 def numbers(records: pd.DataFrame, comparison: pd.DataFrame) -> dict:

@@ -308,6 +308,9 @@ HYPERPARAMETERS = {
 PAPER_NAMES = {"cgmvae": "C-GMVAE", "cgmvae-uni-gaussian": "MPVAE", "c2ae": "C2AE",
                       "ovr-linear": "BR", "mlknn": "MLKNN"}
 PROTOCOLS = ("best-on-test", "validation", "fixed-0.5")
+# Short row names for the tables: our method, and in brackets the paper's row it is set beside.
+TABLE_NAMES = {"cgmvae": "C-GMVAE", "cgmvae-uni-gaussian": "uni-Gaussian (MPVAE)", "c2ae": "C2AE",
+               "ovr-linear": "BR (1-vs-rest)", "mlknn": "ML-kNN"}
 SET_METRICS = ("ex-F1", "mi-F1", "ma-F1", "HA")
 VARIANTS = {  # Table 4 rows -> (experiment, record method, distinguishing params)
     "uni-Gaussian": ("main", "cgmvae-uni-gaussian", {}),
@@ -336,8 +339,9 @@ def published_values(protocol: str = "best-on-test", methods=None) -> dict:
 
 def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
                       metrics=("ex-F1", "mi-F1", "ma-F1", "HA", "P@1"), digits: int = 3) -> pd.DataFrame:
-    """Tables 1-3 side by side: per dataset and method, ours (mean ± std over seeds, fractions)
-    and the paper's number for each metric, set metrics under ``protocol``."""
+    """Tables 1-3 side by side: per dataset and method, one cell per metric with ours (mean ± std
+    over seeds, fractions) and the paper's number in brackets ("—": the paper gives none, or it
+    is lost from its text), set metrics under ``protocol``."""
     paths = [metric_path(m, protocol) for m in metrics]
     stats = summarize(records, paths, by=("dataset", "method"))
     lookup = {(r.dataset, r.method, r.metric): r for r in stats.itertuples(index=False)}
@@ -346,12 +350,12 @@ def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
         for method, paper_name in PAPER_NAMES.items():
             if not ((records["dataset"] == dataset) & (records["method"] == method)).any():
                 continue
-            row = {"dataset": dataset, "method": f"{method} ({paper_name})"}
+            row = {"dataset": dataset, "method": TABLE_NAMES.get(method, method)}
             for metric, path in zip(metrics, paths):
                 got = lookup.get((dataset, method, path))
-                row[f"{metric} ours"] = mean_std(got.mean, got.std, got.n, 1.0, digits) if got else "—"
+                ours = mean_std(got.mean, got.std, got.n, 1.0, digits) if got else "—"
                 paper = MAIN["values"].get((dataset, paper_name, metric))
-                row[f"{metric} paper"] = "—" if paper is None else f"{paper:.3f}"
+                row[metric] = f"{ours} ({'—' if paper is None else f'{paper:.3f}'})"
             rows.append(row)
     return pd.DataFrame(rows).set_index(["dataset", "method"])
 
@@ -919,11 +923,11 @@ def budget_comparison(frames: dict, protocol: str, tolerance: float):
 
 def user_data(params) -> pd.DataFrame:
     """C-GMVAE, C2AE and binary relevance (the settings of yeast and sider) on a user's data set
-    in the Extreme Classification Repository format."""
+    (Extreme Classification Repository text, or Mulan/MEKA ARFF: see xmlstudy.data.load_user)."""
     from xmlstudy import data, metrics
     from xmlstudy.models import create
 
-    xc = data.load_xc(params.xc_train, params.xc_test)
+    xc = data.load_user(params.xc_train, params.xc_test)
     rows = []
     for method in ("cgmvae", "c2ae", "ovr-linear"):
         model = create(method, seed=0, device=params.device,
