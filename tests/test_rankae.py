@@ -156,3 +156,29 @@ def test_decode_variants_all_train():
                        hidden=8, embedding=8, decode=decode).fit(train, valid)
         assert model.scores(test.X).shape == (len(test), train.n_labels)
     assert list(itertools.islice(model.attention_weights(test.X[:1]), 1))[0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ranking_loss_gradient_matches_autograd_of_the_plain_expression(seed):
+    rng = np.random.default_rng(seed)
+    s = torch.tensor(rng.random((6, 11)), dtype=torch.float64)
+    y = torch.tensor((rng.random((6, 11)) < 0.3).astype(np.float64))
+    y[0] = 1.0
+    y[1] = 0.0
+
+    def plain(scores):
+        rows = []
+        for r, t in zip(scores, y):
+            P, N = r[t > 0], r[t == 0]
+            if len(P) == 0 or len(N) == 0:
+                rows.append(r.sum() * 0)
+                continue
+            rows.append(torch.relu(0.4 + N - P.min()).sum() + torch.relu(0.4 + N.max() - P).sum())
+        return torch.stack(rows).mean()
+
+    a = s.clone().requires_grad_(True)
+    ranking_loss(a, y, 0.4).backward()
+    b = s.clone().requires_grad_(True)
+    plain(b).backward()
+    assert torch.allclose(a.grad, b.grad)
+    assert torch.autograd.gradcheck(lambda t: ranking_loss(t, y, 0.4), (s.clone().requires_grad_(True),))

@@ -9,6 +9,8 @@ BENCHMARKS = {
     "metrics": "xmlstudy.benchmarks.metrics",
     "dxml": "xmlstudy.benchmarks.dxml",
     "cgmvae": "xmlstudy.benchmarks.cgmvae",
+    "grid": "xmlstudy.benchmarks.grid",
+    "rankae": "xmlstudy.benchmarks.rankae",
 }
 
 

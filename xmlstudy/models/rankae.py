@@ -59,19 +59,21 @@ def ranking_loss(scores: torch.Tensor, y: torch.Tensor, margin: float) -> torch.
     L_P = sum over negatives n of max over positives p of (m + y'_n - y'_p)_+ and
     L_N = sum over positives p of max over negatives n of (m + y'_n - y'_p)_+. The inner max is
     reached at the lowest-scored positive (for L_P) and the highest-scored negative (for L_N),
-    so both are O(L) per row: one masked min, one masked max and two hinge sums. A row without
-    positives (or without negatives) has an empty inner max; its ranking loss is defined as 0,
-    so such rows train only through L_h (Delicious has 14 of them) and never produce NaN."""
-    pos = y > 0
-    has_both = pos.any(1) & (~pos).any(1)
-    big = torch.finfo(scores.dtype).max
-    lowest_pos = scores.masked_fill(~pos, big).min(1).values
-    highest_neg = scores.masked_fill(pos, -big).max(1).values
-    lowest_pos = torch.where(has_both, lowest_pos, torch.zeros_like(lowest_pos))
-    highest_neg = torch.where(has_both, highest_neg, torch.zeros_like(highest_neg))
-    l_p = (F.relu(margin + scores - lowest_pos[:, None]) * (~pos)).sum(1)
-    l_n = (F.relu(margin + highest_neg[:, None] - scores) * pos).sum(1)
-    return torch.where(has_both, l_p + l_n, torch.zeros_like(l_p)).mean()
+    so both are O(L) per row: one min, one max and two hinge sums. A row without positives (or
+    without negatives) has an empty inner max; its ranking loss is defined as 0, so such rows
+    train only through L_h (Delicious has 14 of them) and never produce NaN."""
+    y = y.to(scores.dtype)
+    neg = 1.0 - y
+    has_both = ((y.sum(1) > 0) & (neg.sum(1) > 0)).to(scores.dtype)
+    # Shifting the other side's scores by more than the scores' span makes a plain min / max
+    # pick the lowest positive and the highest negative: cheaper than masking with +-inf, and
+    # finite, so a row without positives gives no NaN before it is masked out.
+    span = (scores.detach().max() - scores.detach().min()) + 1.0
+    lowest_pos = (scores + span * neg).min(1, keepdim=True).values
+    highest_neg = (scores - span * y).max(1, keepdim=True).values
+    l_p = (F.relu(margin + scores - lowest_pos) * neg).sum(1)
+    l_n = (F.relu(margin + highest_neg - scores) * y).sum(1)
+    return ((l_p + l_n) * has_both).mean()
 
 
 class FeatureEmbedding(nn.Module):
