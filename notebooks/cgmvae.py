@@ -169,7 +169,8 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 # uni-Gaussian ablation as the MPVAE-style model (a single Gaussian latent space from the label
 # vector, without MPVAE's multivariate-probit module, so it is compared with the MPVAE row as an
 # approximation), binary relevance (`ovr-linear`: one logistic regression per label) and ML-kNN
-# (k = 10). Set metrics need a threshold; the paper's numbers come from the official code, which
+# (k = 10); binary relevance and ML-kNN are deterministic given the data, hence their ± 0.000, and
+# "(—)" marks a number the paper does not give or that is lost from its text. Set metrics need a threshold; the paper's numbers come from the official code, which
 # picks, per metric, the best of 0.1…0.9 **on the test set**. That protocol is shown first,
 # labelled; the honest ones follow: a threshold chosen on validation, and a fixed 0.5. Records:
 # `results/cgmvae/main.jsonl` (`python -m xmlstudy run --paper cgmvae --experiment main`).

@@ -123,7 +123,8 @@ tables.styled(dxml.chosen_table(), "Settings chosen on Bibtex's validation split
 # it compares with, beside ours: mean ± standard deviation over three seeds on the Mulan
 # train/test split (the same sizes as the paper's Table 1), in percent. Our baselines are kNN
 # (cosine), one-vs-rest logistic regression and Parabel-style label trees (chapter
-# {doc}`data_and_baselines`). Records: `results/dxml/main.jsonl`, `results/baselines/main.jsonl`;
+# {doc}`data_and_baselines`; kNN and one-vs-rest are deterministic, hence their ± 0.00; "—": the
+# paper gives no such number). Records: `results/dxml/main.jsonl`, `results/baselines/main.jsonl`;
 # regenerate with `python -m xmlstudy run --paper dxml --experiment main`.
 
 # %% tags=["remove-input"]

@@ -115,7 +115,8 @@ tables.styled(rankae.choices(frames), "What each run chose on validation", index
 # beside ours: mean ± standard deviation over three seeds. The field's baselines of this study
 # stand in for the paper's non-deep columns: Parabel-style label trees for FastXML, one-vs-rest
 # logistic regression for PD-Sparse (a sparse one-vs-rest linear model) and kNN for SLEEC
-# (which votes among neighbours in its learned embedding). Records: `results/rankae/main.jsonl`
+# (which votes among neighbours in its learned embedding); kNN and one-vs-rest are deterministic,
+# hence their ± 0.00, and "—" marks a number the paper does not give. Records: `results/rankae/main.jsonl`
 # and `results/baselines/main.jsonl`; regenerate with `python -m xmlstudy run --paper rankae`.
 #
 # Our Rank-AE reaches P@1 {glue:text}`rankae_ours_P@1` on Delicious
