@@ -182,3 +182,17 @@ def test_ranking_loss_gradient_matches_autograd_of_the_plain_expression(seed):
     plain(b).backward()
     assert torch.allclose(a.grad, b.grad)
     assert torch.autograd.gradcheck(lambda t: ranking_loss(t, y, 0.4), (s.clone().requires_grad_(True),))
+
+
+def test_the_chosen_settings_are_the_searchs_best_on_validation():
+    from xmlstudy import experiments
+    from xmlstudy.chapters import rankae
+
+    search = experiments.load_records("rankae", "search")
+    assert len(search), "no committed search records"
+    for (dataset, method), chosen in rankae.CHOSEN.items():
+        rows = search[(search["dataset"] == dataset) & (search["method"] == method)]
+        assert len(rows) == 1, (dataset, method)
+        trials = rows.iloc[0]["fit_info"]["search"]
+        best = max(trials, key=lambda t: t["valid_mean_P@1,3,5"])
+        assert {k: best[k] for k in chosen} == chosen == rows.iloc[0]["fit_info"]["chosen"]
