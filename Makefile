@@ -21,7 +21,7 @@ JOBS ?= 2
 
 # The book's chapters, in the order of _toc.yml: jupytext notebooks in notebooks/ and the
 # executable markdown pages (book/rerun, book/summary).
-NOTEBOOKS := book/rerun notebooks/data_and_baselines notebooks/dxml notebooks/rankae notebooks/cgmvae book/summary
+NOTEBOOKS := book/rerun notebooks/data_and_baselines notebooks/dxml notebooks/rankae notebooks/cgmvae notebooks/nnae book/summary
 
 # The data mirror beside the repository, unless the caller points elsewhere.
 ifndef XMLSTUDY_DATA_DIR
@@ -71,13 +71,16 @@ test: env
 smoke: env
 	$(PY) -m xmlstudy.book execute --profile smoke $(NOTEBOOKS)
 
+# Each grid runs on Dask: a LocalCluster of JOBS single-threaded workers, or the cluster whose
+# scheduler is SCHEDULER (make results SCHEDULER=tcp://host:8786; XMLSTUDY_SCHEDULER works too).
 # One BLAS/OpenMP thread per run: JOBS runs side by side on a few cores are many times faster
 # than runs whose thread pools fight over the same cores.
 results: env
 	$(PY) -m xmlstudy data verify
 	# The chapters' grids, in the order of their registry (xmlstudy/chapters/__init__.py).
 	for paper in $$($(PY) -c 'from xmlstudy.chapters import CHAPTERS; print(*CHAPTERS)'); do \
-	  OMP_NUM_THREADS=1 $(PY) -m xmlstudy run --paper $$paper --jobs $(JOBS); done
+	  OMP_NUM_THREADS=1 $(PY) -m xmlstudy run --paper $$paper --jobs $(JOBS) \
+	    $(if $(SCHEDULER),--scheduler $(SCHEDULER)); done
 
 clean:
 	rm -rf _build

@@ -34,6 +34,14 @@ METHODS: dict[str, str] = {
     "rankae-no-attn": "xmlstudy.models.rankae:RankAENoAttention",
     "bce-ae": "xmlstudy.models.rankae:BCEAE",
     "mlknn": "xmlstudy.models.mlknn:MLkNN",
+    # the deep non-negative autoencoder's two-step classifier and the factorizations it is
+    # measured against (xmlstudy.models.nnae)
+    "nnae": "xmlstudy.models.nnae:NNAE",
+    "nnae-softplus": "xmlstudy.models.nnae:NNAESoftplus",
+    "nmf": "xmlstudy.models.nnae:NMFTwoStep",
+    "lda": "xmlstudy.models.nnae:LDATwoStep",
+    "pca": "xmlstudy.models.nnae:PCATwoStep",
+    "random-groups": "xmlstudy.models.nnae:RandomGroupsTwoStep",
 }
 
 
