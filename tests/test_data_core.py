@@ -6,7 +6,13 @@ import dataclasses
 import functools
 import http.server
 import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -180,6 +186,39 @@ def test_a_changed_file_is_checked_again(tmp_path, private_cache):
         data.load("scene", data_dir=root)
 
 
+@needs_mirror
+def test_a_byte_changed_behind_an_unchanged_timestamp_is_never_converted(tmp_path, private_cache):
+    root = _scene_mirror(tmp_path / "mirror", corrupt_xml=False)
+    target = root / "mulan" / "scene" / "scene-test.arff"
+    target.unlink()
+    good_bytes = (MIRROR / "mulan" / "scene" / "scene-test.arff").read_bytes()
+    target.write_bytes(good_bytes)
+    good = data.load("scene", data_dir=root, valid_fraction=0.0).test
+    stamp = target.stat()
+
+    def rewrite(content: bytes) -> None:  # same size, and the old timestamps put back
+        target.write_bytes(content)
+        os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+    at = good_bytes.index(b"@data") + 10
+    digit = good_bytes[at:].index(b"0.") + at
+    flipped = good_bytes[:digit] + b"1" + good_bytes[digit + 1:]
+    rewrite(flipped)
+    # with its arrays cached, the remembered check may vouch: the arrays came from the intact file
+    assert (data.load("scene", data_dir=root, valid_fraction=0.0).test.X != good.X).nnz == 0
+    assert "sha256 matches" not in data.verify(["scene"], data_dir=root)[1]["message"]  # verify hashes
+    # without them (cache cleared, or a new reader version), the file is hashed before conversion
+    for entry in private_cache.glob("scene-*"):
+        shutil.rmtree(entry)
+    assert files._known_good(target, data.spec("scene").files[1].sha256)  # the record would vouch
+    with pytest.raises(ChecksumError, match="scene-test.arff has sha256"):
+        data.load("scene", data_dir=root)
+    assert not list(private_cache.glob("scene-*"))  # nothing converted, nothing cached
+    rewrite(good_bytes)  # repaired: the right arrays, not ones from the corrupt bytes
+    repaired = data.load("scene", data_dir=root, valid_fraction=0.0).test
+    assert (repaired.X != good.X).nnz == 0 and (repaired.Y != good.Y).nnz == 0
+
+
 def test_missing_file_says_where_and_how_to_fix(tmp_path, private_cache):
     with pytest.raises(MissingDataFile) as err:
         data.load("scene", data_dir=tmp_path)
@@ -282,6 +321,34 @@ def test_interrupted_cache_write_leaves_nothing(private_cache, monkeypatch):
     assert [p.name for p in private_cache.iterdir()] == [".gitignore"]   # no entry, no temp folder
     monkeypatch.setattr(cache, "_write_split", real_write)
     assert len(cache.cached("toy", "k2", _rich_parts)["train"]) == 6
+
+
+def test_a_killed_conversion_leaves_a_folder_the_next_one_removes_after_an_hour(private_cache):
+    script = f"""
+import os, signal, sys
+sys.path.insert(0, {str(files.REPO_ROOT)!r})
+import numpy as np
+from xmlstudy.data import cache
+from xmlstudy.data.dataset import Dataset
+def die(folder, key, ds):
+    os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or a power cut would
+cache._write_split = die
+toy = Dataset(name="toy", split="train", X=np.eye(2), Y=np.eye(2), feature_names=["a", "b"],
+              label_names=["x", "y"])
+cache.cached("toy", "k", lambda: {{"train": toy}})
+"""
+    run = subprocess.run([sys.executable, "-c", script], env={**os.environ, "XMLSTUDY_CACHE_DIR": str(private_cache)})
+    assert run.returncode == -signal.SIGKILL
+    (left,) = [p for p in private_cache.iterdir() if p.name.endswith(".tmp")]
+    assert left.is_dir() and left.name.startswith(".toy-k.")
+    fresh = private_cache / ".other-k.abc.tmp"  # as if another process were writing right now
+    fresh.mkdir()
+    cache.cached("toy", "k2", _rich_parts)
+    assert left.exists()  # younger than an hour: it may be a conversion still running
+    hours_ago = time.time() - 2 * 3600
+    os.utime(left, (hours_ago, hours_ago))
+    cache.cached("toy", "k3", _rich_parts)
+    assert not left.exists() and fresh.exists()
 
 
 def test_cache_key_follows_files_and_reader_version(monkeypatch):

@@ -50,12 +50,27 @@ def test_reads_labels_features_and_empty_label_lists(tmp_path):
     ("2 4 3\n0 0:1\n1 a:1\n", 3, "expected 'index:value'"),
     ("2 4 3\n0 0:1:2 5\n1 1:1\n", 2, "expected 'index:value'"),
     ("2 4 3\n0,,1 0:1\n1 1:1\n", 2, "empty label"),
+    # silently wrong matrices before: a value that is not a finite float32, a feature summed
+    ("2 4 3\n0 0:1\n1 1:nan\n", 3, "feature value 'nan' is not a number"),
+    ("2 4 3\n0 0:inf\n1 1:1\n", 2, "feature value 'inf' is not a number"),
+    ("2 4 3\n0 0:1e999\n1 1:1\n", 2, "feature value '1e999' is not a finite float32"),
+    ("2 4 3\n0 0:1\n1 1:1e39\n", 3, "feature value '1e39' is not a finite float32"),
+    ("2 4 3\n0 0:1 2:1 0:2\n1 1:1\n", 2, "feature index 0 appears twice in the line"),
+    ("2 4 3\n0 0:1\n1 +1:1\n", 3, "expected 'index:value'"),
+    ("2 4 3\n0 0:1_0\n1 1:1\n", 2, "feature value '1_0' is not a number"),
+    ("2 4 3\n0 0:\u0661\n1 1:1\n", 2, "is not a number"),  # an Arabic-Indic digit one
+    ("0 4 3\n", 1, "the header announces 0 samples"),
 ])
 def test_malformed_files_name_file_and_line(tmp_path, text, line, message):
     path = write(tmp_path, text)
     with pytest.raises(ParseError) as err:
         read_xc(path)
     assert f"{path}:{line}:" in str(err.value) and message in str(err.value)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    X, Y = read_xc(write(tmp_path, "\ufeff" + GOOD))
+    assert X.shape == (5, 4) and Y.shape == (5, 3)
 
 
 def test_load_xc_with_a_test_file(tmp_path):

@@ -101,7 +101,8 @@ def train(
     best_score, best_epoch, best_state = None, -1, None
     checkpoint = Path(checkpoint) if checkpoint else None
     if checkpoint is not None and checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
+        # weights_only: tensors and plain containers only, so a crafted file cannot run code
+        state = torch.load(checkpoint, weights_only=True)
         module.load_state_dict(state["module"])
         optimizer.load_state_dict(state["optimizer"])
         if scheduler is not None and state.get("scheduler") is not None:

@@ -1,9 +1,12 @@
 """The data of the study: every dataset by name, as train / validation / test splits.
 
 >>> from xmlstudy import data
->>> splits = data.load("bibtex")            # Splits(train, valid, test), each a Dataset
->>> data.names()                            # every registered dataset
->>> data.spec("bibtex").source              # where the files come from, citation, licence ...
+>>> splits = data.load("bibtex")     # Splits(train, valid, test), each a Dataset
+>>> data.names()                     # every registered dataset
+>>> data.spec("bibtex").source       # where the files come from, citation, licence
+>>> # a user's own files (load_user: load_arff for .arff, else load_xc):
+>>> data.load_arff("mine-train.arff", "mine-test.arff", xml="mine.xml")
+>>> data.load_user("train.txt", "test.txt")
 
 Raw files come from a data mirror (``data_dir=``, ``XMLSTUDY_DATA_DIR``, or ``../shared/data``) or
 are downloaded, and their sha256 is always checked (:mod:`xmlstudy.data.files`); converted arrays
@@ -17,10 +20,11 @@ from pathlib import Path
 
 from xmlstudy.data import cache, files, registry
 from xmlstudy.data.dataset import DataFile, Dataset, DatasetSpec, Splits
-from xmlstudy.data.errors import ChecksumError, DataError, MissingDataFile, ParseError
+from xmlstudy.data.errors import ChecksumError, DataError, LabelColumnsError, MissingDataFile, ParseError
 from xmlstudy.data.noise import inject_label_noise
 from xmlstudy.data.registry import names, spec
 from xmlstudy.data.splits import carve_validation, concatenate, random_test_split
+from xmlstudy.data.user import load_arff, load_user
 from xmlstudy.data.xc import load_xc
 
 _SPLIT_SHAPES = ({"train", "test"}, {"all"}, {"train", "valid", "test"})
@@ -113,7 +117,9 @@ def verify(names: list[str] | None = None, *, data_dir: str | Path | None = None
 
 
 __all__ = [
-    "ChecksumError", "DataError", "DataFile", "Dataset", "DatasetSpec", "MissingDataFile",
-    "ParseError", "Splits", "carve_validation", "inject_label_noise", "load", "load_xc",
+    "ChecksumError", "DataError", "DataFile", "Dataset", "DatasetSpec", "LabelColumnsError",
+    "MissingDataFile",
+    "ParseError", "Splits", "carve_validation", "inject_label_noise", "load", "load_arff", "load_user",
+    "load_xc",
     "make_splits", "names", "random_test_split", "read_source", "spec", "verify",
 ]

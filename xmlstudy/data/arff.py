@@ -47,7 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from xmlstudy.data.dataset import Dataset
-from xmlstudy.data.errors import MissingDataFile, ParseError
+from xmlstudy.data.errors import LabelColumnsError, MissingDataFile, ParseError
 
 NUMERIC_TYPES = ("numeric", "real", "integer")
 MISSING_OPTIONS = ("error", "zero")
@@ -111,17 +111,27 @@ def _open_text(path: Path) -> str:
 
 # --- values: quoting ------------------------------------------------------------------------
 
-def _fields(text: str, path: Path, line: int) -> list[tuple[str, bool]]:
-    """Split ``text`` at the commas outside quotes into (value, was quoted) pairs.
+# What an unquoted name or value may not hold; a backslash-escaped quote is kept as written
+# (Delicious has the label TAG_m\'usica, and its .xml names it so).
+_NEEDS_QUOTES = re.compile(r"[\s,{}%]|(?<!\\)['\"]")
 
-    Quotes (' or ") are removed, a backslash keeps the next character as it is, and whitespace
-    outside the quotes around a value is dropped.
-    """
-    fields, i, n = [], 0, len(text)
-    value, keep, quoted = "", 0, False  # keep: length of value that is safe from stripping
+
+def _fields(text: str, path: Path, line: int) -> list[tuple[str, str | None]]:
+    """Split ``text`` at the commas outside quotes: each field as (its unquoted text, stripped;
+    its quoted value or None). A quoted value ends its field: ``2 'a b'`` is ``("2", "a b")``;
+    a backslash in quotes keeps the next character as it is."""
+    fields, bare, i, n = [], "", 0, len(text)
     while True:
         ch = text[i] if i < n else ","
-        if ch in "'\"" and i < n:
+        if ch == ",":
+            fields.append((bare.strip(), None))
+            if i >= n:
+                return fields
+            bare, i = "", i + 1
+        elif ch in "'\"":
+            if bare and not bare[-1].isspace():
+                raise ParseError(path, line, f"a quote inside the value {bare.strip() + ch!r}; quote "
+                                             f"the whole value")
             j, part = i + 1, []
             while j < n and text[j] != ch:
                 if text[j] == "\\" and j + 1 < n:
@@ -130,16 +140,33 @@ def _fields(text: str, path: Path, line: int) -> list[tuple[str, bool]]:
                 j += 1
             if j >= n:
                 raise ParseError(path, line, f"unterminated quoted value: expected a closing {ch}")
-            value = value.lstrip() + "".join(part)
-            keep, quoted, i = len(value), True, j + 1
-        elif ch == ",":
-            fields.append(((value[:keep] + value[keep:].rstrip()) if quoted else value.strip(), quoted))
-            if i >= n:
+            k = j + 1
+            while k < n and text[k] in " \t":
+                k += 1
+            if k < n and text[k] != ",":
+                raise ParseError(path, line, f"unexpected {text[k]!r} after the quoted value "
+                                             f"{''.join(part)!r}; expected ',' or the end")
+            fields.append((bare.strip(), "".join(part)))
+            if k >= n:
                 return fields
-            value, keep, quoted, i = "", 0, False, i + 1
+            bare, i = "", k + 1
         else:
-            value += ch
+            bare += ch
             i += 1
+
+
+def _plain(field: tuple[str, str | None], path: Path, line: int) -> tuple[str, bool]:
+    """One value of a field: (text, whether it was quoted). Unquoted text may not hold
+    whitespace or , { } ' " % (ARFF asks for quotes then)."""
+    bare, quoted = field
+    if quoted is not None:
+        if bare:
+            raise ParseError(path, line, f"unexpected {bare!r} before the quoted value {quoted!r}")
+        return quoted, True
+    if _NEEDS_QUOTES.search(bare):
+        raise ParseError(path, line, f"the value {bare!r} holds whitespace or one of , {{ }} ' \" %; "
+                                     f"ARFF needs it quoted")
+    return bare, False
 
 
 # --- header ---------------------------------------------------------------------------------
@@ -163,7 +190,10 @@ def _take_name(text: str, path: Path, line: int) -> tuple[str, str]:
             out.append(ch)
             i += 1
         raise ParseError(path, line, f"unterminated quoted name {text!r}: expected a closing {quote}")
-    match = re.match(r"[^\s{]+", text)
+    match = re.match(r"\S+", text)  # a name ends at whitespace: 'a{0,1}' is a name without a type
+    if _NEEDS_QUOTES.search(match.group(0)):
+        raise ParseError(path, line, f"the name {match.group(0)!r} holds one of , {{ }} ' \" %, which ARFF "
+                                     f"only allows in a quoted name; quote it or fix it")
     return match.group(0), text[match.end():].strip()
 
 
@@ -172,7 +202,7 @@ def _attribute(rest: str, path: Path, line: int) -> Attribute:
     if kind.lower() in NUMERIC_TYPES:
         return Attribute(name, "numeric", line)
     if kind.startswith("{") and kind.endswith("}"):
-        values = [v for v, _ in _fields(kind[1:-1], path, line)]
+        values = [_plain(f, path, line)[0] for f in _fields(kind[1:-1], path, line)]
         if "" in values:
             raise ParseError(path, line, f"attribute {name!r} declares an empty nominal value in {kind}")
         if len(set(values)) != len(values):
@@ -182,6 +212,9 @@ def _attribute(rest: str, path: Path, line: int) -> Attribute:
         return Attribute(name, "binary" if set(values) == {"0", "1"} else "nominal", line,
                          tuple(values), codes)
     word = kind.split()[0].lower() if kind.split() else ""
+    if not word:
+        raise ParseError(path, line, f"attribute {name!r} has no type; expected one of "
+                                     f"{', '.join(NUMERIC_TYPES)} or a nominal {{a,b,...}} after the name")
     if word in ("string", "date", "relational"):
         raise ParseError(path, line, f"attribute {name!r} is a {word} attribute, which has no numeric "
                                      f"form; turn it into numeric or nominal attributes (or drop it) "
@@ -242,8 +275,9 @@ def _value(token: str, quoted: bool, attr: Attribute, path: Path, line: int, mis
                                      f"{problem}; write a missing value as '?'")
     value = float(token)
     if not abs(value) <= FLOAT32_MAX:
-        raise ParseError(path, line, f"value {token!r} of attribute {attr.name!r} is beyond float32 "
-                                     f"(|x| <= {FLOAT32_MAX:.3g}), the type features are stored in")
+        raise ParseError(path, line, f"attribute {attr.name!r} is numeric but the value {token!r} is "
+                                     f"not a finite float32 number (|x| <= {FLOAT32_MAX:.3g}), the type "
+                                     f"features are stored in")
     return value
 
 
@@ -254,15 +288,19 @@ def _parse_row_slowly(text: str, line: int, attrs: list[Attribute], path: Path, 
         if not text.endswith("}"):
             raise ParseError(path, line, "sparse row must end with '}' (expected '{index value, ...}')")
         items = _fields(text[1:-1], path, line)
-        if items == [("", False)]:
+        if items == [("", None)]:
             return [], []
         cols, vals, previous = [], [], -1
-        for item, quoted in items:
-            parts = item.split(None, 1)
-            if len(parts) != 2 or (not quoted and len(parts[1].split()) != 1):
-                raise ParseError(path, line, f"expected 'index value' in a sparse row, found {item!r}")
+        for bare, quoted in items:
+            parts = bare.split() + ([] if quoted is None else [quoted])
+            if len(parts) != 2:
+                raise ParseError(path, line, f"expected 'index value' in a sparse row, found "
+                                             f"{bare if quoted is None else bare + ' ' + repr(quoted)!r}")
             if not parts[0].isascii() or not parts[0].isdigit():
                 raise ParseError(path, line, f"sparse index {parts[0]!r} is not an integer")
+            value = (parts[1], False) if quoted is None else (quoted, True)
+            if quoted is None:
+                _plain((parts[1], None), path, line)
             col = int(parts[0])
             if not 0 <= col < n:
                 raise ParseError(path, line, f"sparse index {col} is outside 0..{n - 1} "
@@ -271,13 +309,13 @@ def _parse_row_slowly(text: str, line: int, attrs: list[Attribute], path: Path, 
                 raise ParseError(path, line, f"sparse indices must increase; {col} follows {previous}")
             previous = col
             cols.append(col)
-            vals.append(_value(parts[1], quoted, attrs[col], path, line, missing))
+            vals.append(_value(*value, attrs[col], path, line, missing))
         return cols, vals
-    tokens = _fields(text, path, line)
-    if len(tokens) != n:
+    fields = _fields(text, path, line)
+    if len(fields) != n:
         raise ParseError(path, line, f"expected {n} comma-separated values (one per attribute), "
-                                     f"found {len(tokens)}")
-    vals = [_value(tok, quoted, attr, path, line, missing) for (tok, quoted), attr in zip(tokens, attrs)]
+                                     f"found {len(fields)}")
+    vals = [_value(*_plain(f, path, line), attr, path, line, missing) for f, attr in zip(fields, attrs)]
     return list(range(n)), vals
 
 
@@ -307,8 +345,9 @@ def _parse_rows_fast(rows: list[str], attrs: list[Attribute]) -> sp.csr_matrix:
     sparse_rows = [r.startswith("{") for r in rows]
     if any(sparse_rows) and not all(sparse_rows):
         raise _Unusual  # mixed sparse and dense rows: legal but rare, leave it to the slow path
-    if not all(r.isascii() and "_" not in r for r in rows):
-        raise _Unusual  # float() would take "1_0" or non-ASCII digits
+    if not all(r.isascii() and "_" not in r and "\0" not in r for r in rows):
+        # float() would take "1_0" or non-ASCII digits, numpy strings drop a trailing NUL
+        raise _Unusual
     if all(sparse_rows) and rows:
         if not all(r.endswith("}") for r in rows):
             raise _Unusual
@@ -493,10 +532,11 @@ def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: in
     total = len(arff.attributes)
     if n_labels is not None and (isinstance(n_labels, bool) or not isinstance(n_labels, int)
                                  or not 1 <= n_labels < total):
-        raise ValueError(f"n_labels={n_labels!r}: {arff.path} has {total} attributes, so n_labels must "
-                         f"be an integer in 1..{total - 1} (at least one attribute is a feature)")
+        raise LabelColumnsError(
+            f"n_labels={n_labels!r}: {arff.path} has {total} attributes, so n_labels must be an "
+            f"integer in 1..{total - 1} (at least one attribute is a feature)")
     if labels_first not in (None, True, False):
-        raise ValueError(f"labels_first={labels_first!r}; expected True, False or None")
+        raise LabelColumnsError(f"labels_first={labels_first!r}; expected True, False or None")
     where = f"{arff.path}:{arff.relation_line}"
     c = meka_option(arff.relation)
     c_says = None if c is None else (abs(c), c > 0)
@@ -505,9 +545,10 @@ def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: in
         cols, first = _xml_columns(arff, Path(xml))
         k = len(cols)
         if n_labels not in (None, k) or labels_first not in (None, first):
-            raise ValueError(f"{xml} names {_side(first, k)} attributes of {arff.path} as labels, but "
-                             f"n_labels={n_labels!r}, labels_first={labels_first!r} were passed; pass "
-                             f"n_labels={k}, labels_first={first} (or none), or fix the .xml")
+            raise LabelColumnsError(
+                f"{xml} names {_side(first, k)} attributes of {arff.path} as labels, but "
+                f"n_labels={n_labels!r}, labels_first={labels_first!r} were passed; pass "
+                f"n_labels={k}, labels_first={first} (or none), or fix the .xml")
         if c_says not in (None, (k, first)) and not both:
             raise ParseError(where, None,
                              f"the relation's '-C {c}' says {_side(c > 0, abs(c))} attributes are labels, "
@@ -536,14 +577,16 @@ def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: in
                 if all(a.binary for a in (arff.attributes[:k] if f else arff.attributes[-k:]))]
         if len(ends) != 1:
             what = "both" if ends else "neither"
-            raise ValueError(f"{arff.path}: {what} the first and the last {k} attributes are {{0,1}}; "
-                             f"pass labels_first=True or False to say where the labels are")
+            raise LabelColumnsError(
+                f"{arff.path}: {what} the first and the last {k} attributes are {{0,1}}; pass "
+                f"labels_first=True or False to say where the labels are")
         first = ends[0]
         source = f"n_labels={k} ({_side(first, k)} attributes are the {{0,1}} ones)"
     else:
-        raise ValueError(f"cannot tell which attributes of {arff.path} are labels: pass xml= (the "
-                         f"Mulan .xml naming them), or n_labels= and labels_first=, or use a MEKA "
-                         f"file whose @relation carries '-C N' (N labels first, -N labels last)")
+        raise LabelColumnsError(
+            f"cannot tell which attributes of {arff.path} are labels: pass xml= (the Mulan .xml "
+            f"naming them), or n_labels= and labels_first=, or use a MEKA file whose @relation "
+            f"carries '-C N' (N labels first, -N labels last)")
     cols = list(range(k)) if first else list(range(total - k, total))
     for j in cols:
         attr = arff.attributes[j]

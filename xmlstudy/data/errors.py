@@ -27,3 +27,8 @@ class ParseError(DataError, ValueError):
         self.path, self.line, self.problem = str(path), line, problem
         where = f"{path}:{line}" if line is not None else f"{path}"
         super().__init__(f"{where}: {problem}")
+
+
+class LabelColumnsError(DataError, ValueError):
+    """Which attributes of a multi-label file are the labels is unknown or contradictory; the
+    message says which argument settles it."""

@@ -47,5 +47,6 @@ def spec(name: str) -> DatasetSpec:
     registry = specs()
     if name not in registry:
         raise ValueError(f"unknown dataset {name!r}; valid names: {', '.join(registry)} "
-                         f"(or xmlstudy.data.load_xc(...) for Extreme Classification Repository files)")
+                         f"(for your own files: xmlstudy.data.load_arff(...) for Mulan/MEKA ARFF, "
+                         f"load_xc(...) for Extreme Classification Repository text, load_user(...) for either)")
     return registry[name]

@@ -11,8 +11,8 @@ space, or directly with ``f:v``), and a line may hold labels but no features. Us
 files load them with :func:`load_xc`, which checks every line against the header and reports a
 defect as ``file:line``: among them a feature index given twice in a line (it would otherwise be
 summed), a value that is not a finite float32 (``nan``, ``inf``, ``1e39``) and a file without
-samples. A label listed twice in a line is one label. Converted arrays are cached like the registry's (keyed by the files'
-sha256s).
+samples. A label listed twice in a line is one label. Converted arrays are cached like the
+registry's (keyed by the files' sha256s).
 """
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def _check_line(text: str, line: int, d: int, L: int, path: Path) -> None:
         seen.add(int(idx))
         if not _NUMBER.fullmatch(val):
             raise ParseError(path, line, f"feature value {val!r} is not a number")
-        if not np.isfinite(np.array([val], dtype=str).astype(np.float32)[0]):  # as _bulk reads it
+        with np.errstate(over="ignore"):  # too large for float32 is reported just below
+            as_float32 = np.array([val], dtype=str).astype(np.float32)[0]  # as _bulk reads it
+        if not np.isfinite(as_float32):
             raise ParseError(path, line, f"feature value {val!r} is not a finite float32 number "
                                          f"(|x| <= {FLOAT32_MAX:.3g}), the type features are stored in")
 
@@ -120,8 +122,11 @@ def read_xc(path: str | Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
 
 def _bulk(parts: list[tuple[str, str]], d: int, L: int):
     """Vectorised parse; raises ValueError on anything irregular (the caller then checks lines)."""
-    if not all(lab.isascii() and feat.isascii() and "_" not in feat for lab, feat in parts):
-        raise ValueError("non-ASCII digits or '1_0'-style numbers: left to the line checks")
+    if not all(lab.isascii() and feat.isascii() and "_" not in feat and "\0" not in lab + feat
+               for lab, feat in parts):
+        # left to the line checks: float() takes "1_0" and other scripts' digits, and numpy
+        # strings drop a trailing NUL ("0.5\0" would read as 0.5)
+        raise ValueError("unusual characters")
     label_counts = np.array([lab.count(",") + 1 if lab else 0 for lab, _ in parts], dtype=np.int64)
     label_tokens = ",".join(lab for lab, _ in parts if lab).split(",") if label_counts.sum() else []
     feature_counts = np.array([len(f.split()) for _, f in parts], dtype=np.int64)
@@ -133,7 +138,8 @@ def _bulk(parts: list[tuple[str, str]], d: int, L: int):
         raise ValueError("a feature has an empty index or value")
     labels = np.array(label_tokens, dtype=str).astype(np.int64) if label_tokens else np.zeros(0, np.int64)
     cols = np.array(pairs[0::2], dtype=str).astype(np.int64) if pairs else np.zeros(0, np.int64)
-    vals = np.array(pairs[1::2], dtype=str).astype(np.float32) if pairs else np.zeros(0, np.float32)
+    with np.errstate(over="ignore"):  # too large for float32 becomes inf, rejected below
+        vals = np.array(pairs[1::2], dtype=str).astype(np.float32) if pairs else np.zeros(0, np.float32)
     if labels.size and (labels.min() < 0 or labels.max() >= L):
         raise ValueError("label out of range")
     if cols.size and (cols.min() < 0 or cols.max() >= d):

@@ -9,6 +9,8 @@ override it.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -30,10 +32,35 @@ def resolve_device(device: str = "auto") -> str:
     raise ValueError(f"unknown device {device!r}; valid: 'auto', 'cpu', 'cuda', 'cuda:N'")
 
 
+def check_fit_data(name: str, train: Dataset, valid: Dataset | None) -> None:
+    """Refuse what no method can learn from, with the reason (instead of a division by zero or a
+    score computed from nothing deep inside the method)."""
+    for split, ds in (("training", train), ("validation", valid)):
+        if ds is not None and len(ds) == 0:
+            raise ValueError(f"{name}.fit: the {split} split of {ds.name!r} has no rows; give it rows "
+                             f"(or valid=None for no validation)")
+    if train.n_labels == 0 or train.n_features == 0:
+        raise ValueError(f"{name}.fit: the training split of {train.name!r} has {train.n_features} "
+                         f"features and {train.n_labels} labels; a method needs at least one of each")
+
+
 class Model:
     """Base class: subclasses set ``name`` and implement ``fit`` and ``scores``."""
 
     name = "model"
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        # Every method's own fit() is wrapped, once, in the same checks of its data: the methods
+        # share no fit code, and a new method gets the checks without having to remember them.
+        super().__init_subclass__(**kwargs)
+        fit = cls.__dict__.get("fit")
+        if fit is not None and not getattr(fit, "_checks_data", False):
+            @functools.wraps(fit)
+            def checked_fit(self, train, valid=None, *args, **kwargs):
+                check_fit_data(self.name, train, valid)
+                return fit(self, train, valid, *args, **kwargs)
+            checked_fit._checks_data = True
+            cls.fit = checked_fit
 
     def __init__(self, *, seed: int = 0, device: str = "auto") -> None:
         self.seed = seed
