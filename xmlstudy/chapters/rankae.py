@@ -40,6 +40,10 @@ SMOKE = dict(epochs=2, patience=None, hidden=32, embedding=16)
 CHOSEN: dict = {
     ("delicious", "rankae"): dict(lam=1.0, margin=0.1, lr=0.001, weight_decay=0.0),
     ("delicious", "rankae-no-attn"): dict(lam=10.0, margin=0.1, lr=0.001, weight_decay=0.0),
+    # BCE has no margin: its m is the start point's, never searched and never used.
+    ("delicious", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=0.0),
+    ("bibtex", "rankae"): dict(lam=1.0, margin=0.1, lr=0.003, weight_decay=0.0),
+    ("bibtex", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=0.0),
 }
 
 
