@@ -1,5 +1,6 @@
-"""Configurations, records and grids: validation messages, hash stability, atomic appends from
-two processes, resuming, and a run that produces a complete record."""
+"""Configurations and records: validation messages, hash stability, atomic appends from two
+processes, a run that produces a complete record, and the command line's dry run (grids on Dask
+are tested in test_grid.py)."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import pytest
 
 from xmlstudy import data, experiments
 from xmlstudy.data.dataset import Splits
-from xmlstudy.experiments import RunConfig, load_or_run, load_records, run_grid
+from xmlstudy.experiments import RunConfig, load_or_run, load_records
 
 from test_baselines import planted
 
@@ -182,23 +183,7 @@ def test_smoke_profile_shrinks_the_data(fake_data):
     assert len(shrunk) == 400 and (shrunk.X != again.X).nnz == 0
 
 
-# --- grids ----------------------------------------------------------------------------------------
-def test_grid_resumes_and_survives_a_failure(fake_data, tmp_path, caplog):
-    good = [config(seed=s, params={"k_grid": [1, 5]}) for s in (0, 1)]
-    bad = config(seed=0, params={"k": 0})  # rejected by the method: must fail, not stop the grid
-    load_or_run(good[0], results_dir=tmp_path)           # as if a grid had been interrupted
-    report = run_grid(good + [bad], results_dir=tmp_path, progress=False, isolate=False)
-    assert (report.total, report.skipped, report.ran) == (3, 1, 2)
-    assert list(report.failures) == [bad.label()]
-    assert "k must be a positive integer" in report.failures[bad.label()]
-    again = run_grid(good, results_dir=tmp_path, progress=False, isolate=False)
-    assert (again.skipped, again.ran, again.ok) == (2, 0, True)
-    df = load_records("baselines", "main", profile="full", results_dir=tmp_path)
-    assert len(df) == 2 and sorted(df["seed"]) == [0, 1]
-    assert {"P@1", "PSP@5", "fixed-0.5/ex-F1", "validation/ma-F1", "best-on-test/HA",
-            "fit_s"} <= set(df.columns)
-
-
+# --- reading records, the grid's command line ---------------------------------------------------
 def test_load_records_separates_profiles(fake_data, tmp_path):
     load_or_run(config(profile="smoke", params={"k_grid": [1]}), results_dir=tmp_path)
     assert len(load_records("baselines", profile="smoke", results_dir=tmp_path)) == 1
@@ -229,19 +214,6 @@ def test_baselines_grid_and_cli_dry_run(capsys):
     with pytest.raises(SystemExit):
         chapters.main(["--paper", "baselines", "--datasets", "nope", "--dry-run"])
     assert "valid: bibtex" in capsys.readouterr().err
-
-
-@pytest.mark.slow
-def test_grid_in_two_spawned_processes(tmp_path):
-    # Real data (the small Yeast, smoke-shrunk): spawned workers import everything afresh.
-    configs = [RunConfig("baselines", "main", "knn", "yeast", seed=s, profile="smoke",
-                         params={"k_grid": [5]}) for s in (0, 1)]
-    report = run_grid(configs, jobs=2, results_dir=tmp_path, progress=False)
-    assert report.ok and report.ran == 2
-    df = load_records("baselines", "main", profile="smoke", results_dir=tmp_path)
-    assert sorted(df["seed"]) == [0, 1]
-    # kNN has no randomness: both seeds give the same numbers.
-    assert df["P@1"].nunique() == 1 and 0.5 < df["P@1"].iloc[0] <= 1
 
 
 def test_a_new_record_file_does_not_mark_the_code_dirty():

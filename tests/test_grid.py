@@ -70,6 +70,9 @@ def test_local_cluster_matches_a_serial_run_and_survives_a_failure(tmp_path, exp
         prov = rec["provenance"]
         assert prov["host"] == socket.gethostname() and prov["device"] == "cpu"
         assert rec["peak_memory_mb"] is not None and rec["peak_memory_source"]
+    df = experiments.load_records("baselines", "main", profile="smoke", results_dir=tmp_path)
+    assert len(df) == 4 and {"P@1", "PSP@5", "fixed-0.5/ex-F1", "validation/ma-F1",
+                             "best-on-test/HA", "fit_s"} <= set(df.columns)
     again = run_grid(configs, jobs=2, results_dir=tmp_path, progress=False)
     assert (again.skipped, again.ran, again.ok) == (4, 0, True)
 

@@ -440,21 +440,21 @@ def collect(configs, run_missing: bool = True, results_dir: str | Path | None = 
 
 # --- grids --------------------------------------------------------------------------------------
 SCHEDULER_ENV = "XMLSTUDY_SCHEDULER"   # a scheduler address, e.g. tcp://host:8786
-# Provenance that says where and when a record was made, not what the run computed.
-MEASUREMENT_PROVENANCE = ("date", "host", "cpu", "platform")
+# Provenance that says where, when and from which commit a record was made, not what it computed.
+CIRCUMSTANCES = ("date", "host", "cpu", "platform", "git_commit")
 
 
 def outcome(record: dict) -> dict:
     """A record without what depends on the machine and the moment: timings (also the
-    ``*_s``/``*_seconds`` entries of ``fit_info``), peak memory, and the date, host, CPU and
-    platform of its provenance. Rerunning a configuration on a CPU with one thread gives the same
-    outcome, wherever it runs."""
+    ``*_s``/``*_seconds`` entries of ``fit_info``), peak memory, and the date, host, CPU,
+    platform and git commit of its provenance. Rerunning a configuration on a CPU with one thread
+    gives the same outcome, wherever it runs."""
     out = {k: v for k, v in record.items()
            if k not in ("timings", "peak_memory_mb", "peak_memory_source")}
     out["fit_info"] = {k: v for k, v in (record.get("fit_info") or {}).items()
                        if not (k.endswith("_s") or k.endswith("_seconds"))}
     out["provenance"] = {k: v for k, v in (record.get("provenance") or {}).items()
-                         if k not in MEASUREMENT_PROVENANCE}
+                         if k not in CIRCUMSTANCES}
     return out
 
 
@@ -568,7 +568,9 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
     its traceback and the grid goes on; the report lists the failures. A worker that dies is
     replaced by Dask and its task run again elsewhere. With ``isolate`` (the default) the worker
     runs each configuration in a fresh Python process, so peak memory is measured per run;
-    ``isolate=False`` runs it in the worker process itself."""
+    ``isolate=False`` runs it in the worker process itself. A script that calls this on a
+    ``LocalCluster`` does so under ``if __name__ == "__main__":``, since Dask's worker processes
+    import the main module."""
     from distributed import wait
     from tqdm import tqdm
 
@@ -600,7 +602,8 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
             fut = client.submit(_task, c.to_dict(), isolate, key=f"{c.method}-{h}", pure=False,
                                 resources={"GPU": 1} if gpu else None)
             futures[fut] = c
-        bar = tqdm(total=len(futures), desc="runs", disable=not progress)
+        # Only progress=False passes disable, so that TQDM_DISABLE=1 silences the bar otherwise.
+        bar = tqdm(total=len(futures), desc="runs", **({} if progress else {"disable": True}))
         pending = set(futures)
         while pending:
             try:
