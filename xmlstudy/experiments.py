@@ -76,12 +76,22 @@ class RunConfig:
     params: dict = field(default_factory=dict)
     valid_fraction: float = 0.1
     device: str = "auto"
+    # The split protocol (xmlstudy.data.splits.PROTOCOLS) and its own seed, apart from the
+    # model seed: "given" is the data set's own train / test split.
+    split: str = "given"
+    split_seed: int = 0
 
     def __hash__(self) -> int:  # dict fields make the generated hash fail; the content hash works
         return hash(self.config_hash)
 
     def to_dict(self) -> dict:
-        return records.json_safe(dataclasses.asdict(self))
+        d = records.json_safe(dataclasses.asdict(self))
+        if self.split == "given":
+            # The given split leaves the configuration as it was before split protocols
+            # existed, so every earlier record keeps its hash and its meaning.
+            d.pop("split")
+            d.pop("split_seed")
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunConfig":
@@ -100,7 +110,9 @@ class RunConfig:
     def label(self) -> str:
         setting = ",".join(f"{k}={v}" for k, v in sorted(self.setting.items()))
         return (f"{self.paper}/{self.experiment} {self.method} on {self.dataset} seed={self.seed}"
-                + (f" [{setting}]" if setting else "") + f" ({self.profile})")
+                + (f" [{setting}]" if setting else "")
+                + ("" if self.split == "given" else f" split={self.split}:{self.split_seed}")
+                + f" ({self.profile})")
 
     def validate(self) -> "RunConfig":
         """Raise ValueError naming the first wrong field and its valid values; return self."""
@@ -148,6 +160,15 @@ class RunConfig:
             r = self.setting["rate"]
             if not isinstance(r, (int, float)) or isinstance(r, bool) or not 0 <= r < 1:
                 raise ValueError(f"RunConfig.setting['rate']: got {r!r}; expected a number in [0, 1)")
+        from xmlstudy.data.splits import PROTOCOLS as SPLITS
+
+        if self.split not in SPLITS:
+            bad("split", self.split, SPLITS)
+        if not isinstance(self.split_seed, int) or isinstance(self.split_seed, bool) or self.split_seed < 0:
+            raise ValueError(f"RunConfig.split_seed: got {self.split_seed!r}; expected a non-negative integer")
+        if self.split == "given" and self.split_seed != 0:
+            raise ValueError("RunConfig.split_seed: the given split has no seed of its own; use "
+                             "split='random-80-10-10' or 'random-same-sizes' with a split_seed")
         if not isinstance(self.device, str):
             raise ValueError(f"RunConfig.device: got {self.device!r}; valid: 'auto', 'cpu', "
                              "'cuda', 'cuda:N'")
@@ -170,8 +191,15 @@ def prepare_data(config: RunConfig):
     setting)."""
     from xmlstudy import data
 
-    splits = data.load(config.dataset, valid_fraction=config.valid_fraction, split_seed=DATA_SEED)
-    train, valid, test = splits.train, splits.valid, splits.test
+    if config.split == "given":
+        splits = data.load(config.dataset, valid_fraction=config.valid_fraction, split_seed=DATA_SEED)
+        train, valid, test = splits.train, splits.valid, splits.test
+    else:
+        from xmlstudy.data.splits import resplit
+
+        own = data.load(config.dataset, valid_fraction=0.0)
+        train, valid, test = resplit(own.train, own.test, config.split, config.split_seed,
+                                     config.valid_fraction, DATA_SEED)
     if config.profile == "smoke":
         rng = np.random.default_rng(DATA_SEED)
         train = _shrink(train, SMOKE_ROWS["train"], rng, "train")
@@ -271,6 +299,8 @@ def run(config: RunConfig) -> dict:
         "dataset": config.dataset, "seed": config.seed, "profile": config.profile,
         "setting": config.setting, "params": config.params,
         "valid_fraction": config.valid_fraction, "config_device": config.device,
+        "split": {"protocol": config.split,
+                  "seed": None if config.split == "given" else config.split_seed},
         "config_hash": config.config_hash,
         "metrics": record_metrics,
         "timings": {"fit_s": fit_s, "predict_s": predict_s, "epochs": fit_info.get("epochs")},
@@ -378,6 +408,9 @@ def records_frame(recs) -> "pd.DataFrame":
     rows = []
     for rec in recs:
         row = {k: rec.get(k) for k in keys}
+        # Records from before split protocols existed have no "split": theirs was the given one.
+        row["split"] = (rec.get("split") or {}).get("protocol", "given")
+        row["split_seed"] = (rec.get("split") or {}).get("seed")
         _flatten("setting/", rec.get("setting") or {}, row)
         _flatten("", rec.get("metrics") or {}, row)
         _flatten("", rec.get("timings") or {}, row)
@@ -389,8 +422,8 @@ def records_frame(recs) -> "pd.DataFrame":
         row["provenance"] = prov
         rows.append(row)
     # No records still gives the columns, so that selections on them work and come out empty.
-    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*keys, "device", "date", "git_commit",
-                                                                 "cpu", "provenance"])
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*keys, "split", "split_seed", "device",
+                                                                 "date", "git_commit", "cpu", "provenance"])
 
 
 def load_records(paper: str, experiment: str | None = None, profile: str = "full",

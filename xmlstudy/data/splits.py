@@ -71,3 +71,37 @@ def concatenate(first: Dataset, second: Dataset, split: str) -> Dataset:
         feature_names=first.feature_names, label_names=first.label_names,
         groups=groups, group_names=first.group_names, texts=both(first.texts, second.texts), meta=meta,
     )
+
+
+# --- split protocols: the data sets' own split, or the papers' random ones ----------------------
+PROTOCOLS = ("given", "random-80-10-10", "random-same-sizes")
+
+
+def resplit(train: Dataset, test: Dataset, protocol: str, seed: int, valid_fraction: float,
+            valid_seed: int) -> tuple[Dataset, Dataset | None, Dataset]:
+    """(train, valid, test) under a split protocol, from the source's own train and test.
+
+    * ``"given"``: the source's train and test; validation carved from train (``valid_seed``).
+    * ``"random-80-10-10"``: train and test pooled, then a ``seed``-ed random 80/10/10 partition
+      into train / valid / test (C-GMVAE's section 4.1).
+    * ``"random-same-sizes"``: pooled, then a ``seed``-ed random train / test of the source's
+      own sizes (the DXML paper's "ten train-test splits"); validation carved from train.
+
+    Features stay as the source computed them: where they were fitted on the source's own train
+    split (reuters' tf-idf vocabulary), a random split lets that fit see some test documents."""
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"split protocol {protocol!r}; valid: {', '.join(PROTOCOLS)}")
+    if protocol == "given":
+        train, valid = carve_validation(train, valid_fraction, valid_seed)
+        return train, valid, test
+    pooled = concatenate(train, test, split="pooled")
+    order = np.random.default_rng(seed).permutation(len(pooled))
+    if protocol == "random-80-10-10":
+        n_train, n_valid = int(round(0.8 * len(pooled))), int(round(0.1 * len(pooled)))
+        parts = np.split(order, [n_train, n_train + n_valid])
+        return tuple(pooled.subset(np.sort(rows), split=name)
+                     for rows, name in zip(parts, ("train", "valid", "test")))
+    new_train = pooled.subset(np.sort(order[:len(train)]), split="train")
+    new_test = pooled.subset(np.sort(order[len(train):]), split="test")
+    new_train, valid = carve_validation(new_train, valid_fraction, valid_seed)
+    return new_train, valid, new_test
