@@ -77,6 +77,20 @@ def share_verdict(hits: int, total: int) -> str:
     return "partly" if 2 * hits >= total else "not reproduced"
 
 
+def against_published(table: pd.DataFrame, tolerance: float, unit: str = "points",
+                      what: str = "numbers") -> Verdict:
+    """The verdict on "the method reaches the paper's numbers" from a paper-vs-reproduced table
+    (:func:`xmlstudy.tables.paper_vs_reproduced`): each published number with records is a check
+    that holds when ours is within ``tolerance`` or above; the P@1 rows are quoted."""
+    table = table[table["n_seeds"] > 0]
+    hits = int((table["verdict"] != "falls short").sum())
+    p1 = table[table["metric"] == "P@1"]
+    detail = "; ".join(f"{r.dataset} P@1 {r.reproduced} vs {r.paper:g}" for r in p1.itertuples())
+    return Verdict(share_verdict(hits, len(table)),
+                   f"{hits} of {len(table)} {what} within {tolerance:g} {unit} or above"
+                   + (f"; {detail}" if detail else ""))
+
+
 def evaluate(claims, frames: dict) -> pd.DataFrame:
     """One row per claim: id, paper, claim, where, verdict, evidence, section."""
     rows = []

@@ -395,7 +395,7 @@ def _flatten(prefix: str, d: dict, out: dict) -> None:
             out[key] = v
 
 
-def records_frame(recs) -> "pd.DataFrame":
+def records_frame(recs):
     """Records (dicts, as written) as one DataFrame: one row per record; metrics flattened as
     columns ``"P@1"``, ``"fixed-0.5/ex-F1"``, ...; timings as ``fit_s``, ``predict_s``,
     ``epochs``; setting entries as ``setting/<key>``; the dicts ``setting``, ``params``,

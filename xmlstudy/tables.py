@@ -70,6 +70,14 @@ def summarize(records: pd.DataFrame, metrics: list[str], by=("dataset", "method"
     return out
 
 
+def mean_table(records: pd.DataFrame, metrics) -> pd.DataFrame:
+    """Mean over seeds per (dataset, method) and metric: a frame indexed by (dataset, method),
+    one column per metric (empty when there are no records)."""
+    stats = summarize(records, list(metrics)) if len(records) else pd.DataFrame(
+        columns=["dataset", "method", "metric", "mean"])
+    return stats.pivot_table(index=["dataset", "method"], columns="metric", values="mean")
+
+
 def mean_std(mean: float, std: float, n: int, scale: float = 1.0, digits: int = 2) -> str:
     """'12.34 ± 0.56' on the given scale; one seed shows as '12.34 (n=1)', no run as '—'."""
     if n == 0 or pd.isna(mean):

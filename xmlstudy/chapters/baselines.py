@@ -13,7 +13,7 @@ import pandas as pd
 from xmlstudy import experiments
 from xmlstudy.chapters import cgmvae, dxml
 from xmlstudy.experiments import RunConfig
-from xmlstudy.tables import baselines_vs_published, summarize, summary_table
+from xmlstudy.tables import baselines_vs_published, summarize
 
 PAPER = "baselines"
 CLAIMS = ()

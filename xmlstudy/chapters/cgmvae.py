@@ -15,7 +15,7 @@ import pandas as pd
 
 from xmlstudy import claims as claims_
 from xmlstudy import experiments
-from xmlstudy.tables import mean_std, paper_vs_reproduced, record_field, summarize, summary_table
+from xmlstudy.tables import mean_std, paper_vs_reproduced, record_field, summarize
 
 PAPER = "cgmvae"
 TOLERANCE = 0.015   # |ours - paper| (fractions) within which a published number counts as reproduced

@@ -15,7 +15,8 @@ import pandas as pd
 
 from xmlstudy import claims as claims_
 from xmlstudy import experiments
-from xmlstudy.tables import mean_std, paper_vs_reproduced, record_field, summarize, summary_table
+from xmlstudy.tables import (mean_std, mean_table, paper_vs_reproduced, record_field, summarize,
+                              summary_table)
 
 PAPER = "dxml"
 TOLERANCE = 1.5   # percentage points within which a published number counts as reproduced
@@ -489,23 +490,14 @@ def _p1(value: float) -> str:
 
 # --- the claims -------------------------------------------------------------------------------------
 def _p_means(records: pd.DataFrame, metrics=("P@1", "P@3", "P@5")) -> pd.DataFrame:
-    """Mean over seeds per (dataset, method) and metric, as a frame indexed by those two."""
-    stats = summarize(records, list(metrics)) if len(records) else pd.DataFrame(
-        columns=["dataset", "method", "metric", "mean"])
-    return stats.pivot_table(index=["dataset", "method"], columns="metric", values="mean")
+    return mean_table(records, metrics)
 
 
 def _judge_published(frames: dict) -> claims_.Verdict:
     table = paper_vs_reproduced(frames["dxml/main"], SMALL, "dxml",
                                 ["P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5"], TOLERANCE,
                                 published_method="DXML")
-    table = table[table["n_seeds"] > 0]
-    hits = int((table["verdict"] != "falls short").sum())
-    p1 = table[table["metric"] == "P@1"]
-    detail = "; ".join(f"{r.dataset} P@1 {r.reproduced} vs {r.paper:.2f}" for r in p1.itertuples())
-    return claims_.Verdict(claims_.share_verdict(hits, len(table)),
-                           f"{hits} of {len(table)} numbers within {TOLERANCE:g} points or above; "
-                           f"{detail}")
+    return claims_.against_published(table, TOLERANCE)
 
 
 def _judge_beats(rivals: dict, what: str):

@@ -8,7 +8,6 @@ glued numbers. The model is :mod:`xmlstudy.models.rankae`.
 """
 from __future__ import annotations
 
-import dataclasses
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,7 +16,7 @@ import pandas as pd
 from xmlstudy import claims as claims_
 from xmlstudy import experiments
 from xmlstudy.experiments import RunConfig
-from xmlstudy.tables import paper_vs_reproduced, summarize, summary_table
+from xmlstudy.tables import mean_table, paper_vs_reproduced, summary_table
 
 PAPER = "rankae"
 TOLERANCE = 1.5   # percentage points within which a published number counts as reproduced
@@ -151,9 +150,7 @@ def _all(frames: dict) -> pd.DataFrame:
 
 
 def _means(records: pd.DataFrame, metrics=METRICS) -> pd.DataFrame:
-    stats = summarize(records, list(metrics)) if len(records) else pd.DataFrame(
-        columns=["dataset", "method", "metric", "mean"])
-    return stats.pivot_table(index=["dataset", "method"], columns="metric", values="mean")
+    return mean_table(records, metrics)
 
 
 def average_ranks(records: pd.DataFrame, metrics=METRICS, methods=None) -> pd.DataFrame:
@@ -180,13 +177,7 @@ def average_ranks(records: pd.DataFrame, metrics=METRICS, methods=None) -> pd.Da
 def _judge_table2(frames: dict) -> claims_.Verdict:
     table = paper_vs_reproduced(frames["rankae/main"], TABLE_2, "rankae", list(METRICS), TOLERANCE,
                                 published_method="Rank-AE")
-    table = table[table["n_seeds"] > 0]
-    hits = int((table["verdict"] != "falls short").sum())
-    p1 = table[table["metric"] == "P@1"]
-    detail = "; ".join(f"{r.dataset} P@1 {r.reproduced} vs {r.paper:.2f}" for r in p1.itertuples())
-    return claims_.Verdict(claims_.share_verdict(hits, len(table)),
-                           f"{hits} of {len(table)} Delicious numbers within {TOLERANCE:g} points or "
-                           f"above; {detail}")
+    return claims_.against_published(table, TOLERANCE, what="Delicious numbers")
 
 
 def _judge_rank(frames: dict) -> claims_.Verdict:
