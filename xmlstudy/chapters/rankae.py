@@ -355,6 +355,11 @@ def design_table(frames: dict) -> pd.DataFrame:
     return (table.set_index("choice") * 100).round(2)
 
 
+def rank_table(frames: dict) -> pd.DataFrame:
+    """The paper's average-rank row on our records: Rank-AE and the stand-ins for its rivals."""
+    return average_ranks(_all(frames), methods=("rankae", *STAND_INS))
+
+
 def verdict_table(frames: dict, tolerance: float = TOLERANCE) -> pd.DataFrame:
     table = paper_vs_reproduced(frames["rankae/main"], TABLE_2, "rankae", list(METRICS), tolerance,
                                 published_method="Rank-AE")
@@ -378,4 +383,9 @@ def numbers(frames: dict, params) -> dict:
     out["rankae_n_compared"] = str(len(verdicts))
     out["rankae_n_matched"] = str(int((verdicts["verdict"] == "matches").sum()))
     out["rankae_tolerance"] = f"{params.tolerance:g}"
+    design = design_table(frames)
+    others = design["vs main design"].drop(design.index[0]) if len(design) > 1 else pd.Series(dtype=float)
+    out["rankae_design_best"] = (f"{others.idxmax()} ({others.max():+.2f} points on validation)"
+                                 if len(others) else "not run")
+    out["rankae_design_range"] = (f"{others.min():+.2f} to {others.max():+.2f}" if len(others) else "not run")
     return out
