@@ -30,13 +30,18 @@
 # the page is computed by {py:mod}`xmlstudy.chapters.nnae` from the records in `results/nnae/`
 # and `results/baselines/`.
 
-# %% tags=["parameters", "hide-input"]
-profile = "full"    # "smoke": every code path on a few hundred rows; "full": the recorded runs
-datasets = None     # None: all; or a subset of bbc_food, whats_cooking, recipes5k, epicurious,
+# %% tags=["parameters"]
+# "smoke": every code path on a few hundred rows; "full": the recorded runs
+profile = "full"
+# None: all; or a subset of bbc_food, whats_cooking, recipes5k, epicurious,
+datasets = None
                     # corel5k, bibtex, delicious
-seeds = None        # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
-device = "auto"     # "auto" uses a GPU when one is visible (the models here run on the CPU)
-run_missing = True  # False: show only the records that exist (e.g. while the grid still runs)
+# None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
+seeds = None
+# "auto" uses a GPU when one is visible (the models here run on the CPU)
+device = "auto"
+# False: show only the records that exist (e.g. while the grid still runs)
+run_missing = True
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import nnae
