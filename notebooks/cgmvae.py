@@ -101,7 +101,7 @@ chapters.show_claims(cgmvae.CLAIMS, frames);
 #   yeast, scene and delicious keep Mulan's official train/test split, reuters the ModApte split,
 #   and sider (no official split) a seeded random 80/20 split; validation is 10% of train in all
 #   cases (seed 0), never test. The paper's own protocol is run as well, on five random 80/10/10
-#   splits of yeast, scene, sider and reuters ({ref}`cgmvae-paper-split`).
+#   splits of yeast, scene and sider ({ref}`cgmvae-paper-split`).
 # * **sider features.** MPVAE and C-GMVAE used a 38-dimensional feature vector of undocumented
 #   origin; here each drug is a 1,024-bit Morgan fingerprint of its SMILES (RDKit, radius 2).
 # * **reuters features.** The paper does not say how its reuters vectors were made; here they
@@ -189,9 +189,7 @@ for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.
 # Section 4.1 of the paper splits every data set at random into training (80%), validation (10%)
 # and testing (10%). Experiment `paper_split` pools each small data set's own train and test
 # rows and draws five such splits (split seeds 0-4, one model per split), so the spread below is
-# the split-to-split one; delicious runs on its own split only, for now. Reuters' tf-idf
-# vocabulary was fitted on its ModApte training documents, some of which now fall in a test
-# split: a small advantage the paper's unknown preprocessing may or may not share. Records:
+# the split-to-split one; reuters and delicious run on their own splits only, for now. Records:
 # `results/cgmvae/paper_split.jsonl` (`python -m xmlstudy run --paper cgmvae --experiment
 # paper_split`). C-GMVAE under both protocols beside the paper (thresholds as in the paper's
 # tables), then every method on the paper's splits:
@@ -444,8 +442,8 @@ for protocol in (params.protocol, "validation"):
 # ## Deviations, and why
 #
 # * **Data**: four of nine data sets are unavailable; the main runs use the sources' official
-#   splits, and the paper's 80/10/10 splits are run beside them on four data sets (delicious not
-#   yet); sider features are fingerprints, not the paper's 38 numbers.
+#   splits, and the paper's 80/10/10 splits are run beside them on the three small data sets
+#   (reuters and delicious not yet); sider features are fingerprints, not the paper's 38 numbers.
 # * **Decoder input** concat(x, z), because the literal z-only decoder collapses (ablation table).
 # * **Compute**: fewer epochs than 100, early stopping on validation, E ≤ 512; Table 7's
 #   settings with a one-at-a-time validation search around them instead of the paper's full
