@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         "timings": {"wall_s": {str(w): runs[w]["wall_s"] for w in workers},
                     "compute_s": {str(w): runs[w]["compute_s"] for w in workers},
                     "speedup": speedup},
+        # The measured outcome, as every record has one: the speed-up per worker count.
+        "metrics": {f"speedup@{w}": speedup[str(w)]
+                    for w in workers},
         "records": {str(w): runs[w]["records"] for w in workers},
         "failures": {str(w): runs[w]["failures"] for w in workers},
         "same_outcomes": same, "goal": GOAL, "meets_goal": goal_met,
