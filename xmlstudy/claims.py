@@ -91,6 +91,22 @@ def against_published(table: pd.DataFrame, tolerance: float, unit: str = "points
                    + (f"; {detail}" if detail else ""))
 
 
+def beats(means: pd.DataFrame, method: str, rival: str, sentence: str) -> Verdict:
+    """The verdict on "``method`` beats ``rival``" from a table of means indexed by (dataset,
+    method) with one column per metric (:func:`xmlstudy.tables.mean_table`): one check per data
+    set and metric where both ran; the P@1 gains (points) are quoted. ``sentence`` starts the
+    evidence, e.g. "Rank-AE above no attention"."""
+    hits, total, lines = 0, 0, []
+    for dataset in dict.fromkeys(means.index.get_level_values(0)):
+        if (dataset, method) in means.index and (dataset, rival) in means.index:
+            gain = 100 * (means.loc[(dataset, method)] - means.loc[(dataset, rival)])
+            hits += int((gain > 0).sum())
+            total += len(gain)
+            lines.append(f"{dataset} P@1 {gain['P@1']:+.2f}")
+    return Verdict(share_verdict(hits, total),
+                   f"{sentence} in {hits} of {total} means; " + ", ".join(lines))
+
+
 def evaluate(claims, frames: dict) -> pd.DataFrame:
     """One row per claim: id, paper, claim, where, verdict, evidence, section."""
     rows = []

@@ -531,16 +531,7 @@ def _judge_beats(rivals: dict, what: str):
 def _judge_nonlinear(frames: dict) -> claims_.Verdict:
     both = pd.concat([frames["dxml/main"], frames["dxml/ablation"]], ignore_index=True)
     means = _p_means(both[both["method"].isin(["dxml", "dxml-linear"])])
-    hits, total, lines = 0, 0, []
-    for dataset in dict.fromkeys(both["dataset"]):
-        if (dataset, "dxml") in means.index and (dataset, "dxml-linear") in means.index:
-            gain = 100 * (means.loc[(dataset, "dxml")] - means.loc[(dataset, "dxml-linear")])
-            hits += int((gain > 0).sum())
-            total += len(gain)
-            lines.append(f"{dataset} {gain['P@1']:+.2f}")
-    return claims_.Verdict(claims_.share_verdict(hits, total),
-                           f"ReLU above linear in {hits} of {total} P@1/3/5 means; P@1 gain, points: "
-                           + ", ".join(lines))
+    return claims_.beats(means, "dxml", "dxml-linear", "ReLU above linear in P@1/3/5")
 
 
 CLAIMS = (

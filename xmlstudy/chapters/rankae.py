@@ -198,17 +198,8 @@ def _judge_rank(frames: dict) -> claims_.Verdict:
 
 def _judge_ablation(variant: str, name: str):
     def judge(frames: dict) -> claims_.Verdict:
-        means = _means(frames["rankae/main"])
-        hits, total, lines = 0, 0, []
-        for dataset in dict.fromkeys(means.index.get_level_values(0)):
-            if (dataset, "rankae") in means.index and (dataset, variant) in means.index:
-                gain = 100 * (means.loc[(dataset, "rankae")] - means.loc[(dataset, variant)])
-                hits += int((gain > 0).sum())
-                total += len(gain)
-                lines.append(f"{dataset} P@1 {gain['P@1']:+.2f}")
-        return claims_.Verdict(claims_.share_verdict(hits, total),
-                               f"Rank-AE above {name} in {hits} of {total} P@k/nDCG@k means; "
-                               + ", ".join(lines))
+        return claims_.beats(_means(frames["rankae/main"]), "rankae", variant,
+                             f"Rank-AE above {name} in P@k/nDCG@k")
     return judge
 
 
