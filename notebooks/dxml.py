@@ -147,6 +147,30 @@ tables.styled(dxml.small_table(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k 
 # {glue:text}`dxml_knn_vs_paper_delicious` (Delicious) points, so on Bibtex the shortfall sits in
 # what the learned embedding adds, not in the neighbour vote or the data.
 #
+# (dxml-paper-split)=
+# ### The paper's protocol: ten random train/test splits
+#
+# The paper averages over "ten train-test splits" it does not publish. Here train and test are
+# pooled and split at random ten times into the published sizes (4,880 / 2,515 rows for Bibtex,
+# 12,920 / 3,185 for Delicious), one split per split seed, with one model per split, so the ±
+# is the split-to-split spread; validation is carved from each split's training part as before.
+# DXML on these splits: Bibtex P@1 {glue:text}`dxml_split_bibtex`
+# ({glue:text}`dxml_split_gap_paper_bibtex` points from the paper,
+# {glue:text}`dxml_split_vs_own_bibtex` from the own split), Delicious
+# {glue:text}`dxml_split_delicious` ({glue:text}`dxml_split_gap_paper_delicious` points from the
+# paper, {glue:text}`dxml_split_vs_own_delicious` from the own split). Our kNN on these splits
+# differs from the paper's KNN column by {glue:text}`dxml_split_knn_vs_paper_bibtex` (Bibtex) and
+# {glue:text}`dxml_split_knn_vs_paper_delicious` (Delicious) points. Records:
+# `results/dxml/paper_split.jsonl`; regenerate with
+# `python -m xmlstudy run --paper dxml --experiment paper_split`.
+
+# %% tags=["remove-input"]
+tables.styled(dxml.protocols_table(frames), "DXML under both split protocols beside the paper (%)")
+
+# %% tags=["remove-input"]
+tables.styled(dxml.paper_split_table(frames), "P@k (%) on ten random splits, Table 2 beside this study")
+
+# %% [markdown]
 # ### Propensity-scored precision
 #
 # The paper reports only P@k and nDCG@k, which reward predicting frequent labels. PSP@k (Jain et
@@ -325,19 +349,27 @@ if params.xc_train is not None:
 # ## Paper against reproduction
 #
 # Every P@k and nDCG@k the paper gives for the small data sets this study has, beside our mean ±
-# std over seeds (percent); "matches" means within {glue:text}`dxml_tolerance` points. Of
-# {glue:text}`dxml_n_compared` published numbers, {glue:text}`dxml_n_matches` are matched,
-# {glue:text}`dxml_n_beats` are beaten and {glue:text}`dxml_n_falls_short` fall short.
+# std (percent); "matches" means within {glue:text}`dxml_tolerance` points. On the paper's
+# protocol (ten random splits), of {glue:text}`dxml_split_n_compared` published numbers
+# {glue:text}`dxml_split_n_matches` are matched, {glue:text}`dxml_split_n_beats` beaten and
+# {glue:text}`dxml_split_n_falls_short` fall short; on the data sets' own split (three seeds),
+# {glue:text}`dxml_n_matches`, {glue:text}`dxml_n_beats` and {glue:text}`dxml_n_falls_short`
+# of {glue:text}`dxml_n_compared`.
 
 # %% tags=["remove-input"]
-tables.styled(dxml.verdict_table(frames, params.tolerance), "DXML: paper against reproduction (%)", digits=2, index=False)
+tables.styled(dxml.verdict_table(frames, params.tolerance, "dxml/paper_split"), "DXML on ten random splits: paper against reproduction (%)", digits=2, index=False)
+
+# %% tags=["remove-input"]
+tables.styled(dxml.verdict_table(frames, params.tolerance), "DXML on the own split: paper against reproduction (%)", digits=2, index=False)
 
 # %% [markdown]
 # ## Deviations, and what they explain
 #
-# * **One split, three seeds.** The paper averages ten train-test splits it does not publish; here
-#   the Mulan split is used with three seeds, and 10% of its training part is held out for
-#   validation, so the network sees 90% of the paper's training rows.
+# * **Splits.** The paper averages ten train-test splits it does not publish. The chapter's
+#   experiments use the Mulan split with three seeds; the paper's protocol is rebuilt as ten
+#   seeded random splits of the published sizes (above), which cannot be the paper's own ten.
+#   In both, 10% of the training part is held out for validation, so the network sees 90% of
+#   the paper's training rows.
 # * **The open settings** were chosen on Bibtex's validation split only. In the sweep above the
 #   largest validation gain over the chosen configuration is {glue:text}`dxml_sweep_best`,
 #   against a test gap to the paper of {glue:text}`dxml_gap_paper_bibtex` points in P@1 on Bibtex:

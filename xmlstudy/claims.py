@@ -15,14 +15,20 @@ from typing import Callable
 import pandas as pd
 
 VERDICTS = ("reproduced", "partly", "not reproduced", "not testable here")
+# The split protocols a claim on published numbers can be judged under (Claim.protocol).
+PAPER_SPLIT = "the paper's own split protocol"
+OWN_SPLIT = "the data set's own split (not the paper's protocol)"
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a claim and the numbers that decide it (``evidence``, one sentence)."""
+    """The outcome of a claim and the numbers that decide it (``evidence``, one sentence);
+    a claim judged by counting published numbers also gives ``hits`` of ``checks``."""
 
     verdict: str
     evidence: str
+    hits: int | None = None
+    checks: int | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -36,7 +42,9 @@ class Claim:
     ``judge`` receives ``{record file: DataFrame}`` for exactly the files in ``records`` (frames
     of :func:`xmlstudy.experiments.records_frame`) and returns a :class:`Verdict`. ``section``
     is the label of the chapter section that holds the evidence; ``reason`` says why a claim
-    without a judge cannot be tested here."""
+    without a judge cannot be tested here. A claim that the paper's published numbers are
+    reached names the split ``protocol`` its records follow (the paper's own, or not), so the
+    summary can count matched numbers protocol by protocol."""
 
     id: str
     paper: str
@@ -46,6 +54,7 @@ class Claim:
     judge: Callable[[dict], Verdict] | None = None
     section: str = ""
     reason: str = ""
+    protocol: str = ""
 
     def __post_init__(self) -> None:
         if self.judge is None and (self.records or not self.reason):
@@ -88,7 +97,7 @@ def against_published(table: pd.DataFrame, tolerance: float, unit: str = "points
     detail = "; ".join(f"{r.dataset} P@1 {r.reproduced} vs {r.paper:g}" for r in p1.itertuples())
     return Verdict(share_verdict(hits, len(table)),
                    f"{hits} of {len(table)} {what} within {tolerance:g} {unit} or above"
-                   + (f"; {detail}" if detail else ""))
+                   + (f"; {detail}" if detail else ""), hits=hits, checks=len(table))
 
 
 def beats(means: pd.DataFrame, method: str, rival: str, sentence: str) -> Verdict:
@@ -108,15 +117,19 @@ def beats(means: pd.DataFrame, method: str, rival: str, sentence: str) -> Verdic
 
 
 def evaluate(claims, frames: dict) -> pd.DataFrame:
-    """One row per claim: id, paper, claim, where, verdict, evidence, section."""
+    """One row per claim: id, paper, claim, where, verdict, evidence, section, and for claims
+    on published numbers the split protocol and how many numbers were reached (hits of
+    checks)."""
+    columns = ["id", "paper", "claim", "where", "verdict", "evidence", "section", "protocol",
+               "hits", "checks"]
     rows = []
     for claim in claims:
         v = claim.evaluate(frames)
         rows.append({"id": claim.id, "paper": claim.paper, "claim": claim.claim,
                      "where": claim.where, "verdict": v.verdict, "evidence": v.evidence,
-                     "section": claim.section})
-    return pd.DataFrame(rows, columns=["id", "paper", "claim", "where", "verdict", "evidence",
-                                       "section"])
+                     "section": claim.section, "protocol": claim.protocol, "hits": v.hits,
+                     "checks": v.checks})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _cell(text: str) -> str:

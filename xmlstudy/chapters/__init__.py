@@ -107,6 +107,18 @@ def verdict_counts(card: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis(index=None, columns=None)
 
 
+def published_numbers(card: pd.DataFrame) -> pd.DataFrame:
+    """From a :func:`scorecard`, the claims on published numbers: per paper and split protocol,
+    how many of the paper's numbers that were run are reached (within the chapter's tolerance
+    or above)."""
+    rows = card[(card["protocol"] != "") & card["checks"].notna()]
+    table = pd.DataFrame({"paper": rows["paper"], "split protocol": rows["protocol"],
+                          "reached": rows["hits"].astype("Int64"),
+                          "compared": rows["checks"].astype("Int64"),
+                          "verdict": rows["verdict"]})
+    return table.reset_index(drop=True)
+
+
 # --- what every chapter page shares --------------------------------------------------------------
 def glue_all(values: dict) -> None:
     """Glue every ``{name: text}`` for the prose of a chapter (``{glue:text}`name```)."""
