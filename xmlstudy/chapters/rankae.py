@@ -24,7 +24,7 @@ TOLERANCE = 1.5   # percentage points within which a published number counts as 
 # --- the grid ------------------------------------------------------------------------------------
 # Delicious is the paper's own data and split (the fidelity target); Bibtex is public with the
 # same kind of bag-of-words features.
-DATASETS = ("delicious", "bibtex")
+DATASETS = ("delicious", "bibtex", "imdb-rankae")
 METHODS = ("rankae", "rankae-no-attn", "bce-ae")
 # The paper tunes on 20% of the training split, then trains on all of it (section 3.1).
 VALID_FRACTION = 0.2
@@ -50,6 +50,28 @@ CHOSEN: dict = {
 # Experiment "design": what the loss is trained on, the latent size (the paper's h = 200 "for
 # large" label sets may include Delicious's 983) and the width of encoder and decoder.
 DESIGN = ({"decode": "both"}, {"decode": "features"}, {"latent": 200}, {"hidden": 512})
+
+
+# Experiment "embeddings": the word vectors the paper initialises from 100-d GloVe where the
+# features are words. Only 50-d GloVe is installable, so: random rows of 50 (to separate size
+# from initialisation), GloVe-50, and GloVe-50 padded with 50 random dimensions to C = 100; the
+# main runs are random-100.
+EMBEDDINGS = ({"word_vectors": "random", "embedding": 50},
+              {"word_vectors": "glove-50", "embedding": 50},
+              {"word_vectors": "glove-50-padded", "embedding": 100})
+WORD_DATASETS = ("bibtex", "imdb-rankae")   # features that are words GloVe knows
+
+# Experiments "noise" and "margin" (Figure 3): IMDB-F at the paper's IMDb sizes; labels of the
+# 80% training part made noisy, the other 20% the clean validation split for model selection
+# (no refit, so no noisy model ever sees clean labels), the same clean test split for all. The
+# deep methods keep the settings chosen on the clean data; the baselines stand in for FastXML
+# (Parabel) and PD-Sparse (one-vs-rest).
+NOISE_DATASET = "imdb-rankae"
+NOISE_KINDS = ("missing", "missing-invalid")
+NOISE_RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+NOISE_METHODS = ("rankae", "bce-ae", "parabel", "ovr-linear")
+MARGINS = (0.1, 0.3, 0.5, 0.7, 0.9)
+MARGIN_RATES = (0.0, 0.3, 0.6)
 
 
 def run_params(method: str, dataset: str, profile: str = "full", search: bool = False) -> dict:
@@ -87,7 +109,51 @@ def grid(profile: str = "full") -> list:
         base = {**run_params("rankae", "delicious"), "refit": False}
         configs += [config("design", "rankae", "delicious", 0, {**base, **change})
                     for change in DESIGN]
+    words = datasets if profile == "smoke" else WORD_DATASETS
+    configs += [config("embeddings", "rankae", d, s, {**run_params("rankae", d, profile), **change})
+                for s in seeds for d in words for change in EMBEDDINGS[1:2 if profile == "smoke" else None]
+                if profile == "smoke" or (d, "rankae") in CHOSEN]
+    return configs + noise_grid(profile)
+
+
+def _noise_config(experiment, method, profile, setting, params):
+    return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=NOISE_DATASET,
+                     seed=0, profile=profile, setting=setting, params=params,
+                     valid_fraction=VALID_FRACTION)
+
+
+def noise_grid(profile: str = "full") -> list:
+    """Experiments "noise" (every method at every rate of both kinds, seed 0) and "margin"
+    (Rank-AE with each m at three rates of missing + invalid labels). They need the settings
+    chosen on the clean IMDB-F data; until the search has run, only the smoke profile has them."""
+    from xmlstudy.chapters import baselines
+
+    if profile == "full" and not all((NOISE_DATASET, m) in CHOSEN for m in ("rankae", "bce-ae")):
+        return []
+    base = {c.method: c.params for c in baselines.grid(profile)}
+
+    def params(method):
+        if method in base:
+            return base[method]
+        return {**run_params(method, NOISE_DATASET, profile), "refit": False}
+
+    def setting(kind, rate):
+        return {} if rate == 0 else {"noise": kind, "rate": rate}
+
+    rates = (0.0, 0.3) if profile == "smoke" else NOISE_RATES
+    kinds = NOISE_KINDS[:1] if profile == "smoke" else NOISE_KINDS
+    settings = list({json_key(setting(k, r)): setting(k, r) for k in kinds for r in rates}.values())
+    configs = [_noise_config("noise", m, profile, st, params(m))
+               for st in settings for m in NOISE_METHODS]
+    margins = MARGINS[:1] if profile == "smoke" else MARGINS
+    configs += [_noise_config("margin", "rankae", profile, setting("missing-invalid", r),
+                              {**params("rankae"), "margin": m})
+                for r in (MARGIN_RATES[-1:] if profile == "smoke" else MARGIN_RATES) for m in margins]
     return configs
+
+
+def json_key(d: dict) -> str:
+    return ",".join(f"{k}={d[k]}" for k in sorted(d))
 
 
 # --- the paper's numbers ---------------------------------------------------------------------------

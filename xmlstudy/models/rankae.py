@@ -43,6 +43,7 @@ from torch import nn
 
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.models.word_vectors import embedding_size, initial_vectors
 from xmlstudy.training import csr_to_torch, seed_everything, train
 
 DECODE = ("labels", "features", "both")
@@ -146,9 +147,10 @@ class RankAE(Model):
 
     Pass ``lam``, ``margin``, ``lr`` and ``weight_decay`` all four to skip the search (the
     chapter's noise runs reuse the choices of the clean runs this way, and the tests do).
-    ``word_vectors`` (an ``n_features x C`` array) initialises the word embeddings, e.g. GloVe
-    rows for features that are words; otherwise they are random, the paper's choice for
-    Delicious."""
+    ``word_vectors`` initialises the word embeddings: ``"random"`` (the paper's choice for
+    Delicious), ``"glove-50"`` or ``"glove-50-padded"`` (GloVe rows for features that are words,
+    looked up by feature name; :mod:`xmlstudy.models.word_vectors`), or an ``n_features x C``
+    array."""
 
     name = "rankae"
     attention = True
@@ -160,7 +162,7 @@ class RankAE(Model):
                  many_labels: int = 1000, hidden: int = 256, embedding: int = 100,
                  reduction: int = 4, decode: str = "labels", epochs: int = 60,
                  patience: int | None = 8, batch_size: int = 128, refit: bool = True,
-                 word_vectors=None, max_eval_rows: int = 5000, progress: bool = False) -> None:
+                 word_vectors="random", max_eval_rows: int = 5000, progress: bool = False) -> None:
         super().__init__(seed=seed, device=device)
         if decode not in DECODE:
             raise ValueError(f"{self.name}: decode={decode!r}; valid: {', '.join(DECODE)}")
@@ -175,6 +177,13 @@ class RankAE(Model):
                            ("embedding", embedding), ("reduction", reduction)):
             if not (isinstance(value, int) and value > 0):
                 raise ValueError(f"{self.name}: {key} must be a positive integer, got {value!r}")
+        if word_vectors is None:
+            word_vectors = "random"
+        if isinstance(word_vectors, str):
+            size = embedding_size(word_vectors)  # raises naming the valid choices
+            if size is not None and embedding != size:
+                raise ValueError(f"{self.name}: word_vectors={word_vectors!r} gives rows of "
+                                 f"{size} values; set embedding={size} (got {embedding})")
         self.given = given if lam is not None else None
         self.latent, self.many_labels, self.hidden = latent, many_labels, hidden
         self.embedding, self.reduction, self.decode = embedding, reduction, decode
@@ -195,7 +204,7 @@ class RankAE(Model):
         L = train_data.n_labels
         latent = self.latent or (100 if L < self.many_labels else 200)
         net = RankAENetwork(train_data.n_features, L, latent, self.hidden, self.embedding,
-                            self.reduction, self.attention, self.word_vectors).to(self._device)
+                            self.reduction, self.attention, self._vectors).to(self._device)
         optimizer = torch.optim.Adam(net.parameters(), lr=settings["lr"],
                                      weight_decay=settings["weight_decay"])
         X, Y = sp.csr_matrix(train_data.X), sp.csr_matrix(train_data.Y)
@@ -261,6 +270,8 @@ class RankAE(Model):
 
     def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "RankAE":
         self._device = resolve_device(self.device)
+        self._vectors, found = (initial_vectors(train_data.feature_names, self.word_vectors, self.seed)
+                                if isinstance(self.word_vectors, str) else (self.word_vectors, None))
         has_valid = valid is not None and len(valid) > 0
         if self.given is None and has_valid:
             best, trials = self._search(train_data, valid)
@@ -273,7 +284,9 @@ class RankAE(Model):
         self.fit_info = {"chosen": chosen, "search": trials, "best_epoch": result.best_epoch,
                          "epochs": result.epochs_run, "best_valid_mean_P@1,3,5": result.best_score,
                          "latent": latent, "decode": self.decode, "loss": self.loss,
-                         "attention": self.attention, "history": result.history}
+                         "attention": self.attention, "history": result.history,
+                         "word_vectors": self.word_vectors if isinstance(self.word_vectors, str)
+                         else "given", "words_with_vectors": found}
         if self.refit and has_valid:
             both = Dataset(name=train_data.name, split="train+valid",
                            X=sp.vstack([train_data.X, valid.X]).tocsr(),
