@@ -379,6 +379,22 @@ def test_ucmerced_labels_and_manifest_counts():
     assert len({Path(e["jpg_path"]).parent.name for e in manifest.values()}) == 21
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["ucmerced-aitlas", "ucmerced-planted"])
+def test_ucmerced_aitlas_and_planted_statistics(name):
+    spec = _spec(ucmerced, name)
+    parts = data.read_source(name, data_dir=MIRROR)
+    _check_expected(spec, parts)
+    sizes = {k: len(v) for k, v in parts.items()}
+    assert sizes == ({"train": 1285, "valid": 395, "test": 420} if name == "ucmerced-aitlas"
+                     else {"train": 400, "valid": 100, "test": 100})
+    if name == "ucmerced-planted":
+        for ds in parts.values():
+            has = np.array([p is not None for p in ds.meta["patches"]])
+            assert has.sum() == len(ds) // 2
+            np.testing.assert_array_equal(ds.Y[:, 17].toarray().ravel(), has)
+
+
 def _small_mirror(tmp_path, per_class=2, classes=("airplane", "beach", "forest")):
     """A copy of a few UC Merced images with matching label file and manifest."""
     src_manifest = MIRROR / ucmerced.MANIFEST_FILE.path

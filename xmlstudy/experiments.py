@@ -275,16 +275,19 @@ def run(config: RunConfig) -> dict:
     model = models.create(config.method, seed=config.seed, device=config.device, **config.params)
     device = _resolved_device(model, config.device)
 
+    # A model that reads more than the features (the image models read meta["image_paths"])
+    # says what it predicts from; every other model gets X.
+    inputs = getattr(model, "inputs", None) or (lambda ds: ds.X)
     seed_everything(config.seed)
     with _PeakMemory(device) as memory:
         t0 = time.perf_counter()
         model.fit(train, valid)
         fit_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        top_idx, _ = model.topk(test.X, TOP_K)
-        p_test = model.probabilities(test.X)
+        top_idx, _ = model.topk(inputs(test), TOP_K)
+        p_test = model.probabilities(inputs(test))
         predict_s = time.perf_counter() - t0
-    p_valid = model.probabilities(valid.X) if valid is not None and len(valid) else None
+    p_valid = model.probabilities(inputs(valid)) if valid is not None and len(valid) else None
 
     A, B = data.spec(config.dataset).propensity
     propensity = metrics.propensities(clean_train.Y, A=A, B=B)
@@ -292,6 +295,10 @@ def run(config: RunConfig) -> dict:
     protocols = metrics.threshold_protocols(valid.Y if p_valid is not None else None, p_valid,
                                             test.Y, p_test)
     record_metrics.update(protocols)
+    # Measures of the fitted model on test beyond the ranking and set metrics (the image models'
+    # mAP and explanation measures), as {name: value or dict of values}.
+    if hasattr(model, "test_measures"):
+        record_metrics.update(model.test_measures(test))
 
     fit_info = dict(getattr(model, "fit_info", {}) or {})
     return records.json_safe({

@@ -11,6 +11,7 @@ BENCHMARKS = {
     "cgmvae": "xmlstudy.benchmarks.cgmvae",
     "grid": "xmlstudy.benchmarks.grid",
     "rankae": "xmlstudy.benchmarks.rankae",
+    "nnae": "xmlstudy.benchmarks.nnae",
 }
 
 

@@ -18,6 +18,17 @@
   three blocks is scaled to unit L2 norm so that they weigh equally in distances. No statistic is
   fitted on the data, so the features cannot leak test information.
 * No train/test split in the source: the registry draws a seeded random 80/20 split.
+* ``ucmerced-aitlas``: the same images and labels with the published split of the AiTLAS
+  benchmark (Dimitrovski et al. 2023; train 1,285 / validation 395 / test 420), three
+  tab-separated files of image name and 17 0/1 labels. Their labels are checked against the
+  label file row by row (they agree), and the three parts must be disjoint and cover all 2,100.
+* ``ucmerced-planted``: the planted-signal check of the explanations. Seeded subsets of the AiTLAS
+  parts (400 / 100 / 100 images); in half of each a 64 x 64 checkerboard patch (magenta and
+  lime, 8-pixel squares) is pasted at a seeded random position, and an 18th label
+  ``planted-patch`` says whether it is there. ``meta["patches"]`` holds each row's
+  ``[top, left, side]`` in pixels of the 256-pixel image (None: no patch); :func:`load_image`
+  with ``patch=`` pastes it. The features ``X`` are those of the images without the patch (the
+  image models read the pixels).
 """
 from __future__ import annotations
 
@@ -54,11 +65,55 @@ GRADIENT_EDGES = np.array([0, 2, 4, 8, 16, 32, 64, 128, np.inf], dtype=np.float3
 THUMBNAIL = 16
 
 
-def load_image(path: str | Path, size: int | tuple[int, int] | None = None) -> np.ndarray:
-    """One image as a ``height x width x 3`` uint8 RGB array; ``size`` (an int for a square, or
-    ``(height, width)``) resizes it bilinearly."""
+PATCH_SIDE, PATCH_SQUARE = 64, 8
+PATCH_COLOURS = ((255, 0, 255), (0, 255, 0))   # magenta, lime
+PLANTED_SIZES = {"train": 400, "valid": 100, "test": 100}
+PLANTED_SEED = 0
+PLANTED_LABEL = "planted-patch"
+
+
+def checkerboard(side: int = PATCH_SIDE, square: int = PATCH_SQUARE) -> np.ndarray:
+    """The planted patch: a ``side x side x 3`` uint8 checkerboard of :data:`PATCH_COLOURS`."""
+    cells = (np.add.outer(np.arange(side) // square, np.arange(side) // square) % 2).astype(bool)
+    out = np.empty((side, side, 3), np.uint8)
+    out[~cells], out[cells] = PATCH_COLOURS
+    return out
+
+
+def paste_patch(image: np.ndarray, patch) -> np.ndarray:
+    """``image`` (h x w x 3 uint8) with the checkerboard pasted at ``patch = [top, left, side]``,
+    clipped to the image."""
+    top, left, side = (int(v) for v in patch)
+    out = np.array(image, copy=True)
+    board = checkerboard(side)
+    h, w = out.shape[:2]
+    bottom, right = min(top + side, h), min(left + side, w)
+    out[top:bottom, left:right] = board[:bottom - top, :right - left]
+    return out
+
+
+def patch_mask(patch, shape: tuple[int, int], size: int | tuple[int, int] | None = None) -> np.ndarray:
+    """Boolean mask of the patch in an image of ``shape`` (height, width), resized to ``size`` as
+    :func:`load_image` resizes the image (nearest neighbour)."""
+    mask = np.zeros(shape, bool)
+    top, left, side = (int(v) for v in patch)
+    mask[top:top + side, left:left + side] = True
+    if size is None:
+        return mask
+    height, width = (size, size) if isinstance(size, int) else size
+    img = Image.fromarray(mask.astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
+    return np.asarray(img) > 127
+
+
+def load_image(path: str | Path, size: int | tuple[int, int] | None = None,
+               patch=None) -> np.ndarray:
+    """One image as a ``height x width x 3`` uint8 RGB array; ``patch`` (``[top, left, side]``)
+    pastes the planted checkerboard first (see ``ucmerced-planted``); ``size`` (an int for a
+    square, or ``(height, width)``) resizes it bilinearly."""
     with Image.open(path) as img:
         img = img.convert("RGB")
+        if patch is not None:
+            img = Image.fromarray(paste_patch(np.asarray(img), patch))
         if size is not None:
             height, width = (size, size) if isinstance(size, int) else size
             img = img.resize((width, height), Image.BILINEAR)
@@ -170,6 +225,101 @@ def read_ucmerced(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Datase
     return {"all": data}
 
 
+AITLAS_COMMIT = "b640d13cd645e72d6017223ec584a3e30095fdf8"
+AITLAS_FILES = {
+    part: DataFile(
+        path=f"ucmerced_multilabel/aitlas_splits/ucmercedmultilabel_{name}.csv", sha256=digest,
+        url=f"https://raw.githubusercontent.com/biasvariancelabs/aitlas-arena/{AITLAS_COMMIT}/"
+            f"splits/ucmercedmultilabel_{name}.csv")
+    for part, name, digest in (
+        ("train", "train", "538222f86ac8290a7ab3e8db762cf6daaab1bb71ded039fb901157e4ab5a3c76"),
+        ("valid", "val", "95b62ede8fac076d62272cd3b36875124ab2ae2e79ed24e06269bd24375b390d"),
+        ("test", "test", "c36acffa6d156d1485eb677209341b5fa0f01a547a1309f486fbe576f829fd14"))
+}
+
+
+def read_split_file(path: Path, labels: list[str]) -> tuple[list[str], np.ndarray]:
+    """Image names and 0/1 labels of one AiTLAS split file (tab-separated, a header
+    ``IMAGE\\LABEL`` + the 17 label names). Raises :class:`ParseError` naming the file and line."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines:
+        raise ParseError(path, 1, "the file is empty; expected a header and one row per image")
+    header = [h.strip() for h in lines[0].split("\t")]
+    if header[1:] != labels:
+        raise ParseError(path, 1, f"header labels {header[1:]} differ from the label file's {labels}")
+    names, rows = [], []
+    for line_no, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        fields = line.strip().split("\t")
+        if len(fields) != len(header):
+            raise ParseError(path, line_no, f"{len(fields)} tab-separated fields, expected "
+                             f"{len(header)} (an image name and {len(labels)} labels)")
+        if any(v not in ("0", "1") for v in fields[1:]):
+            raise ParseError(path, line_no, f"label values must be 0 or 1, got {fields[1:]}")
+        names.append(fields[0])
+        rows.append([v == "1" for v in fields[1:]])
+    return names, np.array(rows, dtype=np.float32).reshape(-1, len(labels))
+
+
+def _aitlas_parts(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Dataset]:
+    whole = read_ucmerced(paths, spec)["all"]
+    row_of = {n: i for i, n in enumerate(whole.meta["image_name"])}
+    parts, seen = {}, {}
+    for part, file in AITLAS_FILES.items():
+        path = Path(paths[file.path])
+        names, Y = read_split_file(path, whole.label_names)
+        rows = []
+        for line_no, (name, y) in enumerate(zip(names, Y), start=2):
+            if name not in row_of:
+                raise ParseError(path, line_no, f"image {name!r} is not in the label file")
+            if name in seen:
+                raise ParseError(path, line_no, f"image {name!r} is also in the {seen[name]} split")
+            if not np.array_equal(y, whole.Y[row_of[name]].toarray().ravel()):
+                raise ParseError(path, line_no, f"the labels of {name!r} differ from the label file's")
+            seen[name] = part
+            rows.append(row_of[name])
+        parts[part] = whole.subset(rows, split=part)
+    if len(seen) != len(whole):
+        raise ParseError(Path(paths[AITLAS_FILES["test"].path]).parent, None,
+                         f"the three split files list {len(seen)} of the {len(whole)} images")
+    return parts
+
+
+def read_aitlas(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Dataset]:
+    """Reader for ``ucmerced-aitlas``: the AiTLAS train / valid / test parts."""
+    return _aitlas_parts(paths, spec)
+
+
+def read_planted(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Dataset]:
+    """Reader for ``ucmerced-planted`` (see the module docstring): seeded subsets of the AiTLAS
+    parts, half of each with the checkerboard pasted, and the label ``planted-patch``."""
+    rng = np.random.default_rng(PLANTED_SEED)
+    out = {}
+    for part, ds in _aitlas_parts(paths, spec).items():
+        ds = ds.subset(np.sort(rng.choice(len(ds), PLANTED_SIZES[part], replace=False)), split=part)
+        planted = np.zeros(len(ds), bool)
+        planted[rng.choice(len(ds), len(ds) // 2, replace=False)] = True
+        patches = []
+        for i, path in enumerate(ds.meta["image_paths"]):
+            if not planted[i]:
+                patches.append(None)
+                continue
+            with Image.open(path) as img:
+                width, height = img.size
+            patches.append([int(rng.integers(0, height - PATCH_SIDE + 1)),
+                            int(rng.integers(0, width - PATCH_SIDE + 1)), PATCH_SIDE])
+        Y = sp.hstack([ds.Y, sp.csr_matrix(planted.astype(np.float32)[:, None])]).tocsr()
+        out[part] = Dataset(name=spec.name, split=part, X=ds.X, Y=Y, feature_names=ds.feature_names,
+                            label_names=[*ds.label_names, PLANTED_LABEL], groups=ds.groups,
+                            group_names=ds.group_names, meta={**ds.meta, "patches": patches})
+    return out
+
+
+_AITLAS_SOURCE = ("Labels: Chaudhuri et al. 2017; images: Yang and Newsam 2010 (JPEG re-encodings in "
+                  "the data mirror); split: the AiTLAS benchmark, biasvariancelabs/aitlas-arena "
+                  f"commit {AITLAS_COMMIT[:7]} (splits/ucmercedmultilabel_*.csv)")
+
 SPECS = [
     DatasetSpec(
         name="ucmerced",
@@ -189,5 +339,36 @@ SPECS = [
                   "cardinality": 3.33, "empty_rows": 0},
         notes="Features: 16-bin RGB histograms, 8-bin gradient-magnitude histogram, 16x16 grey "
               "thumbnail, each block L2-normalised. Images verified against the manifest sha256.",
-    )
+    ),
+    DatasetSpec(
+        name="ucmerced-aitlas",
+        title="UC Merced multi-label with the AiTLAS benchmark split (train / validation / test)",
+        files=(LABELS_FILE, MANIFEST_FILE, *AITLAS_FILES.values()),
+        reader=read_aitlas,
+        format="as ucmerced, plus three tab-separated split files (image name, 17 0/1 labels)",
+        source=_AITLAS_SOURCE,
+        citation="chaudhuri2017multilabel,yang2010bag,dimitrovski2023aitlas",
+        licence="as ucmerced; the AiTLAS split files are MIT-licensed",
+        split="the AiTLAS split: train 1,285, validation 395, test 420 (its validation split is "
+              "the one the registry gives)",
+        expected={"rows": 2100, "train": 1680, "test": 420, "features": 312, "labels": 17,
+                  "cardinality": 3.33, "empty_rows": 0},
+        notes="Features as ucmerced. The split files' labels are checked against the label file.",
+    ),
+    DatasetSpec(
+        name="ucmerced-planted",
+        title="Planted-signal check: UC Merced images, half with a pasted checkerboard that "
+              "decides an 18th label",
+        files=(LABELS_FILE, MANIFEST_FILE, *AITLAS_FILES.values()),
+        reader=read_planted,
+        format="as ucmerced-aitlas; the patches are drawn by the reader (seeded)",
+        source=_AITLAS_SOURCE + "; the patch is synthetic",
+        citation="chaudhuri2017multilabel,yang2010bag,dimitrovski2023aitlas",
+        licence="as ucmerced-aitlas",
+        split="seeded subsets of the AiTLAS parts: train 400, validation 100, test 100",
+        expected={"rows": 600, "train": 500, "test": 100, "features": 312, "labels": 18,
+                  "cardinality": 3.8, "empty_rows": 0},
+        notes="A 64 x 64 magenta / lime checkerboard at a seeded random position in half of the "
+              "images of each part; label 18 (planted-patch) is 1 exactly there. X ignores the patch.",
+    ),
 ]

@@ -33,7 +33,11 @@ METHODS: dict[str, str] = {
     "rankae": "xmlstudy.models.rankae:RankAE",
     "rankae-no-attn": "xmlstudy.models.rankae:RankAENoAttention",
     "bce-ae": "xmlstudy.models.rankae:BCEAE",
+    "rankae-bilstm": "xmlstudy.models.rankae:RankAEBiLSTM",
     "mlknn": "xmlstudy.models.mlknn:MLkNN",
+    # the deep text baselines of Rank-AE's Table 2, on raw documents (xmlstudy.models.text)
+    "fasttext": "xmlstudy.models.text:FastText",
+    "kim-cnn": "xmlstudy.models.text:KimCNN",
     # the deep non-negative autoencoder's two-step classifier and the factorizations it is
     # measured against (xmlstudy.models.nnae)
     "nnae": "xmlstudy.models.nnae:NNAE",
@@ -42,6 +46,10 @@ METHODS: dict[str, str] = {
     "lda": "xmlstudy.models.nnae:LDATwoStep",
     "pca": "xmlstudy.models.nnae:PCATwoStep",
     "random-groups": "xmlstudy.models.nnae:RandomGroupsTwoStep",
+    # the image track: EfficientNet-Lite0 regressing the autoencoder's codes, and fine-tuned
+    # with BCE on the labels (xmlstudy.models.image)
+    "nnae-image": "xmlstudy.models.image:NNAEImage",
+    "image-bce": "xmlstudy.models.image:ImageBCE",
 }
 
 

@@ -43,6 +43,7 @@ from torch import nn
 
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.models.text import TextModel, Vocabulary, tokenize
 from xmlstudy.models.word_vectors import embedding_size, initial_vectors
 from xmlstudy.training import csr_to_torch, seed_everything, train
 
@@ -114,11 +115,46 @@ def _two_layers(a: int, hidden: int, b: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(a, hidden), nn.ReLU(), nn.Linear(hidden, b))
 
 
-class RankAENetwork(nn.Module):
-    def __init__(self, n_words: int, n_labels: int, latent: int, hidden: int, embedding: int,
-                 reduction: int, attention: bool, vectors=None) -> None:
+class SequenceEmbedding(nn.Module):
+    """F(x) on raw text (the paper's Figure 5 setting, where a BiLSTM feeds the attention): the
+    document's tokens embedded, a bidirectional LSTM over them (its states are V', one row per
+    token), SENet channel attention A on every state, M = V' * A averaged over the document's
+    own tokens (padding never enters the mean), one linear layer to h. Input: a batch of token
+    indices, 0 = padding at the end."""
+
+    def __init__(self, n_words: int, latent: int, embedding: int = 100, hidden: int = 50,
+                 reduction: int = 4, attention: bool = True) -> None:
         super().__init__()
-        self.features = FeatureEmbedding(n_words, latent, embedding, reduction, attention, vectors)
+        self.words = nn.Embedding(n_words, embedding, padding_idx=0)
+        self.lstm = nn.LSTM(embedding, hidden, batch_first=True, bidirectional=True)
+        channels = 2 * hidden
+        self.attention = attention
+        if attention:
+            self.f1 = nn.Linear(channels, max(1, channels // reduction))
+            self.f2 = nn.Linear(max(1, channels // reduction), channels)
+        self.out = nn.Linear(channels, latent)
+
+    def weighted(self, ids: torch.Tensor):
+        """V' (batch x tokens x channels), A (or None) and the mask of real tokens."""
+        mask = ids > 0
+        lengths = mask.sum(1).clamp(min=1).cpu()
+        packed = nn.utils.rnn.pack_padded_sequence(self.words(ids), lengths, batch_first=True,
+                                                   enforce_sorted=False)
+        v, _ = self.lstm(packed)
+        v, _ = nn.utils.rnn.pad_packed_sequence(v, batch_first=True, total_length=ids.shape[1])
+        a = torch.sigmoid(self.f2(F.relu(self.f1(v)))) if self.attention else None
+        return v, a, mask
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        v, a, mask = self.weighted(ids)
+        m = (v * a if a is not None else v) * mask[..., None]
+        return self.out(m.sum(1) / mask.sum(1).clamp(min=1)[:, None])
+
+
+class RankAENetwork(nn.Module):
+    def __init__(self, features: nn.Module, n_labels: int, latent: int, hidden: int) -> None:
+        super().__init__()
+        self.features = features
         self.encoder = _two_layers(n_labels, hidden, latent)
         self.decoder = _two_layers(latent, hidden, n_labels)
 
@@ -203,16 +239,15 @@ class RankAE(Model):
         seed_everything(self.seed)
         L = train_data.n_labels
         latent = self.latent or (100 if L < self.many_labels else 200)
-        net = RankAENetwork(train_data.n_features, L, latent, self.hidden, self.embedding,
-                            self.reduction, self.attention, self._vectors).to(self._device)
+        net = RankAENetwork(self._feature_module(train_data, latent), L, latent,
+                            self.hidden).to(self._device)
         optimizer = torch.optim.Adam(net.parameters(), lr=settings["lr"],
                                      weight_decay=settings["weight_decay"])
-        X, Y = sp.csr_matrix(train_data.X), sp.csr_matrix(train_data.Y)
+        X, Y = self._design(train_data), sp.csr_matrix(train_data.Y)
 
         def step(rows):
-            x = _triples(X[rows], self._device)
             y = csr_to_torch(Y[rows], self._device)
-            x_h = net.features(*x, len(rows))
+            x_h = self._encode(net, X[rows])
             y_h = net.encoder(y)
             loss = ((x_h - y_h) ** 2).sum(1).mean()
             if self.decode in ("labels", "both"):
@@ -223,8 +258,8 @@ class RankAE(Model):
 
         evaluate = None
         if valid is not None and len(valid):
-            rows = np.random.default_rng(self.seed).permutation(len(valid))[:self.max_eval_rows]
-            Xv, Yv = valid.X[np.sort(rows)], valid.Y[np.sort(rows)]
+            rows = np.sort(np.random.default_rng(self.seed).permutation(len(valid))[:self.max_eval_rows])
+            Xv, Yv = self._design(valid)[rows], valid.Y[rows]
 
             def evaluate():
                 return _mean_precision(Yv, self._scores(net, Xv))
@@ -236,14 +271,26 @@ class RankAE(Model):
 
     def _scores(self, net: RankAENetwork, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
         net.eval()
-        X = sp.csr_matrix(X)
         out = []
         with torch.no_grad():
             for start in range(0, X.shape[0], batch_size):
-                part = X[start:start + batch_size]
-                x_h = net.features(*_triples(part, self._device), part.shape[0])
+                x_h = self._encode(net, X[start:start + batch_size])
                 out.append(torch.sigmoid(net.decoder(x_h)).cpu().numpy())
         return np.vstack(out) if out else np.zeros((0, net.decoder[-1].out_features), np.float32)
+
+    # --- what F(x) reads: a feature matrix here, token indices in the text variant -----------
+    def _feature_module(self, train_data: Dataset, latent: int) -> nn.Module:
+        return FeatureEmbedding(train_data.n_features, latent, self.embedding, self.reduction,
+                                self.attention, self._vectors)
+
+    def _design(self, ds: Dataset):
+        """The rows F(x) reads, sliceable by row: the CSR features."""
+        return sp.csr_matrix(ds.X)
+
+    def _encode(self, net: RankAENetwork, part) -> torch.Tensor:
+        """F(x) of a slice of :meth:`_design`."""
+        part = sp.csr_matrix(part)
+        return net.features(*_triples(part, self._device), part.shape[0])
 
     # --- the interface ------------------------------------------------------------------------
     def _search(self, train_data: Dataset, valid: Dataset):
@@ -291,7 +338,9 @@ class RankAE(Model):
             both = Dataset(name=train_data.name, split="train+valid",
                            X=sp.vstack([train_data.X, valid.X]).tocsr(),
                            Y=sp.vstack([train_data.Y, valid.Y]).tocsr(),
-                           feature_names=train_data.feature_names, label_names=train_data.label_names)
+                           feature_names=train_data.feature_names, label_names=train_data.label_names,
+                           texts=(train_data.texts + valid.texts
+                                  if train_data.texts is not None and valid.texts is not None else None))
             net, again, _ = self._train_once(both, None, chosen, result.best_epoch, None)
             self.fit_info.update(refit=True, train_rows=len(both), refit_epochs=again.epochs_run)
         self.net = net
@@ -301,7 +350,7 @@ class RankAE(Model):
     def scores(self, X: sp.csr_matrix) -> np.ndarray:
         if self.net is None:
             raise RuntimeError(f"{self.name}: call fit() before scores()")
-        return self._scores(self.net, X)
+        return self._scores(self.net, sp.csr_matrix(X))
 
     def attention_weights(self, X: sp.csr_matrix) -> list[dict]:
         """Per document, each of its words' attention: the mean over channels of A times the
@@ -334,3 +383,82 @@ class BCEAE(RankAE):
 
     name = "bce-ae"
     loss = "bce"
+
+
+class RankAEBiLSTM(TextModel, RankAE):
+    """Rank-AE on raw documents (the paper's Figure 5 study): a BiLSTM over the document's
+    tokens feeds the channel attention (:class:`SequenceEmbedding`); the label encoder, decoder,
+    loss and model selection are Rank-AE's. The vocabulary comes from the training documents
+    (:class:`xmlstudy.models.text.Vocabulary`); documents are cut at ``length`` tokens."""
+
+    name = "rankae-bilstm"
+
+    def __init__(self, *, lstm_hidden: int = 50, length: int = 300, min_count: int = 2,
+                 **kwargs) -> None:
+        if kwargs.get("word_vectors", "random") not in ("random", None):
+            raise ValueError(f"{self.name}: word_vectors must be 'random' (its vocabulary is "
+                             "built from the documents)")
+        super().__init__(**kwargs)
+        self.lstm_hidden, self.length, self.min_count = lstm_hidden, length, min_count
+
+    def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "RankAEBiLSTM":
+        from xmlstudy.attention import topic_words
+
+        self._check_texts(train_data, valid)
+        self.vocab = Vocabulary(train_data.texts, self.min_count)
+        # The topic words of every label, from the training documents only (test_measures).
+        self._topics = topic_words(train_data.texts, train_data.Y)
+        self._label_names = list(train_data.label_names)
+        return super().fit(train_data, valid)
+
+    def test_measures(self, test: Dataset, examples: int = 3, k: int = 5) -> dict:
+        """The attention study on the test documents (:mod:`xmlstudy.attention`): attention on
+        topic words against their share of the tokens, P@1 after deleting the ``k`` most-attended
+        tokens against ``k`` random ones, and ``examples`` randomly chosen documents with every
+        token's attention, their true labels and the top-3 predicted ones (for the book)."""
+        from xmlstudy.attention import attention_on_topic_words, deletion_test
+
+        weights = self.token_attention(test.texts)
+        rows = np.sort(np.random.default_rng(self.seed).choice(len(test), size=min(examples, len(test)),
+                                                               replace=False))
+        top, _ = self.topk([test.texts[i] for i in rows], 3)
+        shown = [{"row": int(i), "tokens": weights[i],
+                  "labels": [self._label_names[j] for j in sp.csr_matrix(test.Y)[i].indices],
+                  "predicted": [self._label_names[j] for j in t]} for i, t in zip(rows, top)]
+        return {"attention": {"topic_words": attention_on_topic_words(weights, test.Y, self._topics),
+                              "deletion": deletion_test(self.scores, weights, test.Y, k=k, seed=self.seed),
+                              "examples": shown}}
+
+    def _feature_module(self, train_data: Dataset, latent: int) -> nn.Module:
+        return SequenceEmbedding(len(self.vocab.words), latent, self.embedding, self.lstm_hidden,
+                                 self.reduction, self.attention)
+
+    def _design(self, ds: Dataset):
+        return torch.from_numpy(self.vocab.encode(ds.texts, self.length))
+
+    def _encode(self, net: RankAENetwork, part) -> torch.Tensor:
+        used = max(int((part > 0).sum(1).max()), 1) if len(part) else 1
+        return net.features(part[:, :used].to(self._device))   # trailing padding cut off
+
+    def scores(self, texts) -> np.ndarray:
+        if self.net is None:
+            raise RuntimeError(f"{self.name}: call fit() before scores()")
+        return self._scores(self.net, self._design_of(texts))
+
+    def _design_of(self, texts) -> torch.Tensor:
+        return torch.from_numpy(self.vocab.encode(texts, self.length))
+
+    def token_attention(self, texts) -> list[list[tuple[str, float]]]:
+        """Per document, its tokens (as the model reads them, cut at ``length``; unknown words
+        shown as themselves) with each token's attention: the mean over channels of |V' * A|,
+        the share of the pooled vector the token carries before averaging."""
+        out = []
+        self.net.eval()
+        with torch.no_grad():
+            for text in texts:
+                tokens = tokenize(text)[:self.length]
+                ids = self._design_of([text])[:, :max(len(tokens), 1)].to(self._device)
+                v, a, _ = self.net.features.weighted(ids)
+                weight = (v * a if a is not None else v).abs().mean(2)[0].cpu().numpy()
+                out.append(list(zip(tokens, weight[:len(tokens)].astype(float).tolist())))
+        return out
