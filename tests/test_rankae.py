@@ -235,3 +235,64 @@ def test_glove_initialises_the_embedding_rows_of_the_documents_words():
     # One epoch at lr 3e-3 moves the rows only a little from GloVe's.
     rows = model.net.features.words.weight.detach().numpy()
     assert np.abs(rows[0] - vectors[index["king"]]).max() < 0.05
+
+
+# --- Rank-AE on raw text: the BiLSTM attention and the topic-word measures --------------------
+def test_bilstm_pooling_ignores_padding():
+    from xmlstudy.models.rankae import SequenceEmbedding
+
+    torch.manual_seed(0)
+    f = SequenceEmbedding(n_words=10, latent=4, embedding=6, hidden=3)
+    short = torch.tensor([[3, 4, 5, 0, 0]])
+    longer = torch.tensor([[3, 4, 5, 0, 0, 0, 0, 0]])
+    assert torch.allclose(f(short), f(longer), atol=1e-6)          # more padding, same output
+    # A padded position holding a real word would change it: padding is not just "a word".
+    assert not torch.allclose(f(short), f(torch.tensor([[3, 4, 5, 6, 0]])), atol=1e-4)
+
+
+def test_bilstm_rankae_learns_planted_keywords_and_attends_to_them():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_text_models import WORDS, planted
+
+    train, test = planted(400, 0), planted(100, 1)
+    model = create("rankae-bilstm", **{**FIXED, "lr": 1e-2}, epochs=30, patience=None,
+                   refit=False, embedding=16, lstm_hidden=8, hidden=32).fit(train)
+    top, _ = model.topk(model.inputs(test), 1)
+    assert np.mean([test.Y[i, top[i, 0]] for i in range(len(test))]) > 0.95
+    attention = model.token_attention(test.texts[:20])
+    assert np.mean([max(doc, key=lambda t: t[1])[0] in WORDS for doc in attention]) > 0.9
+    measures = model.test_measures(test)["attention"]
+    assert all(WORDS[j] in model._topics[j] for j in range(4))     # PMI finds the planted words
+    assert measures["topic_words"]["ratio"] > 1.0                  # attention prefers topic words
+    from xmlstudy.attention import attention_on_topic_words, topic_words
+    strict = attention_on_topic_words(model.token_attention(test.texts), test.Y,
+                                      topic_words(train.texts, train.Y, top=1))
+    assert strict["ratio"] > 2.0                                   # ...and the planted ones most
+    d = measures["deletion"]
+    assert d["P@1 without top-k"] < d["P@1 without random k"] <= d["P@1"] + 1e-9
+    assert len(measures["examples"]) == 3 and measures["examples"][0]["tokens"]
+
+
+def test_topic_words_attention_share_and_deletion_on_hand_made_cases():
+    from xmlstudy.attention import attention_on_topic_words, deletion_test, topic_words
+
+    texts = ["wheat grain the", "wheat the", "oil crude the", "oil the", "the"]
+    Y = sp.csr_matrix(np.array([[1, 0], [1, 0], [0, 1], [0, 1], [0, 0]], np.float32))
+    topics = topic_words(texts, Y, top=2, min_count=1)
+    # "the" is in every document: PMI log(1) = 0, below the label-specific words (log 2.5).
+    assert topics[0] == {"wheat", "grain"} and topics[1] == {"oil", "crude"}
+    weights = [[("wheat", 3.0), ("the", 1.0)], [("oil", 1.0), ("the", 1.0)]]
+    share = attention_on_topic_words(weights, sp.csr_matrix(np.array([[1, 0], [0, 1]], np.float32)), topics)
+    assert share["documents"] == 2
+    assert share["attention_share"] == pytest.approx((0.75 + 0.5) / 2)
+    assert share["token_share"] == pytest.approx(0.5) and share["ratio"] == pytest.approx(1.25)
+
+    def scores_of(docs):          # label 0 iff "wheat" is present, else label 1
+        return np.array([[1.0, 0.0] if "wheat" in d.split() else [0.0, 1.0] for d in docs])
+
+    d = deletion_test(scores_of, [[("wheat", 5.0), ("the", 0.1), ("a", 0.1)]],
+                      sp.csr_matrix(np.array([[1, 0]], np.float32)), k=1, seed=0)
+    assert d["P@1"] == 1.0 and d["P@1 without top-k"] == 0.0
