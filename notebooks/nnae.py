@@ -34,8 +34,8 @@
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
 profile = "full"
 # None: all; or a subset of bbc_food, whats_cooking, recipes5k, epicurious,
+# corel5k, bibtex, delicious, ucmerced-aitlas, ucmerced-planted
 datasets = None
-                    # corel5k, bibtex, delicious, ucmerced-aitlas, ucmerced-planted
 # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
 seeds = None
 # "auto" uses a GPU when one is visible (the models here run on the CPU)

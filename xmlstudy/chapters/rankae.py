@@ -74,6 +74,10 @@ MARGINS = (0.1, 0.3, 0.5, 0.7, 0.9)
 MARGIN_RATES = (0.0, 0.3, 0.6)
 
 
+# The smoke runs of the experiments that follow the search skip it (fixed start settings).
+SEARCH_START_SMOKE = dict(lam=1.0, margin=0.5, lr=1e-3, weight_decay=0.0)
+
+
 def run_params(method: str, dataset: str, profile: str = "full", search: bool = False) -> dict:
     """Constructor parameters of ``method`` on ``dataset``: the epoch budget (the paper gives
     none) with early stopping on validation, and lambda, m, lr and weight decay as chosen by
@@ -113,7 +117,44 @@ def grid(profile: str = "full") -> list:
     configs += [config("embeddings", "rankae", d, s, {**run_params("rankae", d, profile), **change})
                 for s in seeds for d in words for change in EMBEDDINGS[1:2 if profile == "smoke" else None]
                 if profile == "smoke" or (d, "rankae") in CHOSEN]
-    return configs + noise_grid(profile)
+    return configs + noise_grid(profile) + text_grid(profile)
+
+
+# Raw text (Reuters, the one data set with documents): the deep text baselines of Table 2 (fastText,
+# and Kim's CNN for XML-CNN) and Rank-AE with a BiLSTM feeding its attention (Figure 5), which
+# takes the settings the search chose for Rank-AE on Reuters' tf-idf features.
+TEXT_DATASET = "reuters"
+TEXT_BASELINES = ("fasttext", "kim-cnn")
+TEXT_SMOKE = {"fasttext": dict(lr_grid=[0.1], epoch_grid=[2], dim=16, bucket=10000),
+              "kim-cnn": dict(epochs=1, embedding=16, filters=8, length=50),
+              "rankae-bilstm": dict(epochs=1, patience=None, hidden=32, embedding=16,
+                                    lstm_hidden=8, length=50)}
+ATTENTION = dict(length=200, refit=False)
+
+
+def text_grid(profile: str = "full") -> list:
+    """Experiments "main" (fastText and Kim's CNN on Reuters, 3 seeds) and "attention" (Rank-AE
+    on raw Reuters text, 3 seeds, with the topic-word and deletion measures of
+    :mod:`xmlstudy.attention`). They follow the Reuters search of Rank-AE; until it has run,
+    only the smoke profile has them."""
+    if profile == "full" and (TEXT_DATASET, "rankae") not in CHOSEN:
+        return []
+    seeds = (0,) if profile == "smoke" else (0, 1, 2)
+
+    def config(experiment, method, seed, params):
+        return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=TEXT_DATASET,
+                         seed=seed, profile=profile, params=params, valid_fraction=VALID_FRACTION)
+
+    if profile == "smoke":
+        attention = {**TEXT_SMOKE["rankae-bilstm"], **SEARCH_START_SMOKE, "refit": False}
+        return ([config("main", m, 0, TEXT_SMOKE[m]) for m in TEXT_BASELINES]
+                + [config("attention", "rankae-bilstm", 0, attention)])
+    attention = {**FULL, **CHOSEN[(TEXT_DATASET, "rankae")], **ATTENTION}
+    return ([config("main", m, s, {}) for s in seeds for m in TEXT_BASELINES]
+            + [config("attention", "rankae-bilstm", s, attention) for s in seeds])
+
+
+ALL_DATASETS = DATASETS + (TEXT_DATASET,)
 
 
 def _noise_config(experiment, method, profile, setting, params):
@@ -135,7 +176,8 @@ def noise_grid(profile: str = "full") -> list:
     def params(method):
         if method in base:
             return base[method]
-        return {**run_params(method, NOISE_DATASET, profile), "refit": False}
+        smoke = SEARCH_START_SMOKE if profile == "smoke" else {}
+        return {**run_params(method, NOISE_DATASET, profile), **smoke, "refit": False}
 
     def setting(kind, rate):
         return {} if rate == 0 else {"noise": kind, "rate": rate}
@@ -180,7 +222,8 @@ METRICS = ("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5")
 STAND_INS = {"parabel": "FastXML's place (label trees)", "ovr-linear": "PD-Sparse's place (one-vs-rest linear)",
              "knn": "SLEEC's place (neighbours; SLEEC votes among neighbours in its embedding)"}
 NAMES = {"rankae": "Rank-AE", "rankae-no-attn": "Rank-AE, no attention", "bce-ae": "BCE-AE (no ranking loss)",
-         "parabel": "Parabel", "ovr-linear": "one-vs-rest", "knn": "kNN"}
+         "parabel": "Parabel", "ovr-linear": "one-vs-rest", "knn": "kNN", "fasttext": "fastText",
+         "kim-cnn": "Kim's CNN (XML-CNN's place)", "rankae-bilstm": "Rank-AE, BiLSTM on raw text"}
 
 
 # --- the chapter's parameters and records -----------------------------------------------------------
@@ -189,19 +232,19 @@ def validate(namespace: dict):
     from xmlstudy.parameters import DEVICE, PROFILE, in_range, list_of, one_or_more_of, optional
     from xmlstudy.parameters import validate as check
 
-    return check(namespace, {"profile": PROFILE, "datasets": optional(one_or_more_of(DATASETS)),
+    return check(namespace, {"profile": PROFILE, "datasets": optional(one_or_more_of(ALL_DATASETS)),
                              "seeds": optional(list_of(int)), "device": DEVICE,
                              "tolerance": in_range(0.0, 100.0), "run_missing": bool})
 
 
-EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin")
+EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin", "attention")
 
 
 def collect(params) -> tuple[dict, int, int]:
     """``({"rankae/main": ..., "baselines/main": ...}, missing, total)``."""
     from xmlstudy.chapters import baselines
 
-    names = params.datasets or DATASETS
+    names = params.datasets or ALL_DATASETS
     wanted = experiments.select(grid(params.profile), names, params.seeds, params.device)
     wanted += experiments.select(baselines.grid(params.profile), names, params.seeds, params.device)
     frames = {"benchmark/rankae": experiments.load_records("benchmark", "rankae", params.profile)}
@@ -439,7 +482,59 @@ def embeddings_table(frames: dict) -> pd.DataFrame:
     return summary_table(both, ["P@1", "P@3", "P@5", "nDCG@5"])
 
 
-_NOT_RUN = "this experiment is not in the study's grid yet"
+ATTENTION_MEASURES = {"attention/topic_words/attention_share": "attention on topic words",
+                      "attention/topic_words/token_share": "topic words' share of tokens",
+                      "attention/topic_words/ratio": "ratio",
+                      "attention/deletion/P@1": "P@1",
+                      "attention/deletion/P@1 without top-k": "P@1 without the 5 most attended",
+                      "attention/deletion/P@1 without random k": "P@1 without 5 random words"}
+
+
+def attention_table(frames: dict) -> pd.DataFrame:
+    """The attention study's measures, mean ± std over seeds (shares and P@1 as fractions)."""
+    records = frames["rankae/attention"]
+    present = [c for c in ATTENTION_MEASURES if len(records) and c in records.columns]
+    if not present:
+        return pd.DataFrame()
+    table = summary_table(records, present, scale=1.0, digits=3)
+    return table.rename(columns=ATTENTION_MEASURES)
+
+
+def _judge_topic_words(frames: dict) -> claims_.Verdict:
+    records = frames["rankae/attention"]
+    ratio = pd.to_numeric(records["attention/topic_words/ratio"])
+    drop_top = pd.to_numeric(records["attention/deletion/P@1"]) - pd.to_numeric(records["attention/deletion/P@1 without top-k"])
+    drop_random = pd.to_numeric(records["attention/deletion/P@1"]) - pd.to_numeric(records["attention/deletion/P@1 without random k"])
+    checks = [bool((ratio > 1).all()), bool((drop_top > drop_random).all())]
+    return claims_.Verdict(claims_.share_verdict(sum(checks), 2),
+                           f"topic words carry {ratio.mean():.2f}x their share of the tokens in "
+                           f"attention (per seed: {', '.join(f'{r:.2f}' for r in ratio)}); deleting "
+                           f"the 5 most-attended words costs {100 * drop_top.mean():.1f} P@1 points, "
+                           f"5 random words {100 * drop_random.mean():.1f} ({len(records)} seeds)")
+
+
+def attention_html(frames: dict, seed: int = 0) -> str:
+    """The example documents of one attention run as HTML: every word shaded by its attention
+    (darker = more), with the true and the predicted topics."""
+    import html
+
+    records = frames["rankae/attention"]
+    rows = records[records["seed"] == seed] if len(records) else records
+    if not len(rows) or "attention/examples" not in rows.columns:
+        return "<p>No attention records yet.</p>"
+    parts = []
+    for doc in rows.iloc[0]["attention/examples"]:
+        top = max((w for _, w in doc["tokens"]), default=1.0) or 1.0
+        words = " ".join(
+            f'<span style="background: rgba(230, 120, 0, {0.85 * w / top:.2f}); padding: 0 1px">'
+            f"{html.escape(t)}</span>" for t, w in doc["tokens"])
+        parts.append(f'<div style="margin: 0.6em 0 1.2em; line-height: 1.7">'
+                     f'<p style="margin: 0 0 0.3em"><b>True topics:</b> {html.escape(", ".join(doc["labels"]))}'
+                     f' &nbsp; <b>Predicted (top 3):</b> {html.escape(", ".join(doc["predicted"]))}</p>'
+                     f"{words}</div>")
+    return "\n".join(parts)
+
+
 CLAIMS = (
     claims_.Claim("rankae-table2", PAPER, "Rank-AE reaches its Table 2 numbers on Delicious",
                   "Table 2", ("rankae/main",), _judge_table2, section="rankae-table-2",
@@ -461,7 +556,7 @@ CLAIMS = (
                   "(m < 1 for noisy data)", "Section 2.3", ("rankae/margin",), _judge_margin,
                   section="rankae-noise"),
     claims_.Claim("rankae-topic-words", PAPER, "The attention focuses on topic words",
-                  "Figure 5", section="rankae-pending", reason=_NOT_RUN),
+                  "Figure 5", ("rankae/attention",), _judge_topic_words, section="rankae-attention"),
     claims_.Claim("rankae-linear", PAPER, "The ranking loss costs O(L) per sample, unlike "
                   "C2AE's pairwise loss", "Section 2.3", ("benchmark/rankae",), _judge_linear,
                   section="rankae-loss-time"),
