@@ -46,6 +46,7 @@ CHOSEN: dict = {
     ("bibtex", "rankae-no-attn"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=1e-05),
     ("imdb-rankae", "rankae"): dict(lam=10.0, margin=1.0, lr=0.001, weight_decay=0.0),
     ("imdb-rankae", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=1e-05),
+    ("imdb-rankae", "rankae-no-attn"): dict(lam=10.0, margin=1.0, lr=0.001, weight_decay=1e-05),
 }
 
 
