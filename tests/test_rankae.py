@@ -3,6 +3,7 @@ words, one embedding row per word, a planted signal learned, determinism, and cl
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 import torch
@@ -296,3 +297,29 @@ def test_topic_words_attention_share_and_deletion_on_hand_made_cases():
     d = deletion_test(scores_of, [[("wheat", 5.0), ("the", 0.1), ("a", 0.1)]],
                       sp.csr_matrix(np.array([[1, 0]], np.float32)), k=1, seed=0)
     assert d["P@1"] == 1.0 and d["P@1 without top-k"] == 0.0
+
+
+def test_noise_and_margin_judges_on_hand_made_records():
+    from xmlstudy.chapters import rankae
+
+    def rec(method, rate, kind, p1, margin=0.5):
+        setting = {} if rate == 0 else {"noise": kind, "rate": rate}
+        return {"method": method, "setting/rate": rate if rate else None,
+                "setting/noise": kind if rate else None, "params": {"margin": margin},
+                "P@1": p1, "P@3": p1 / 2, "P@5": p1 / 3, "setting": setting}
+
+    rows = [rec("rankae", 0, None, 0.8), rec("bce-ae", 0, None, 0.8),
+            rec("rankae", 0.6, "missing", 0.7), rec("bce-ae", 0.6, "missing", 0.5),
+            rec("rankae", 0.6, "missing-invalid", 0.4), rec("bce-ae", 0.6, "missing-invalid", 0.6)]
+    frames = {"rankae/noise": pd.DataFrame(rows)}
+    tidy = rankae.noise_frame(frames["rankae/noise"])
+    assert len(tidy) == 8                      # each clean run counts for both noise kinds
+    v = rankae._judge_noise(frames)
+    assert v.verdict == "partly"               # best under missing (3 metrics), not under flips
+    assert "3 of 6 noisy settings" in v.evidence and "12.5%" in v.evidence   # (0.8-0.7)/0.8
+    margins = [rec("rankae", r, "missing-invalid", p, m) for r, p, m in
+               ((0, 0.9, 1.0), (0, 0.8, 0.1), (0.6, 0.5, 1.0), (0.6, 0.6, 0.1))]
+    v = rankae._judge_margin({"rankae/margin": pd.DataFrame(margins)})
+    assert v.verdict == "reproduced" and "0% noise m = 1" in v.evidence and "60% noise m = 0.1" in v.evidence
+    margins[3]["P@1"] = 0.4                    # now m = 1 stays best at 60%: no shift
+    assert rankae._judge_margin({"rankae/margin": pd.DataFrame(margins)}).verdict == "not reproduced"

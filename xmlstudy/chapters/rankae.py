@@ -463,9 +463,11 @@ def _judge_margin(frames: dict) -> claims_.Verdict:
         return claims_.Verdict("not testable here", "the margin runs cover fewer than two noise rates")
     best = table.idxmax()
     spread = table.max() - table.min()
-    falling = all(a >= b for a, b in zip(best, best.iloc[1:]))
-    verdict = ("reproduced" if falling and best.iloc[-1] < best.iloc[0] else
-               "partly" if falling else "not reproduced")
+    # The argument predicts a smaller best m at higher noise: strictly smaller at the highest
+    # rate than on clean labels, and never larger from one rate to the next.
+    lower = best.iloc[-1] < best.iloc[0]
+    monotone = all(a >= b for a, b in zip(best, best.iloc[1:]))
+    verdict = "reproduced" if lower and monotone else "partly" if lower else "not reproduced"
     return claims_.Verdict(verdict, "best m by P@1: " + ", ".join(
         f"{c} m = {best[c]:g} (P@1 range over m {spread[c]:.2f} points)" for c in table.columns)
         + "; the paper's argument predicts a smaller best m as noise grows")
