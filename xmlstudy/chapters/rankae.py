@@ -118,7 +118,8 @@ def grid(profile: str = "full") -> list:
                     for change in DESIGN]
     words = datasets if profile == "smoke" else WORD_DATASETS
     configs += [config("embeddings", "rankae", d, s, {**run_params("rankae", d, profile), **change})
-                for s in seeds for d in words for change in EMBEDDINGS[1:2 if profile == "smoke" else None]
+                for s in seeds for d in words
+                for change in (EMBEDDINGS[1:2] if profile == "smoke" else EMBEDDINGS)
                 if profile == "smoke" or (d, "rankae") in CHOSEN]
     return configs + noise_grid(profile) + text_grid(profile)
 
