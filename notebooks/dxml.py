@@ -128,10 +128,10 @@ tables.styled(dxml.chosen_table(), "Settings chosen on Bibtex's validation split
 # regenerate with `python -m xmlstudy run --paper dxml --experiment main`.
 
 # %% tags=["remove-input"]
-tables.styled(dxml.small_table(frames, ["P@1", "P@3", "P@5"]), "P@k (%), Table 2 beside this study")
+tables.styled(dxml.small_table(frames, ["P@1", "P@3", "P@5"]), "P@k (%), Table 2 beside this study", digits=2)
 
 # %% tags=["remove-input"]
-tables.styled(dxml.small_table(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k (%), Table 4 beside this study")
+tables.styled(dxml.small_table(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k (%), Table 4 beside this study", digits=2)
 
 # %% [markdown]
 # On Bibtex our DXML reaches P@1 {glue:text}`dxml_ours_bibtex`
@@ -168,7 +168,7 @@ tables.styled(dxml.small_table(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k 
 tables.styled(dxml.protocols_table(frames), "DXML under both split protocols beside the paper (%)")
 
 # %% tags=["remove-input"]
-tables.styled(dxml.paper_split_table(frames), "P@k (%) on ten random splits, Table 2 beside this study")
+tables.styled(dxml.paper_split_table(frames), "P@k (%) on ten random splits, Table 2 beside this study", digits=2)
 
 # %% [markdown]
 # ### Propensity-scored precision
