@@ -705,7 +705,7 @@ def verdict_table(frames: dict, tolerance: float = TOLERANCE,
     table = paper_vs_reproduced(main, published, "dxml",
                                 ["P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5"], tolerance,
                                 published_method="DXML")
-    return table.rename(columns={"n_seeds": "seeds", "difference": "diff"})
+    return table.rename(columns={"n_seeds": "runs", "difference": "diff"})
 
 
 def label_embedding(dataset: str, profile: str, changes: dict):
