@@ -203,7 +203,7 @@ def test_baselines_grid_and_cli_dry_run(capsys):
     from xmlstudy import chapters
 
     full = chapters.grid("baselines", "full")
-    assert len(full) == 8 * 3 * 3 and {c.seed for c in full} == {0, 1, 2}
+    assert len(full) == 9 * 3 * 3 and {c.seed for c in full} == {0, 1, 2}
     assert {c.method for c in full} == {"knn", "ovr-linear", "parabel"}
     smoke = chapters.grid("baselines", "smoke")
     assert {c.seed for c in smoke} == {0} and {c.profile for c in smoke} == {"smoke"}
