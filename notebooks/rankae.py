@@ -228,7 +228,7 @@ plt.close(fig)
 # ```
 
 # %% tags=["remove-input"]
-tables.styled(rankae.noise_table(frames), "P@1 (%) under label noise, seed 0")
+tables.styled(rankae.noise_table(frames), "P@1 (%) under label noise, seed 0", digits=2)
 
 # %% [markdown]
 # The margin's role: the paper argues that $m = 1$ fits clean labels and a smaller $m$ tolerates
@@ -236,7 +236,7 @@ tables.styled(rankae.noise_table(frames), "P@1 (%) under label noise, seed 0")
 # seed 0; the other settings as chosen on clean data):
 
 # %% tags=["remove-input"]
-tables.styled(rankae.margin_table(frames), "Rank-AE's P@1 (%) for each margin m and noise rate")
+tables.styled(rankae.margin_table(frames), "Rank-AE's P@1 (%) for each margin m and noise rate", digits=2)
 
 # %% [markdown]
 # (rankae-loss-time)=

@@ -436,9 +436,11 @@ def _judge_noise(frames: dict) -> claims_.Verdict:
         drops = _drops(tidy, kind)
         if "rankae" in drops:
             least = min(drops, key=drops.get)
-            lines.append(f"{kind}: P@1 loses {drops['rankae']:.1f}% of its clean value at the "
-                         f"highest rate (BCE-AE {drops.get('bce-ae', float('nan')):.1f}%; least: "
-                         f"{NAMES.get(least, least)} {drops[least]:.1f}%)")
+            top = tidy[(tidy["kind"] == kind)]["rate"].max()
+            p1 = tidy[(tidy["kind"] == kind) & (tidy["rate"] == top) & (tidy["method"] == "rankae")]["P@1"].iloc[0]
+            lines.append(f"{kind} at {100 * top:.0f}%: Rank-AE's P@1 {p1:.2f}, {drops['rankae']:.1f}% "
+                         f"below its clean value (BCE-AE {drops.get('bce-ae', float('nan')):.1f}%; "
+                         f"least: {NAMES.get(least, least)} {drops[least]:.1f}%)")
     return claims_.Verdict(claims_.share_verdict(hits, checks),
                            f"Rank-AE has the highest P@1/3/5 in {hits} of {checks} noisy settings; "
                            + "; ".join(lines))
@@ -455,14 +457,17 @@ def margin_table(frames: dict, metric: str = "P@1") -> pd.DataFrame:
                           metric: 100 * pd.to_numeric(records[metric])})
     table = table.pivot_table(index="m", columns="rate", values=metric)
     table.columns = [f"{100 * r:.0f}% noise" for r in table.columns]
-    return table.round(2)
+    table.index = [f"{m:g}" for m in table.index]
+    return table.rename_axis("m").round(2)
 
 
 def _judge_margin(frames: dict) -> claims_.Verdict:
-    table = margin_table(frames)
-    if table.shape[1] < 2:
-        return claims_.Verdict("not testable here", "the margin runs cover fewer than two noise rates")
-    best = table.idxmax()
+    # Only the noise rates at which every margin ran can say which margin is best.
+    table = margin_table(frames).dropna(axis=1)
+    if table.shape[1] < 2 or table.shape[0] < 2:
+        return claims_.Verdict("not testable here", "the margin runs cover fewer than two noise "
+                               "rates with every margin")
+    best = table.idxmax().astype(float)
     spread = table.max() - table.min()
     # The argument predicts a smaller best m at higher noise: strictly smaller at the highest
     # rate than on clean labels, and never larger from one rate to the next.
