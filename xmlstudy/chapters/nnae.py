@@ -383,7 +383,7 @@ def aitlas_table(frames: dict) -> pd.DataFrame:
     rows = [{"model": f"AiTLAS {k} (published)", "mAP": v} for k, v in AITLAS_MAP.items()]
     for r in pd.concat([image_means(frames, "image"), image_means(frames, "image_resolution")]).to_dict("records"):
         rows.append({"model": f"{IMAGE_NAMES.get(r['method'], r['method'])}, {int(r['resolution'])} px "
-                              f"({int(r['seeds'])} seeds)", "mAP": 100 * r["mAP"]})
+                              f"({int(r['seeds'])} seed{'' if int(r['seeds']) == 1 else 's'})", "mAP": 100 * r["mAP"]})
     return pd.DataFrame(rows).sort_values("mAP", ascending=False).set_index("model").rename_axis(None)
 
 
