@@ -239,8 +239,8 @@ plt.close(fig)
 # ```{glue:figure} nnae_fig_lime
 # :name: fig-nnae-lime
 #
-# Test images with LIME's five most important superpixels for the dominant latent unit (left)
-# and for the top decoded label (middle); right, that unit in the hierarchy: its top labels, its
+# Test images with LIME's five most important superpixels for the top decoded label (left)
+# and for the dominant latent unit (middle); right, that unit in the hierarchy: its top labels, its
 # three heaviest level-1 units with theirs, and the image's true labels.
 # ```
 
