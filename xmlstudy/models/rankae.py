@@ -450,7 +450,7 @@ class RankAEBiLSTM(TextModel, RankAE):
 
     def token_attention(self, texts) -> list[list[tuple[str, float]]]:
         """Per document, its tokens (as the model reads them, cut at ``length``; unknown words
-        shown as themselves) with each token's attention: the mean over channels of |V' * A|,
+        shown as themselves) with each token's attention: the mean over channels of the magnitude of V' * A,
         the share of the pooled vector the token carries before averaging."""
         out = []
         self.net.eval()
