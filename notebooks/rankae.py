@@ -38,7 +38,8 @@
 # %% tags=["parameters"]
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
 profile = "full"
-# None: the grid's data sets; or a subset of delicious, bibtex
+# None: the grid's data sets; or a subset of delicious, bibtex, imdb-rankae,
+# reuters
 datasets = None
 # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
 seeds = None
