@@ -131,19 +131,26 @@ def read_labels(zip_path: Path) -> tuple[list[str], list[str], np.ndarray]:
         lines = zf.read(LABELS_MEMBER).decode("utf-8").splitlines()
     header = lines[0].split("\t")
     labels = [h.strip() for h in header[1:]]
+    names, Y = _label_rows(lines, where, len(labels))
+    return names, labels, Y
+
+
+def _label_rows(lines: list[str], where, n_labels: int) -> tuple[list[str], np.ndarray]:
+    """The rows after the header of a tab-separated "name, 0/1 per label" table: image names
+    and the 0/1 matrix. Raises :class:`ParseError` naming ``where`` and the line of a bad row."""
     names, rows = [], []
     for line_no, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
         fields = line.strip().split("\t")
-        if len(fields) != len(header):
+        if len(fields) != n_labels + 1:
             raise ParseError(where, line_no, f"{len(fields)} tab-separated fields, expected "
-                             f"{len(header)} (an image name and {len(labels)} labels)")
+                             f"{n_labels + 1} (an image name and {n_labels} labels)")
         if any(v not in ("0", "1") for v in fields[1:]):
             raise ParseError(where, line_no, f"label values must be 0 or 1, got {fields[1:]}")
         names.append(fields[0])
         rows.append([v == "1" for v in fields[1:]])
-    return names, labels, np.array(rows, dtype=np.float32)
+    return names, np.array(rows, dtype=np.float32).reshape(-1, n_labels)
 
 
 def read_manifest(path: Path) -> dict[str, dict]:
@@ -247,19 +254,7 @@ def read_split_file(path: Path, labels: list[str]) -> tuple[list[str], np.ndarra
     header = [h.strip() for h in lines[0].split("\t")]
     if header[1:] != labels:
         raise ParseError(path, 1, f"header labels {header[1:]} differ from the label file's {labels}")
-    names, rows = [], []
-    for line_no, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        fields = line.strip().split("\t")
-        if len(fields) != len(header):
-            raise ParseError(path, line_no, f"{len(fields)} tab-separated fields, expected "
-                             f"{len(header)} (an image name and {len(labels)} labels)")
-        if any(v not in ("0", "1") for v in fields[1:]):
-            raise ParseError(path, line_no, f"label values must be 0 or 1, got {fields[1:]}")
-        names.append(fields[0])
-        rows.append([v == "1" for v in fields[1:]])
-    return names, np.array(rows, dtype=np.float32).reshape(-1, len(labels))
+    return _label_rows(lines, path, len(labels))
 
 
 def _aitlas_parts(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Dataset]:
