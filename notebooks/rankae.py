@@ -234,7 +234,8 @@ tables.styled(rankae.noise_table(frames), "P@1 (%) under label noise, seed 0", d
 # %% [markdown]
 # The margin's role: the paper argues that $m = 1$ fits clean labels and a smaller $m$ tolerates
 # noise. Rank-AE with each $m$ at 0, 30 and 60% missing + invalid labels (experiment `margin`,
-# seed 0; the other settings as chosen on clean data):
+# seed 0; the other settings as chosen on clean data; the row m = 1, the clean data's choice,
+# is the noise experiment's Rank-AE):
 
 # %% tags=["remove-input"]
 tables.styled(rankae.margin_table(frames), "Rank-AE's P@1 (%) for each margin m and noise rate", digits=2)

@@ -323,3 +323,10 @@ def test_noise_and_margin_judges_on_hand_made_records():
     assert v.verdict == "reproduced" and "0% noise m = 1" in v.evidence and "60% noise m = 0.1" in v.evidence
     margins[3]["P@1"] = 0.4                    # now m = 1 stays best at 60%: no shift
     assert rankae._judge_margin({"rankae/margin": pd.DataFrame(margins)}).verdict == "not reproduced"
+
+
+def test_the_chapters_smoke_start_is_the_models_search_start():
+    from xmlstudy.chapters import rankae as chapter
+    from xmlstudy.models.rankae import SEARCH_START
+
+    assert chapter.SEARCH_START_SMOKE == SEARCH_START

@@ -56,6 +56,10 @@ def read_meka_whole(paths: dict[str, Path], spec: DatasetSpec) -> dict[str, Data
     return {"all": _dataset(spec.name, "all", arff.read_meka(path))}
 
 
+_IMDB_FILE = DataFile(path="meka/Imdb.arff.bz2",
+                      sha256="edc1eb0acbcd3d5864eb61f1ef9c13bd21fc098fb68412434ca06c07a10e1122",
+                      url=_raw_url(_MEKA, "Imdb.arff.bz2"))
+
 # Rank-AE's IMDb crawl has 27,417 training and 6,740 test documents (its Table 1).
 RANKAE_IMDB_SIZES = (27417, 6740)
 
@@ -157,9 +161,7 @@ SPECS: list[DatasetSpec] = [
     DatasetSpec(
         name="imdb",
         title="IMDB-F: movie plot summaries and genres (MEKA)",
-        files=(DataFile(path="meka/Imdb.arff.bz2",
-                        sha256="edc1eb0acbcd3d5864eb61f1ef9c13bd21fc098fb68412434ca06c07a10e1122",
-                        url=_raw_url(_MEKA, "Imdb.arff.bz2")),),
+        files=(_IMDB_FILE,),
         reader=read_meka_whole,
         format="MEKA ARFF, bz2-compressed, labels first (-C 28 in @relation)",
         source=f"MEKA repository, {_raw_url(_MEKA, 'Imdb.arff.bz2')}",
@@ -178,9 +180,7 @@ SPECS: list[DatasetSpec] = [
     DatasetSpec(
         name="imdb-rankae",
         title="IMDB-F at the sizes of Rank-AE's IMDb (27,417 train / 6,740 test)",
-        files=(DataFile(path="meka/Imdb.arff.bz2",
-                        sha256="edc1eb0acbcd3d5864eb61f1ef9c13bd21fc098fb68412434ca06c07a10e1122",
-                        url=_raw_url(_MEKA, "Imdb.arff.bz2")),),
+        files=(_IMDB_FILE,),
         reader=read_imdb_rankae_sizes,
         format="MEKA ARFF, bz2-compressed, labels first (-C 28 in @relation)",
         source=f"MEKA repository, {_raw_url(_MEKA, 'Imdb.arff.bz2')}",
