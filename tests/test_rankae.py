@@ -306,6 +306,7 @@ def test_noise_and_margin_judges_on_hand_made_records():
         setting = {} if rate == 0 else {"noise": kind, "rate": rate}
         return {"method": method, "setting/rate": rate if rate else None,
                 "setting/noise": kind if rate else None, "params": {"margin": margin},
+                "fit_info": {"chosen": {"margin": margin}},
                 "P@1": p1, "P@3": p1 / 2, "P@5": p1 / 3, "setting": setting}
 
     rows = [rec("rankae", 0, None, 0.8), rec("bce-ae", 0, None, 0.8),

@@ -463,7 +463,8 @@ def margin_table(frames: dict, metric: str = "P@1") -> pd.DataFrame:
     if not len(records):
         return pd.DataFrame()
     rate = pd.to_numeric(records.get("setting/rate", pd.Series(0.0, index=records.index))).fillna(0.0)
-    table = pd.DataFrame({"m": [p["margin"] for p in records["params"]], "rate": rate,
+    # The margin in force, as the run recorded it (given, or chosen by its search).
+    table = pd.DataFrame({"m": [info["chosen"]["margin"] for info in records["fit_info"]], "rate": rate,
                           metric: 100 * pd.to_numeric(records[metric])})
     table = table.pivot_table(index="m", columns="rate", values=metric)
     table.columns = [f"{100 * r:.0f}% noise" for r in table.columns]
