@@ -30,8 +30,15 @@ def test_missing_cells_are_refused_with_the_methods_named():
 def test_critical_difference_matches_demsars_worked_example():
     # Demšar (2006), section 3.2.2: four methods on fourteen data sets, CD = 1.25 at alpha 0.05.
     assert stats.critical_difference(4, 14) == pytest.approx(1.25, abs=0.005)
-    with pytest.raises(ValueError, match="covers 2 to 10"):
-        stats.critical_difference(11, 14)
+    with pytest.raises(ValueError, match="at least 2 methods"):
+        stats.critical_difference(1, 14)
+
+
+def test_nemenyi_q_reproduces_demsars_table_and_grows_beyond_it():
+    for k, q in stats.NEMENYI_Q_05.items():
+        assert stats.nemenyi_q(k) == pytest.approx(q, abs=0.0015)
+    # Beyond the table (the study compares 11 methods): q keeps growing with k.
+    assert stats.NEMENYI_Q_05[10] < stats.nemenyi_q(11) < stats.nemenyi_q(12)
 
 
 def test_paired_bootstrap_of_a_constant_lead_is_that_lead():

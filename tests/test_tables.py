@@ -204,18 +204,6 @@ def test_compare_statistics_agreement_rules():
     assert "#fde2c8" in styled.to_html()
 
 
-def test_against_best_baseline(records):
-    mine = pd.DataFrame([record("bibtex", "dxml", s, p) for s, p in ((0, 0.66), (1, 0.68))]
-                        + [record("yeast", "dxml", 0, 0.70), record("scene", "dxml", 0, 0.5)])
-    out = tables.against_best_baseline(mine, records, ["dxml"]).set_index("dataset")
-    assert list(out.index) == ["bibtex", "yeast"]          # no baseline on scene
-    assert out.loc["bibtex", "best baseline"] == "parabel"  # 0.65 beats knn's 0.62
-    assert out.loc["bibtex", "difference"] == pytest.approx(2.0)
-    assert out.loc["bibtex", "P@1"] == "67.00 ± 1.41"
-    assert out.loc["yeast", "difference"] == pytest.approx(-5.0)
-    assert tables.against_best_baseline(mine.iloc[0:0], records, ["dxml"]).empty
-
-
 def test_baselines_vs_published(records):
     out = tables.baselines_vs_published(records, [PUBLISHED], {"knn": "KNN", "parabel": "Parabel"},
                                         ["P@1"], tolerance=1.5)

@@ -44,7 +44,8 @@ class Claim:
     is the label of the chapter section that holds the evidence; ``reason`` says why a claim
     without a judge cannot be tested here. A claim that the paper's published numbers are
     reached names the split ``protocol`` its records follow (the paper's own, or not), so the
-    summary can count matched numbers protocol by protocol."""
+    summary can count matched numbers protocol by protocol. ``optional`` names record files the
+    judge also reads when they exist (an empty one does not make the claim untestable)."""
 
     id: str
     paper: str
@@ -55,6 +56,7 @@ class Claim:
     section: str = ""
     reason: str = ""
     protocol: str = ""
+    optional: tuple = ()
 
     def __post_init__(self) -> None:
         if self.judge is None and (self.records or not self.reason):
@@ -72,7 +74,9 @@ class Claim:
         empty = [name for name in self.records if name not in frames or len(frames[name]) == 0]
         if empty:
             return Verdict("not testable here", f"no records in {', '.join(empty)}")
-        return self.judge({name: frames[name] for name in self.records})
+        given = {name: frames[name] for name in self.records}
+        given.update({name: frames[name] for name in self.optional if name in frames})
+        return self.judge(given)
 
 
 def share_verdict(hits: int, total: int) -> str:

@@ -47,7 +47,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = REPO_ROOT / "results"
 SMOKE_RESULTS_DIR = REPO_ROOT / "_build" / "smoke-results"
 
-PAPERS = ("baselines", "dxml", "rankae", "cgmvae", "nnae", "benchmark")
+PAPERS = ("baselines", "dxml", "rankae", "cgmvae", "nnae", "synthesis", "benchmark")
 PROFILES = ("full", "smoke")
 SETTING_KEYS = ("train_fraction", "noise", "rate")
 NOISE_KINDS = ("missing", "missing-invalid")
@@ -295,6 +295,9 @@ def run(config: RunConfig) -> dict:
     protocols = metrics.threshold_protocols(valid.Y if p_valid is not None else None, p_valid,
                                             test.Y, p_test)
     record_metrics.update(protocols)
+    # Recall@5 per quarter of the labels by training frequency, rarest first (tail labels).
+    record_metrics["bucket-recall@5"] = metrics.bucket_recall(
+        test.Y, top_idx, metrics.frequency_buckets(clean_train.Y), k=5)
     # Measures of the fitted model on test beyond the ranking and set metrics (the image models'
     # mAP and explanation measures), as {name: value or dict of values}.
     if hasattr(model, "test_measures"):
@@ -310,6 +313,9 @@ def run(config: RunConfig) -> dict:
                   "seed": None if config.split == "given" else config.split_seed},
         "config_hash": config.config_hash,
         "metrics": record_metrics,
+        # Per test row, whether the top label is right: two methods' records on the same
+        # test rows can then be compared row by row (a paired bootstrap).
+        "rows": {"hits@1": records.pack_bits(metrics.hits_at_1(test.Y, top_idx))},
         "timings": {"fit_s": fit_s, "predict_s": predict_s, "epochs": fit_info.get("epochs")},
         "n_parameters": model.n_parameters,
         "peak_memory_mb": memory.peak_mb, "peak_memory_source": memory.source,
@@ -406,12 +412,13 @@ def records_frame(recs):
     """Records (dicts, as written) as one DataFrame: one row per record; metrics flattened as
     columns ``"P@1"``, ``"fixed-0.5/ex-F1"``, ...; timings as ``fit_s``, ``predict_s``,
     ``epochs``; setting entries as ``setting/<key>``; the dicts ``setting``, ``params``,
-    ``fit_info``, ``data`` and ``provenance`` are kept too, and ``device``, ``date``,
+    ``fit_info``, ``data``, ``rows`` (per-row outcomes; None in older records) and ``provenance``
+    are kept too, and ``device``, ``date``,
     ``git_commit`` and ``cpu`` are lifted out of the provenance."""
     import pandas as pd
 
     keys = ("paper", "experiment", "method", "dataset", "seed", "profile", "setting", "params",
-            "config_hash", "n_parameters", "peak_memory_mb", "fit_info", "data")
+            "config_hash", "n_parameters", "peak_memory_mb", "fit_info", "data", "rows")
     rows = []
     for rec in recs:
         row = {k: rec.get(k) for k in keys}

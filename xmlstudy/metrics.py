@@ -433,3 +433,47 @@ def threshold_protocols(Y_valid, P_valid, Y_test, P_test, grid=THRESHOLD_GRID) -
     out["best-on-test"] = {**{m: test_at[i][m] for m, i in chosen.items()},
                            "threshold": {m: grid[i] for m, i in chosen.items()}}
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# per-row outcomes and tail labels
+# ---------------------------------------------------------------------------------------------
+
+def hits_at_1(Y_true, topk_idx) -> np.ndarray:
+    """Boolean vector, one entry per row: whether the row's top predicted label is a true one.
+    Its mean is P@1; kept per row, it lets two methods be compared on the same test rows
+    (:func:`xmlstudy.stats.paired_bootstrap`)."""
+    Y, topk, rel = _prepare(Y_true, topk_idx)
+    return rel[:, 0].copy() if rel.shape[1] else np.zeros(Y.shape[0], bool)
+
+
+FREQUENCY_BUCKETS = 4   # quarters of the labels, rarest first
+
+
+def frequency_buckets(Y_train, buckets: int = FREQUENCY_BUCKETS) -> np.ndarray:
+    """Bucket of every label by its training frequency: the labels sorted by how many training
+    rows hold them (ties by index) and cut into ``buckets`` groups of equal size; 0 is the
+    rarest group. Returns an int vector of length L."""
+    Y = _truth_csr(Y_train, "Y_train")
+    if buckets < 1:
+        raise ValueError(f"buckets must be at least 1, got {buckets}")
+    counts = np.bincount(Y.indices, minlength=Y.shape[1])
+    order = np.argsort(counts, kind="stable")
+    bucket = np.empty(Y.shape[1], np.int64)
+    bucket[order] = np.arange(Y.shape[1]) * buckets // max(Y.shape[1], 1)
+    return bucket
+
+
+def bucket_recall(Y_true, topk_idx, bucket, k: int = 5) -> list[float | None]:
+    """Recall@k per label-frequency bucket (:func:`frequency_buckets`): of the test's true
+    (row, label) pairs whose label is in the bucket, the share whose label is among the row's
+    top ``k``. None for a bucket with no true pair in the test rows."""
+    Y, topk, rel = _prepare(Y_true, topk_idx)
+    k = _check_k(k)
+    bucket = np.asarray(bucket)
+    if bucket.shape != (Y.shape[1],):
+        raise ValueError(f"bucket must give one bucket per label ({Y.shape[1]}); got shape {bucket.shape}")
+    n_buckets = int(bucket.max()) + 1 if bucket.size else 0
+    found = np.bincount(bucket[topk[:, :k][rel[:, :k]]], minlength=n_buckets)
+    total = np.bincount(bucket[Y.indices], minlength=n_buckets)
+    return [None if t == 0 else float(f / t) for f, t in zip(found, total)]

@@ -94,6 +94,29 @@ def json_safe(obj):
 
 
 # --- JSON-lines files ---------------------------------------------------------------------------
+def pack_bits(flags) -> dict:
+    """A boolean vector as ``{"n": length, "bits": base64 of its packed bits}``: per-row
+    outcomes (one bit per test row) kept in a record at an eighth of a byte per row."""
+    import base64
+
+    flags = np.asarray(flags, dtype=bool).ravel()
+    return {"n": int(flags.size), "bits": base64.b64encode(np.packbits(flags)).decode("ascii")}
+
+
+def unpack_bits(packed: dict) -> np.ndarray:
+    """The boolean vector :func:`pack_bits` packed."""
+    import base64
+
+    try:
+        n, bits = int(packed["n"]), base64.b64decode(packed["bits"], validate=True)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"not a packed bit vector (want {{'n': int, 'bits': base64}}): {error}") from None
+    flags = np.unpackbits(np.frombuffer(bits, np.uint8))
+    if flags.size < n or flags.size - n >= 8:
+        raise ValueError(f"packed bit vector of {flags.size} bits cannot hold n = {n}")
+    return flags[:n].astype(bool)
+
+
 def read_jsonl(path: str | Path) -> list[dict]:
     """All records of a JSON-lines file ([] when it does not exist); a broken line is reported
     with its file and line number."""

@@ -5,7 +5,8 @@ four papers reported.
   share the mean rank), the ranks averaged, and Friedman's test that all methods are equal
   (Demšar 2006, the standard for comparing classifiers over data sets);
 * :func:`critical_difference`: Nemenyi's critical difference of average ranks at alpha = 0.05;
-  two methods whose average ranks differ by less are not told apart (Demšar's Table 5 for q);
+  two methods whose average ranks differ by less are not told apart (q from the studentized
+  range, checked against Demšar's Table 5);
 * :func:`paired_bootstrap`: the difference of two methods' mean per-row score on the same test
   rows, with a percentile interval over resamples of the rows;
 * :func:`pareto_front`: the methods no other beats on both accuracy and cost.
@@ -42,12 +43,19 @@ def friedman(scores: pd.DataFrame) -> dict:
     return {"statistic": float(statistic), "p": float(p), "datasets": n, "methods": k}
 
 
-def critical_difference(methods: int, datasets: int) -> float:
-    """Nemenyi's critical difference at alpha = 0.05: q * sqrt(k (k + 1) / (6 N))."""
-    if methods not in NEMENYI_Q_05:
-        raise ValueError(f"critical_difference: {methods} methods; the table covers "
-                         f"{min(NEMENYI_Q_05)} to {max(NEMENYI_Q_05)}")
-    return NEMENYI_Q_05[methods] * float(np.sqrt(methods * (methods + 1) / (6.0 * datasets)))
+def nemenyi_q(methods: int, alpha: float = 0.05) -> float:
+    """Nemenyi's q_alpha for ``methods`` methods: the studentized range quantile (infinite
+    degrees of freedom) over sqrt(2); it reproduces Demšar's Table 5 (:data:`NEMENYI_Q_05`)."""
+    if methods < 2:
+        raise ValueError(f"nemenyi_q needs at least 2 methods, got {methods}")
+    return float(scipy_stats.studentized_range.ppf(1 - alpha, methods, np.inf) / np.sqrt(2))
+
+
+def critical_difference(methods: int, datasets: int, alpha: float = 0.05) -> float:
+    """Nemenyi's critical difference: q_alpha * sqrt(k (k + 1) / (6 N))."""
+    if datasets < 1:
+        raise ValueError(f"critical_difference needs at least 1 data set, got {datasets}")
+    return nemenyi_q(methods, alpha) * float(np.sqrt(methods * (methods + 1) / (6.0 * datasets)))
 
 
 def paired_bootstrap(a: np.ndarray, b: np.ndarray, resamples: int = 10_000, seed: int = 0,

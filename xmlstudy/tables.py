@@ -274,34 +274,6 @@ def statistics_side_by_side(comparison: pd.DataFrame, statistics=STATISTICS, cap
     return styled(table, caption).apply(colour, axis=None)
 
 
-def against_best_baseline(records: pd.DataFrame, baselines: pd.DataFrame, methods: list[str],
-                          metric: str = "P@1", scale: float = 100.0) -> pd.DataFrame:
-    """Each method's mean ± std on ``metric`` beside the best baseline's on the same data set.
-
-    One row per (method, dataset) that has records of both: the method, the best baseline
-    (highest mean over its seeds), both as "mean ± std" on ``scale``, and the difference of the
-    means. Used by the cross-paper summary."""
-    columns = ["method", "dataset", metric, "best baseline", f"baseline {metric}", "difference"]
-    if records.empty or baselines.empty:
-        return pd.DataFrame(columns=columns)
-    ours = summarize(records[records["method"].isin(methods)], [metric])
-    base = summarize(baselines, [metric])
-    if ours.empty or base.empty:
-        return pd.DataFrame(columns=columns)
-    best = base.loc[base.groupby("dataset", sort=False)["mean"].idxmax()].set_index("dataset")
-    rows = []
-    for row in ours.itertuples(index=False):
-        if row.dataset not in best.index:
-            continue
-        b = best.loc[row.dataset]
-        rows.append({"method": row.method, "dataset": row.dataset,
-                     metric: mean_std(row.mean, row.std, row.n, scale),
-                     "best baseline": b["method"],
-                     f"baseline {metric}": mean_std(b["mean"], b["std"], b["n"], scale),
-                     "difference": round((row.mean - b["mean"]) * scale, 2)})
-    return pd.DataFrame(rows, columns=columns)
-
-
 BASELINE_METRICS = ["P@1", "P@3", "P@5", "nDCG@3", "nDCG@5", "PSP@1", "PSP@5",
                     "validation/ex-F1", "validation/mi-F1", "validation/ma-F1"]
 

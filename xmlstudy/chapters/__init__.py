@@ -1,6 +1,6 @@
 """The book's chapters: one module per chapter, and this registry of them.
 
-Each chapter module (``baselines``, ``dxml``, ``rankae``, ``cgmvae``) holds everything specific to its
+Each chapter module (``baselines``, ``dxml``, ``rankae``, ``cgmvae``, ``nnae``, ``synthesis``) holds everything specific to its
 chapter: its data sets and experiment grid (``grid(profile)``), the paper's published numbers,
 its claims (``CLAIMS``, see :mod:`xmlstudy.claims`), and the tables and figures the chapter
 shows. The notebooks in ``notebooks/`` only call them. ``python -m xmlstudy run --paper NAME``
@@ -25,7 +25,8 @@ CHAPTERS = {"baselines": "xmlstudy.chapters.baselines",
             "dxml": "xmlstudy.chapters.dxml",
             "rankae": "xmlstudy.chapters.rankae",
             "cgmvae": "xmlstudy.chapters.cgmvae",
-            "nnae": "xmlstudy.chapters.nnae"}
+            "nnae": "xmlstudy.chapters.nnae",
+            "synthesis": "xmlstudy.chapters.synthesis"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def claims_of(paper: str) -> tuple:
 def frames_for(claims, profile: str = "full", results_dir=None) -> dict:
     """``{"paper/experiment": records}`` for every record file the ``claims`` are judged on,
     read from the record files of ``profile``."""
-    names = {name for claim in claims for name in claim.records}
+    names = {name for claim in claims for name in (*claim.records, *claim.optional)}
     frames = {}
     for name in sorted(names):
         paper, experiment = name.split("/")

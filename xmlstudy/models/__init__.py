@@ -35,6 +35,8 @@ METHODS: dict[str, str] = {
     "bce-ae": "xmlstudy.models.rankae:BCEAE",
     "rankae-bilstm": "xmlstudy.models.rankae:RankAEBiLSTM",
     "mlknn": "xmlstudy.models.mlknn:MLkNN",
+    # the deep BCE baseline on feature vectors, beside every paper's model (xmlstudy.models.mlp)
+    "mlp-bce": "xmlstudy.models.mlp:MLPBCE",
     # the deep text baselines of Rank-AE's Table 2, on raw documents (xmlstudy.models.text)
     "fasttext": "xmlstudy.models.text:FastText",
     "kim-cnn": "xmlstudy.models.text:KimCNN",
