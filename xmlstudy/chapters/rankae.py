@@ -49,6 +49,12 @@ CHOSEN: dict = {
     ("imdb-rankae", "rankae"): dict(lam=10.0, margin=1.0, lr=0.001, weight_decay=0.0),
     ("imdb-rankae", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=1e-05),
     ("imdb-rankae", "rankae-no-attn"): dict(lam=10.0, margin=1.0, lr=0.001, weight_decay=1e-05),
+    ("corel5k", "rankae"): dict(lam=1.0, margin=0.1, lr=0.003, weight_decay=0.0),
+    ("corel5k", "rankae-no-attn"): dict(lam=1.0, margin=0.5, lr=0.001, weight_decay=0.0),
+    ("corel5k", "bce-ae"): dict(lam=1.0, margin=0.5, lr=0.003, weight_decay=0.0),
+    ("reuters", "rankae"): dict(lam=1.0, margin=0.1, lr=0.001, weight_decay=0.0),
+    ("reuters", "rankae-no-attn"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=0.0),
+    ("reuters", "bce-ae"): dict(lam=1.0, margin=0.5, lr=0.003, weight_decay=0.0),
 }
 
 
