@@ -127,7 +127,7 @@ tables.styled(synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.
 
 # %% tags=["remove-input"]
 noise = synthesis.noise_records(frames)
-display(tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", index=False))
+display(tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", digits=2, index=False))
 figure = synthesis.noise_figure(noise)
 if figure is not None:
     plt.show()
@@ -143,8 +143,8 @@ if figure is not None:
 # %% tags=["remove-input"]
 fewer = synthesis.fewer_records(frames)
 display(tables.styled(synthesis.fewer_table(fewer, relative=True),
-                      "Macro-F1 relative to C2AE (%)", index=False))
-tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train", index=False)
+                      "Macro-F1 relative to C2AE (%)", digits=1, index=False))
+tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train", digits=2, index=False)
 
 # %% [markdown]
 # (synthesis-cost)=
@@ -156,8 +156,8 @@ tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train",
 # data set, the methods no other beats on both ringed.
 
 # %% tags=["remove-input"]
-display(tables.styled(synthesis.cost_table(bench, "fit_s"), "Fit time (s)"))
-display(tables.styled(synthesis.cost_table(bench, "peak_memory_mb", 0), "Peak memory (MB)"))
+display(tables.styled(synthesis.cost_table(bench, "fit_s"), "Fit time (s)", digits=1))
+display(tables.styled(synthesis.cost_table(bench, "peak_memory_mb", 0), "Peak memory (MB)", digits=0))
 figure = synthesis.pareto_figure(bench)
 if figure is not None:
     plt.show()
@@ -171,7 +171,7 @@ if figure is not None:
 # frequency), in percent, from the records that keep it.
 
 # %% tags=["remove-input"]
-tables.styled(synthesis.tail_table(bench), "Recall@5 on the rarest quarter of the labels (%)")
+tables.styled(synthesis.tail_table(bench), "Recall@5 on the rarest quarter of the labels (%)", digits=2)
 
 # %% [markdown]
 # ## How this page was made

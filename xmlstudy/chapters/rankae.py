@@ -345,6 +345,20 @@ def loss_timing(frames: dict) -> pd.DataFrame:
     return table.rename_axis("L")
 
 
+def epoch_cost(frames: dict) -> pd.DataFrame:
+    """From the latest ``bench rankae`` record: Rank-AE's seconds per training epoch and peak
+    memory growth per data set of the chapter (its chosen settings, one thread)."""
+    bench = frames.get("benchmark/rankae")
+    if bench is None or not len(bench):
+        return pd.DataFrame()
+    last = bench.iloc[-1]
+    memory = last.get("peak_memory_mb") if isinstance(last.get("peak_memory_mb"), dict) else {}
+    rows = [{"dataset": d, "training rows": int(last[f"train_rows/{d}"]),
+             "seconds per epoch": float(last[f"epoch_seconds/{d}"]), "peak memory (MB)": memory.get(d)}
+            for d in DATASETS if f"epoch_seconds/{d}" in last.index and pd.notna(last[f"epoch_seconds/{d}"])]
+    return pd.DataFrame(rows)
+
+
 def _slope(times: pd.Series) -> float:
     """How time grows with L between the smallest and the largest L: 1 is linear."""
     return float(np.log(times.iloc[-1] / times.iloc[0]) / np.log(times.index[-1] / times.index[0]))
