@@ -101,7 +101,7 @@ chapters.show_claims(cgmvae.CLAIMS, frames);
 #   yeast, scene and delicious keep Mulan's official train/test split, reuters the ModApte split,
 #   and sider (no official split) a seeded random 80/20 split; validation is 10% of train in all
 #   cases (seed 0), never test. The paper's own protocol is run as well, on five random 80/10/10
-#   splits of yeast, scene and sider ({ref}`cgmvae-paper-split`).
+#   splits of each of the five data sets ({ref}`cgmvae-paper-split`).
 # * **sider features.** MPVAE and C-GMVAE used a 38-dimensional feature vector of undocumented
 #   origin; here each drug is a 1,024-bit Morgan fingerprint of its SMILES (RDKit, radius 2).
 # * **reuters features.** The paper does not say how its reuters vectors were made; here they
@@ -444,8 +444,8 @@ for protocol in (params.protocol, "validation"):
 # ## Deviations, and why
 #
 # * **Data**: four of nine data sets are unavailable; the main runs use the sources' official
-#   splits, and the paper's 80/10/10 splits are run beside them on the three small data sets
-#   (reuters and delicious not yet); sider features are fingerprints, not the paper's 38 numbers.
+#   splits, and the paper's 80/10/10 splits are run beside them on all five; sider features are
+#   fingerprints, not the paper's 38 numbers.
 # * **Decoder input** concat(x, z), because the literal z-only decoder collapses (ablation table).
 # * **Compute**: fewer epochs than 100, early stopping on validation, E ≤ 512; Table 7's
 #   settings with a one-at-a-time validation search around them instead of the paper's full

@@ -150,9 +150,10 @@ tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train",
 # (synthesis-cost)=
 # ## Cost
 #
-# Median over seeds of the fit time (seconds, one CPU thread; several runs shared the machine's
-# two cores, so times are comparable within a few tens of percent) and of the peak memory
-# growth during fit and prediction (MB), from the records. Then accuracy against fit time per
+# Median over seeds of the fit time (seconds, one CPU thread) and of the peak memory growth
+# during fit and prediction (MB), from the records. Up to four runs shared the machine's two
+# cores, so a time can be up to about twice what the run takes alone: read the orders of
+# magnitude, not the last digit; the `bench` commands time methods side by side in one process. Then accuracy against fit time per
 # data set, the methods no other beats on both ringed.
 
 # %% tags=["remove-input"]
