@@ -139,7 +139,8 @@ tables.styled(rankae.table2(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k (%)
 # sizes (`imdb-rankae`; the paper's IMDb row, 75.91 / 52.66 / 38.48, is another corpus and
 # context only), Corel5k (visual words, 374 labels) and Reuters (tf-idf of the raw texts, 90
 # topics). On Reuters the deep text baselines of Table 2 run on the raw documents: fastText in
-# one-vs-all mode for the paper's FastText column, and Kim's CNN with BCE for XML-CNN's (Chen et
+# one-vs-all mode for the paper's FastText column, and Kim's CNN with BCE on the first 150 tokens
+# for XML-CNN's (Chen et
 # al. 2022 find this CNN stronger than XML-CNN's own code); elsewhere there is no raw text, and
 # BCE-AE is the deep BCE baseline. The paper's XML-CNN EURLex row comes from another EUR-Lex
 # version than the one Rank-AE used, so it is not comparable either way.
@@ -274,7 +275,7 @@ tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak me
 # ## Figure 5: where the attention goes
 #
 # The paper's Figure 5 shows the attention on IMDb plot summaries (not public) and says it
-# focuses on topic words. Here a BiLSTM over the raw Reuters documents (cut at 200 tokens) feeds
+# focuses on topic words. Here a BiLSTM over the raw Reuters documents (cut at 150 tokens) feeds
 # the channel attention, with Rank-AE's encoder, decoder, loss and the settings chosen for Rank-AE
 # on Reuters' tf-idf features (experiment `attention`, three seeds,
 # {py:class}`xmlstudy.models.rankae.RankAEBiLSTM`). A word's attention is the mean over channels
