@@ -277,7 +277,8 @@ tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak me
 # The paper's Figure 5 shows the attention on IMDb plot summaries (not public) and says it
 # focuses on topic words. Here a BiLSTM over the raw Reuters documents (cut at 150 tokens) feeds
 # the channel attention, with Rank-AE's encoder, decoder, loss and the settings chosen for Rank-AE
-# on Reuters' tf-idf features (experiment `attention`, three seeds,
+# on Reuters' tf-idf features, at most 12 epochs with patience 3 for want of CPU time
+# (experiment `attention`, three seeds,
 # {py:class}`xmlstudy.models.rankae.RankAEBiLSTM`). A word's attention is the mean over channels
 # of $|V' \odot A|$ at its position. Topic words of a label are its 20 words of highest PMI over
 # the training documents; the test asks whether the topic words of a document's true topics carry
