@@ -399,7 +399,7 @@ def split_comparison(frames: dict, protocol: str, metrics=("ex-F1", "ma-F1", "P@
     given = frames["cgmvae/main"]
     given = given[given["dataset"].isin(PAPER_SPLIT_DATASETS)] if len(given) else given
     for name, records in (("own split, 3 seeds", given),
-                          ("80/10/10, 5 splits", scaled(frames["cgmvae/paper_split"]))):
+                          ("80/10/10, random splits", scaled(frames["cgmvae/paper_split"]))):
         mine = records[records["method"] == "cgmvae"] if len(records) else records
         stats = summarize(mine, [metric_path(m, protocol) for m in metrics], by=("dataset",))
         for r in stats.itertuples(index=False):

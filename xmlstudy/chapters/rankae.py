@@ -544,6 +544,7 @@ def attention_table(frames: dict) -> pd.DataFrame:
     present = [c for c in ATTENTION_MEASURES if len(records) and c in records.columns]
     if not present:
         return pd.DataFrame()
+    records = records.assign(method=records["method"].map(lambda m: NAMES.get(m, m)))
     table = summary_table(records, present, scale=1.0, digits=3)
     return table.rename(columns=ATTENTION_MEASURES)
 
