@@ -125,8 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{L:>8}" + "".join(f"{seconds[n][str(L)]:>20.5f}" for n in LOSSES) + f"{ratio:>16.2f}")
     ratios = {str(L): seconds["ranking (Rank-AE)"][str(L)] / seconds["BCE"][str(L)] for L in sizes}
     epoch_seconds, peak_mb, rows = {}, {}, {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     for dataset in datasets:
-        epoch_seconds[dataset], peak_mb[dataset], rows[dataset] = epoch_cost(dataset)
+        # A fresh process per data set: memory a previous fit left allocated would hide this
+        # fit's growth of the resident set.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=torch.set_num_threads, initargs=(1,)) as pool:
+            epoch_seconds[dataset], peak_mb[dataset], rows[dataset] = pool.submit(epoch_cost, dataset).result()
         print(f"Rank-AE on {dataset}: {epoch_seconds[dataset]:.1f} s per epoch "
               f"({rows[dataset]} rows), peak memory {peak_mb[dataset]:.0f} MB")
     record = {
