@@ -71,8 +71,8 @@ chapters.show_claims(synthesis.CLAIMS, frames);
 #
 # {glue:text}`n_cells` of the {glue:text}`n_possible` method and data set pairs have records
 # ({glue:text}`n_reused` of them from the chapters); {glue:text}`n_budget` are left out for the
-# machine's budget, and the cell says so. P@1 and macro-F1 in percent, mean ± standard deviation
-# over seeds:
+# machine's budget ("budget"), and "to run" marks a cell of this chapter's grid without a record
+# yet. P@1 and macro-F1 in percent, mean ± standard deviation over seeds:
 
 # %% tags=["remove-input"]
 display(tables.styled(synthesis.benchmark_table(bench, "P@1"), "P@1 (%), every method on every data set"))

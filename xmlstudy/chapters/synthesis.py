@@ -248,7 +248,7 @@ def benchmark_table(records: pd.DataFrame, metric: str = "P@1", scale: float = 1
     present = [d for d in DATASETS if any(k[0] == d for k in cells)]
     rows = {}
     for d in present:
-        rows[d] = {_name(m): cells.get((d, m), "budget" if (m, d) in BUDGET else "not run yet")
+        rows[d] = {_name(m): cells.get((d, m), "budget" if (m, d) in BUDGET else "to run")
                    for m in METHODS}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(index="dataset")
 
