@@ -114,7 +114,7 @@ for metric in ("P@1", "validation/ma-F1"):
 # The chapters' records predate per-row outcomes, so the two leaders of each data set were run
 # again with the same configurations (experiment `rows`). kNN and one-vs-rest repeat their P@1
 # exactly; the methods with a stochastic fit move by up to {glue:text}`rows_max_shift` points in
-# their mean over seeds (another CPU and library build than the chapters' runs), within their
+# their mean over seeds (another CPU and commit than the chapters' runs), within about their
 # spread over seeds.
 
 # %% tags=["remove-input"]
@@ -126,7 +126,9 @@ tables.styled(synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.
 #
 # Missing and missing + invalid labels in 20, 40 and 60% of the training labels, on the Rank-AE
 # chapter's IMDB-F subset (27,417 / 6,740 rows, its clean 20% validation split) and on
-# delicious; validation and test stay clean, seed 0.
+# delicious; validation and test stay clean, seed 0. Each curve starts from a run of the same
+# configuration on clean labels, and Rank-AE and BCE-AE are not refit on train + validation, so
+# no noisy model sees the clean validation labels.
 
 # %% tags=["remove-input"]
 noise = synthesis.noise_records(frames)
@@ -156,7 +158,9 @@ tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train",
 # Median over seeds of the fit time (seconds, one CPU thread) and of the peak memory growth
 # during fit and prediction (MB), from the records. Up to four runs shared the machine's two
 # cores, so a time can be up to about twice what the run takes alone: read the orders of
-# magnitude, not the last digit; the `bench` commands time methods side by side in one process. Then accuracy against fit time per
+# magnitude, not the last digit. The chapters' records also come from two machines (an AMD EPYC
+# and an Intel Xeon; the table at the end names them). The `bench` commands time methods side by
+# side in one process. Then accuracy against fit time per
 # data set, the methods no other beats on both ringed.
 
 # %% tags=["remove-input"]

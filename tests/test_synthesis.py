@@ -73,6 +73,24 @@ def test_rows_reruns_are_the_chapters_configurations():
         assert (c.params, c.valid_fraction, c.setting) == (original.params, original.valid_fraction, original.setting)
 
 
+def test_every_noise_curve_starts_from_the_same_configuration_and_never_refits():
+    noise = [c for c in synthesis.grid("full") if c.experiment == "noise"]
+    by_method = {}
+    for c in noise:
+        by_method.setdefault((c.method, c.dataset), []).append(c)
+    for (method, dataset), configs in by_method.items():
+        clean = [c for c in configs if not c.setting]
+        assert len(clean) == 1, (method, dataset)
+        # Only the noise differs between the points of one curve.
+        assert all((c.params, c.valid_fraction) == (clean[0].params, clean[0].valid_fraction)
+                   for c in configs)
+        assert len(configs) == 1 + len(synthesis.NOISE_KINDS) * len(synthesis.NOISE_RATES)
+        # A refit on train + validation would show the noisy model the clean validation labels:
+        # what the model does with the parameters given (its own default where none is).
+        assert getattr(create(method, **configs[0].params), "refit", False) is False, (method, dataset)
+    assert ("rankae", "delicious") in by_method and ("rankae", "imdb-rankae") not in by_method
+
+
 def test_mlp_bce_learns_a_planted_signal_and_is_deterministic():
     rng = np.random.default_rng(0)
     n, L = 600, 5
