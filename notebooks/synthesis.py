@@ -66,6 +66,16 @@ chapters.missing_notice(missing, total)
 chapters.show_claims(synthesis.CLAIMS, frames);
 
 # %% [markdown]
+# What the common ground shows that none of the papers measured (the sections below hold the
+# evidence):
+
+# %% tags=["remove-input"]
+from IPython.display import Markdown
+
+lead = synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.resamples)
+Markdown("\n".join(f"- {line}" for line in synthesis.findings(frames, lead)))
+
+# %% [markdown]
 # (synthesis-benchmark)=
 # ## The benchmark
 #
@@ -118,7 +128,7 @@ for metric in ("P@1", "validation/ma-F1"):
 # spread over seeds.
 
 # %% tags=["remove-input"]
-tables.styled(synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.resamples), "Best against runner-up, P@1", index=False)
+tables.styled(lead, "Best against runner-up, P@1", index=False)
 
 # %% [markdown]
 # (synthesis-noise)=
@@ -155,8 +165,9 @@ tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train",
 # (synthesis-cost)=
 # ## Cost
 #
-# Median over seeds of the fit time (seconds, one CPU thread) and of the peak memory growth
-# during fit and prediction (MB), from the records. Up to four runs shared the machine's two
+# Median over seeds of the fit time and the prediction time of the test set (seconds, one CPU
+# thread), of the peak memory growth during fit and prediction (MB), and the number of
+# trained parameters where a model has them, from the records. Up to four runs shared the machine's two
 # cores, so a time can be up to about twice what the run takes alone: read the orders of
 # magnitude, not the last digit. The chapters' records also come from two machines (an AMD EPYC
 # and an Intel Xeon; the table at the end names them). The `bench` commands time methods side by
@@ -165,7 +176,9 @@ tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train",
 
 # %% tags=["remove-input"]
 display(tables.styled(synthesis.cost_table(bench, "fit_s"), "Fit time (s)", digits=1))
+display(tables.styled(synthesis.cost_table(bench, "predict_s", 2), "Prediction time of the test set (s)", digits=2))
 display(tables.styled(synthesis.cost_table(bench, "peak_memory_mb", 0), "Peak memory (MB)", digits=0))
+display(tables.styled(synthesis.cost_table(bench, "n_parameters", 0), "Trained parameters", digits=0))
 figure = synthesis.pareto_figure(bench)
 if figure is not None:
     plt.show()

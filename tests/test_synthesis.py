@@ -189,3 +189,18 @@ def test_the_rows_reruns_reproduce_the_chapters_numbers(committed):
     # beyond the seeds' own spread.
     shift = synthesis.rerun_shift(bench, rows)
     assert len(shift) and (shift["shift"].abs() <= 2 * shift["spread"] + 0.005).all(), shift
+
+
+def test_findings_count_the_frontier_and_say_what_is_missing():
+    frame = _records([(m, d, 0, p1, None) for d in ("yeast", "scene")
+                      for m, p1 in (("knn", 0.9), ("parabel", 0.8), ("dxml", 0.7))])
+    # kNN is best and Parabel fastest; DXML is slowest and worst, so it is dominated everywhere.
+    frame["fit_s"] = frame["method"].map({"knn": 1.0, "parabel": 0.5, "dxml": 2.0})
+    lead = pd.DataFrame({"dataset": ["yeast", "scene", "sider"], "best": ["kNN"] * 3,
+                         "seeds": [3, 3, 0], "lead holds": ["yes", "no", "no per-row outcomes recorded"]})
+    lines = synthesis.findings({"synthesis/benchmark": frame}, lead)
+    assert lines[0].startswith("**Leads.**") and "on 1 of 2 data sets (yeast: kNN)" in lines[0]
+    assert "Not yet tested, for want of per-row outcomes: sider." in lines[0]
+    assert lines[1] == "**Noise.** No noise records yet."
+    assert lines[2] == "**Fewer rows.** No fewer-data records yet."
+    assert "over 2 data sets: kNN 2, Parabel 2." in lines[3] and "DXML" not in lines[3]

@@ -579,6 +579,70 @@ def tail_table(records: pd.DataFrame) -> pd.DataFrame:
     return (100 * table).round(2).rename(columns=_name).rename_axis(index="dataset", columns=None)
 
 
+# --- what no paper showed ------------------------------------------------------------------------------------
+def _counted(names: list[str]) -> str:
+    """``["kNN", "Parabel", "kNN"]`` -> "kNN 2, Parabel 1" (most often first)."""
+    return ", ".join(f"{n} {c}" for n, c in pd.Series(names).value_counts().items())
+
+
+def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
+    """The results none of the papers reported, one sentence each, computed from the records:
+    whether the P@1 leads hold (``lead``, a :func:`bootstrap_table`), who degrades least under
+    noise, who is best on a tenth of the rows, who is on the accuracy-for-time frontier, and who
+    recalls the rare labels best. A part without records says so."""
+    bench = benchmark_records(frames)
+    out = []
+    if lead is not None and len(lead):
+        tested = lead[lead["seeds"] > 0]
+        held = tested[tested["lead holds"] == "yes"]
+        pending = lead.loc[lead["seeds"] == 0, "dataset"]
+        out.append(f"**Leads.** The best method's P@1 lead over the runner-up survives a paired "
+                   f"bootstrap on {len(held)} of {len(tested)} data sets"
+                   + (f" ({', '.join(f'{r.dataset}: {r.best}' for r in held.itertuples())})" if len(held) else "")
+                   + "; on the others the top two are not told apart."
+                   + (f" Not yet tested, for want of per-row outcomes: {', '.join(pending)}." if len(pending) else ""))
+    table = noise_table(noise_records(frames), "P@1")
+    drop = f"drop at {NOISE_RATES[-1]:.0%} (%)"
+    if len(table) and drop in table.columns:
+        least = [g.sort_values(drop).iloc[0] for _, g in table.dropna(subset=[drop]).groupby(
+            ["dataset", "noise"], sort=False) if len(g) >= 3]
+        if not least:
+            out.append("**Noise.** Fewer than three methods have noise records on any data set yet.")
+        else:
+            out.append(f"**Noise.** Least P@1 lost at {NOISE_RATES[-1]:.0%} noisy labels: "
+                       + "; ".join(f"{r['dataset']} {r['noise']}: {r['method']} (−{r[drop]:.1f}%)" for r in least) + ".")
+    else:
+        out.append("**Noise.** No noise records yet.")
+    fewer = fewer_table(fewer_records(frames), "validation/ma-F1")
+    if len(fewer) and "10%" in fewer.columns:
+        best = [g.sort_values("10%", ascending=False).iloc[0] for _, g in
+                fewer.dropna(subset=["10%"]).groupby("dataset", sort=False) if len(g) >= 3]
+        if not best:
+            out.append("**Fewer rows.** Fewer than three methods have 10% records on any data set yet.")
+        else:
+            out.append("**Fewer rows.** Best macro-F1 on 10% of train: "
+                       + "; ".join(f"{r['dataset']}: {r['method']} ({r['10%']:.2f})" for r in best) + ".")
+    else:
+        out.append("**Fewer rows.** No fewer-data records yet.")
+    if len(bench):
+        score = score_matrix(bench, "P@1")
+        cost = bench.assign(value=pd.to_numeric(bench["fit_s"], errors="coerce")).pivot_table(
+            index="dataset", columns="method", values="value", aggfunc="median")
+        front = []
+        for dataset in score.index:
+            s = score.loc[dataset].dropna()
+            c = cost.loc[dataset].reindex(s.index)
+            keep = c.notna()
+            front += [_name(m) for m in s[keep].index[stats.pareto_front(c[keep].to_numpy(), s[keep].to_numpy())]]
+        out.append(f"**Cost.** On the P@1-for-fit-time frontier, times over {len(score)} data sets: "
+                   f"{_counted(front)}.")
+        tail = tail_table(bench)
+        if len(tail):
+            out.append(f"**Tail labels.** Best recall@5 on the rarest quarter of the labels, data sets won "
+                       f"(of {len(tail)}): {_counted(list(tail.idxmax(axis=1).dropna()))}.")
+    return out
+
+
 # --- the claims ---------------------------------------------------------------------------------------------
 def _judge_best(method: str, metric: str, what: str):
     """The paper's method has the best average rank on ``metric`` over the data sets where every
