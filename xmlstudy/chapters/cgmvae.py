@@ -95,6 +95,10 @@ def run_params(method: str, dataset: str, profile: str = "full") -> dict:
 PAPER_SPLIT_DATASETS = DATASETS
 PAPER_SPLIT_METHODS = ("cgmvae", "cgmvae-official", "c2ae", "cgmvae-uni-gaussian", "ovr-linear", "mlknn")
 SPLIT_SEEDS = (0, 1, 2, 3, 4)
+# The official code's settings (its extra label branch among them) take about 30 CPU minutes per
+# split on reuters (1,816 s to fit split 0, four times C-GMVAE's) and longer on delicious: there
+# they run on split 0 only, beside C-GMVAE's five splits.
+OFFICIAL_SPLIT_SEEDS = {"reuters": (0,), "delicious": (0,)}
 
 
 def grid(profile: str = "full") -> list:
@@ -150,7 +154,8 @@ def grid(profile: str = "full") -> list:
     split_sets = small if profile == "smoke" else PAPER_SPLIT_DATASETS
     configs += [dataclasses.replace(config("paper_split", m, d, 0), split="random-80-10-10",
                                     split_seed=ss)
-                for d in split_sets for ss in split_seeds for m in PAPER_SPLIT_METHODS]
+                for d in split_sets for ss in split_seeds for m in PAPER_SPLIT_METHODS
+                if m != "cgmvae-official" or ss in OFFICIAL_SPLIT_SEEDS.get(d, split_seeds)]
     configs += [dataclasses.replace(config("paper_split", m, d, 0, extra={"standardize": False}),
                                     split="random-80-10-10", split_seed=ss)
                 for d in small for ss in split_seeds for m in ("cgmvae", "cgmvae-official")]
