@@ -403,12 +403,13 @@ def split_comparison(frames: dict, protocol: str, metrics=("ex-F1", "ma-F1", "P@
     rows = []
     given = frames["cgmvae/main"]
     given = given[given["dataset"].isin(PAPER_SPLIT_DATASETS)] if len(given) else given
-    for name, records in (("own split, 3 seeds", given),
-                          ("80/10/10, random splits", scaled(frames["cgmvae/paper_split"]))):
+    for name, records in (("own split, {n} seeds", given),
+                          ("80/10/10, {n} random splits", scaled(frames["cgmvae/paper_split"]))):
         mine = records[records["method"] == "cgmvae"] if len(records) else records
         stats = summarize(mine, [metric_path(m, protocol) for m in metrics], by=("dataset",))
         for r in stats.itertuples(index=False):
-            rows.append({"dataset": r.dataset, "split": name, "metric": r.metric.split("/")[-1],
+            # The count is per data set: a grid still running has fewer splits on some.
+            rows.append({"dataset": r.dataset, "split": name.format(n=r.n), "metric": r.metric.split("/")[-1],
                          "cell": mean_std(r.mean, r.std, r.n, 1.0, 3)})
     for d in PAPER_SPLIT_DATASETS:
         for m in metrics:
