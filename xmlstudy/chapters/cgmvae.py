@@ -95,9 +95,9 @@ def run_params(method: str, dataset: str, profile: str = "full") -> dict:
 PAPER_SPLIT_DATASETS = DATASETS
 PAPER_SPLIT_METHODS = ("cgmvae", "cgmvae-official", "c2ae", "cgmvae-uni-gaussian", "ovr-linear", "mlknn")
 SPLIT_SEEDS = (0, 1, 2, 3, 4)
-# The official code's settings (its extra label branch among them) take about 30 CPU minutes per
-# split on reuters (1,816 s to fit split 0, four times C-GMVAE's) and longer on delicious: there
-# they run on split 0 only, beside C-GMVAE's five splits.
+# The official code's settings (its extra label branch among them) take 15 to 30 CPU minutes to
+# fit a split of reuters or delicious (1,816 s and 910 s on split 0, two to four times C-GMVAE's):
+# there they run on split 0 only, beside C-GMVAE's five splits.
 OFFICIAL_SPLIT_SEEDS = {"reuters": (0,), "delicious": (0,)}
 
 
