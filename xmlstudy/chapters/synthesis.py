@@ -604,24 +604,25 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
     table = noise_table(noise_records(frames), "P@1")
     drop = f"drop at {NOISE_RATES[-1]:.0%} (%)"
     if len(table) and drop in table.columns:
-        least = [g.sort_values(drop).iloc[0] for _, g in table.dropna(subset=[drop]).groupby(
-            ["dataset", "noise"], sort=False) if len(g) >= 3]
+        least = [g.sort_values(drop).iloc[0].to_dict() | {"of": len(g)} for _, g in
+                 table.dropna(subset=[drop]).groupby(["dataset", "noise"], sort=False) if len(g) >= 3]
         if not least:
             out.append("**Noise.** Fewer than three methods have noise records on any data set yet.")
         else:
             out.append(f"**Noise.** Least P@1 lost at {NOISE_RATES[-1]:.0%} noisy labels: "
-                       + "; ".join(f"{r['dataset']} {r['noise']}: {r['method']} (−{r[drop]:.1f}%)" for r in least) + ".")
+                       + "; ".join(f"{r['dataset']} {r['noise']}: {r['method']} (−{r[drop]:.1f}%, of {r['of']} methods)"
+                                 for r in least) + ".")
     else:
         out.append("**Noise.** No noise records yet.")
     fewer = fewer_table(fewer_records(frames), "validation/ma-F1")
     if len(fewer) and "10%" in fewer.columns:
-        best = [g.sort_values("10%", ascending=False).iloc[0] for _, g in
+        best = [g.sort_values("10%", ascending=False).iloc[0].to_dict() | {"of": len(g)} for _, g in
                 fewer.dropna(subset=["10%"]).groupby("dataset", sort=False) if len(g) >= 3]
         if not best:
             out.append("**Fewer rows.** Fewer than three methods have 10% records on any data set yet.")
         else:
             out.append("**Fewer rows.** Best macro-F1 on 10% of train: "
-                       + "; ".join(f"{r['dataset']}: {r['method']} ({r['10%']:.2f})" for r in best) + ".")
+                       + "; ".join(f"{r['dataset']}: {r['method']} ({r['10%']:.2f}, of {r['of']} methods)" for r in best) + ".")
     else:
         out.append("**Fewer rows.** No fewer-data records yet.")
     if len(bench):
