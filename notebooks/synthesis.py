@@ -109,6 +109,7 @@ tables.styled(synthesis.rank_table(bench), "Average rank per metric, and Friedma
 
 # %% tags=["remove-input"]
 for metric in ("P@1", "validation/ma-F1"):
+    display(Markdown(synthesis.coverage(bench, metric)))
     figure = synthesis.critical_difference_figure(bench, metric)
     if figure is not None:
         figure.suptitle(f"{metric.split('/')[-1]}: average ranks", fontsize=10)

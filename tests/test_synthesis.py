@@ -204,3 +204,11 @@ def test_findings_count_the_frontier_and_say_what_is_missing():
     assert lines[1] == "**Noise.** No noise records yet."
     assert lines[2] == "**Fewer rows.** No fewer-data records yet."
     assert "over 2 data sets: kNN 2, Parabel 2." in lines[3] and "DXML" not in lines[3]
+
+
+def test_coverage_names_the_complete_data_sets_and_the_cells_still_to_run():
+    frame = _records([(m, "yeast", 0, 0.5, None) for m in ("knn", "parabel", "dxml")]
+                     + [(m, "scene", 0, 0.5, None) for m in ("knn", "parabel")])
+    text = synthesis.coverage(frame, "P@1")
+    assert text == ("P@1: every method has records on 1 of 2 data sets (yeast). "
+                    "Still to run: scene DXML.")

@@ -271,6 +271,23 @@ def complete(matrix: pd.DataFrame) -> pd.DataFrame:
     return matrix.dropna(axis=0, how="any")
 
 
+def coverage(records: pd.DataFrame, metric: str = "P@1") -> str:
+    """Which data sets the ranks of ``metric`` stand on, and the cells that keep the others
+    out: the ranks and diagrams need every method on a data set."""
+    matrix = score_matrix(records, metric).dropna(axis=1, how="all")
+    full = complete(matrix)
+    gaps = [f"{d} {_name(m)}" for d in matrix.index for m in matrix.columns
+            if pd.isna(matrix.loc[d, m]) and (m, d) not in BUDGET]
+    budget = [d for d in matrix.index if any((m, d) in BUDGET for m in matrix.columns)]
+    text = (f"{metric.split('/')[-1]}: every method has records on {len(full)} of {len(matrix)} "
+            f"data sets ({', '.join(full.index) or 'none'}).")
+    if budget:
+        text += f" Left out for the budget cells: {', '.join(budget)}."
+    if gaps:
+        text += f" Still to run: {', '.join(gaps)}."
+    return text
+
+
 def rank_table(records: pd.DataFrame, metrics=RANK_METRICS) -> pd.DataFrame:
     """Average rank of every method per metric (1 = best) over the data sets where all methods
     ran, with Friedman's p-value and the number of data sets per metric."""
