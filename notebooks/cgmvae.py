@@ -192,8 +192,9 @@ for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.
 # split-to-split one. Reuters' tf-idf vocabulary and weights were fit on its ModApte training
 # documents, so on a random split they have seen part of the test documents' words (a small
 # advantage to every method alike). The official code's settings ("official settings") run on
-# split 0 only of reuters and delicious, where a fit takes 15 to 30 minutes of CPU, two to four
-# times C-GMVAE's; their rows there are one split (n = 1). Records:
+# split 0 only of reuters and delicious, where one fit of them takes (one CPU thread, against
+# C-GMVAE's mean over its splits) {glue:text}`official_split_cost`; their rows there are one
+# split (n = 1). Records:
 # `results/cgmvae/paper_split.jsonl` (`python -m xmlstudy run --paper cgmvae --experiment
 # paper_split`). C-GMVAE under both protocols beside the paper (thresholds as in the paper's
 # tables), then every method on the paper's splits:

@@ -42,7 +42,7 @@ params = synthesis.validate(globals())
 
 # %% tags=["remove-input"]
 import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from xmlstudy import chapters, tables
 
@@ -70,8 +70,6 @@ chapters.show_claims(synthesis.CLAIMS, frames);
 # evidence):
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
-
 lead = synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.resamples)
 Markdown("\n".join(f"- {line}" for line in synthesis.findings(frames, lead)))
 

@@ -82,6 +82,33 @@ def test_execute_injects_the_profile_and_keeps_failures_apart(tmp_path, monkeypa
         book.execute(["notebooks/missing"], "smoke")
 
 
+def test_the_full_book_reads_records_and_never_computes_them(tmp_path, monkeypatch):
+    # A missing record computed by `make book` can cost hours; only chapters that declare
+    # run_missing are given it (papermill would inject it into any notebook).
+    import papermill
+
+    monkeypatch.setattr(book, "ROOT", tmp_path)
+    monkeypatch.setattr(book, "EXECUTED", tmp_path / "_build" / "executed")
+    (tmp_path / "notebooks").mkdir()
+    for name, cell in (("chapter", 'profile = "smoke"\nrun_missing = True'), ("page", 'profile = "smoke"')):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(cell, metadata={"tags": ["parameters"]})]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, tmp_path / "notebooks" / f"{name}.ipynb")
+    given = {}
+
+    def execute_notebook(source, output, parameters, **_):
+        given[(Path(source).stem, parameters["profile"])] = dict(parameters)
+        Path(output).write_text(Path(source).read_text())
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    for profile in ("full", "smoke"):
+        book.execute(["notebooks/chapter", "notebooks/page"], profile)
+    assert given == {("chapter", "full"): {"profile": "full", "run_missing": False},
+                     ("page", "full"): {"profile": "full"},
+                     ("chapter", "smoke"): {"profile": "smoke"}, ("page", "smoke"): {"profile": "smoke"}}
+
+
 def _executed_notebook() -> nbformat.NotebookNode:
     """A notebook as papermill leaves it: injected parameters, machine paths, a warning."""
     nb = nbformat.v4.new_notebook()

@@ -194,3 +194,18 @@ def test_split_misses_name_what_reaches_the_published_number():
     row = misses.iloc[0]
     assert row["C-GMVAE, raw features"] == "0.660" and row["official settings"] == "—"
     assert row["best other method"] == "C2AE 0.620" and row["reached by"] == "C-GMVAE, raw features"
+
+
+def test_official_split_cost_compares_the_fit_times_of_the_records():
+    from xmlstudy.chapters import cgmvae
+    from xmlstudy.experiments import records_frame
+
+    def rec(method, split_seed, fit_s):
+        return {"paper": "cgmvae", "experiment": "paper_split", "method": method, "dataset": "reuters",
+                "seed": 0, "profile": "full", "setting": {}, "params": {}, "metrics": {},
+                "split": {"protocol": "random-80-10-10", "seed": split_seed}, "timings": {"fit_s": fit_s}}
+
+    frame = records_frame([rec("cgmvae", 0, 400.0), rec("cgmvae", 1, 200.0), rec("cgmvae-official", 0, 1200.0)])
+    # 1,200 s is 20 minutes and 4 times C-GMVAE's mean of 300 s; delicious has no records.
+    assert cgmvae.official_split_cost(frame) == "reuters 20 CPU minutes, 4.0 times C-GMVAE's"
+    assert cgmvae.official_split_cost(frame.iloc[:0]) == "not run"

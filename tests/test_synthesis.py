@@ -212,3 +212,11 @@ def test_coverage_names_the_complete_data_sets_and_the_cells_still_to_run():
     text = synthesis.coverage(frame, "P@1")
     assert text == ("P@1: every method has records on 1 of 2 data sets (yeast). "
                     "Still to run: scene DXML.")
+
+
+def test_winners_pick_the_best_method_of_each_group_with_three_methods():
+    table = pd.DataFrame({"dataset": ["a", "a", "a", "b", "b"], "method": ["x", "y", "z", "x", "y"],
+                          "score": [0.2, 0.9, 0.5, 0.1, 0.3]})
+    (key, group, best), = synthesis._winners(table, "dataset", "score")    # "b" has two methods only
+    assert key == "a" and len(group) == 3 and best["method"] == "y"
+    assert synthesis._winners(table, "dataset", "score", lowest=True)[0][2]["method"] == "x"

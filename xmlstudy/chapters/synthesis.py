@@ -282,7 +282,7 @@ def coverage(records: pd.DataFrame, metric: str = "P@1") -> str:
     text = (f"{metric.split('/')[-1]}: every method has records on {len(full)} of {len(matrix)} "
             f"data sets ({', '.join(full.index) or 'none'}).")
     if budget:
-        text += f" Left out for the budget cells: {', '.join(budget)}."
+        text += f" Out for cells over the machine's budget: {', '.join(budget)}."
     if gaps:
         text += f" Still to run: {', '.join(gaps)}."
     return text
@@ -547,26 +547,39 @@ def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> 
     return table.round(digits).rename(columns=_name).rename_axis(index="dataset", columns=None)
 
 
+def frontier(records: pd.DataFrame, metric: str = "P@1") -> dict:
+    """``{dataset: (scores, fit times, on-frontier mask)}``: per data set the methods' mean
+    ``metric`` and median fit time, and which methods no other beats on both
+    (:func:`xmlstudy.stats.pareto_front`)."""
+    score = score_matrix(records, metric)
+    cost = records.assign(value=pd.to_numeric(records["fit_s"], errors="coerce")).pivot_table(
+        index="dataset", columns="method", values="value", aggfunc="median")
+    out = {}
+    for dataset in score.index:
+        s = score.loc[dataset].dropna()
+        c = cost.loc[dataset].reindex(s.index) if dataset in cost.index else pd.Series(np.nan, s.index)
+        s, c = s[c.notna()], c[c.notna()]
+        out[dataset] = (s, c, stats.pareto_front(c.to_numpy(), s.to_numpy()))
+    return out
+
+
 def pareto_figure(records: pd.DataFrame, metric: str = "P@1"):
     """Per data set, ``metric`` against the median fit time (log scale), the methods on the
-    accuracy-for-time frontier (:func:`xmlstudy.stats.pareto_front`) ringed and named."""
+    accuracy-for-time frontier (:func:`frontier`) ringed and named."""
     import matplotlib.pyplot as plt
 
     if not len(records):
         return None
-    score = score_matrix(records, metric)
-    cost = records.assign(value=pd.to_numeric(records["fit_s"], errors="coerce")).pivot_table(
-        index="dataset", columns="method", values="value", aggfunc="median")
-    datasets = list(score.index)
+    fronts = frontier(records, metric)
+    datasets = list(fronts)
     cols = 4
     fig, axes = plt.subplots((len(datasets) + cols - 1) // cols, cols,
                              figsize=(3.4 * cols, 3.0 * ((len(datasets) + cols - 1) // cols)), squeeze=False)
     for ax in axes.ravel()[len(datasets):]:
         ax.axis("off")
     for ax, dataset in zip(axes.ravel(), datasets):
-        s = score.loc[dataset].dropna()
-        c = cost.loc[dataset].reindex(s.index).clip(lower=1e-2)
-        front = stats.pareto_front(c.to_numpy(), s.to_numpy())
+        s, c, front = fronts[dataset]
+        c = c.clip(lower=1e-2)   # a log axis: kNN's fit can round to 0 s
         ax.scatter(c, 100 * s, s=14, color="grey")
         ax.scatter(c[front], 100 * s[front], s=60, facecolors="none", edgecolors="tab:red")
         for method in s.index[front]:
@@ -602,6 +615,16 @@ def _counted(names: list[str]) -> str:
     return ", ".join(f"{n} {c}" for n, c in pd.Series(names).value_counts().items())
 
 
+def _winners(table: pd.DataFrame, by, column: str, lowest: bool = False) -> list:
+    """``[(key, group, best row)]`` per group of ``table`` (rows are methods) that has at least
+    three methods with a ``column`` value: the method with the highest (``lowest``: the lowest)."""
+    out = []
+    for key, group in table.dropna(subset=[column]).groupby(by, sort=False):
+        if len(group) >= 3:
+            out.append((key, group, group.sort_values(column, ascending=lowest).iloc[0]))
+    return out
+
+
 def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
     """The results none of the papers reported, one sentence each, computed from the records:
     whether the P@1 leads hold (``lead``, a :func:`bootstrap_table`), who degrades least under
@@ -621,39 +644,31 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
     table = noise_table(noise_records(frames), "P@1")
     drop = f"drop at {NOISE_RATES[-1]:.0%} (%)"
     if len(table) and drop in table.columns:
-        least = [g.sort_values(drop).iloc[0].to_dict() | {"of": len(g)} for _, g in
-                 table.dropna(subset=[drop]).groupby(["dataset", "noise"], sort=False) if len(g) >= 3]
+        least = _winners(table, ["dataset", "noise"], drop, lowest=True)
         if not least:
             out.append("**Noise.** Fewer than three methods have noise records on any data set yet.")
         else:
             out.append(f"**Noise.** Least P@1 lost at {NOISE_RATES[-1]:.0%} noisy labels: "
-                       + "; ".join(f"{r['dataset']} {r['noise']}: {r['method']} (−{r[drop]:.1f}%, of {r['of']} methods)"
-                                 for r in least) + ".")
+                       + "; ".join(f"{d} {kind}: {r['method']} (−{r[drop]:.1f}%, of {len(g)} methods)"
+                                   for (d, kind), g, r in least) + ".")
     else:
         out.append("**Noise.** No noise records yet.")
     fewer = fewer_table(fewer_records(frames), "validation/ma-F1")
     if len(fewer) and "10%" in fewer.columns:
-        best = [g.sort_values("10%", ascending=False).iloc[0].to_dict() | {"of": len(g)} for _, g in
-                fewer.dropna(subset=["10%"]).groupby("dataset", sort=False) if len(g) >= 3]
+        best = _winners(fewer, "dataset", "10%")
         if not best:
             out.append("**Fewer rows.** Fewer than three methods have 10% records on any data set yet.")
         else:
             out.append("**Fewer rows.** Best macro-F1 on 10% of train: "
-                       + "; ".join(f"{r['dataset']}: {r['method']} ({r['10%']:.2f}, of {r['of']} methods)" for r in best) + ".")
+                       + "; ".join(f"{d}: {r['method']} ({r['10%']:.2f}, of {len(g)} methods)"
+                                   for d, g, r in best) + ".")
     else:
         out.append("**Fewer rows.** No fewer-data records yet.")
     if len(bench):
-        score = score_matrix(bench, "P@1")
-        cost = bench.assign(value=pd.to_numeric(bench["fit_s"], errors="coerce")).pivot_table(
-            index="dataset", columns="method", values="value", aggfunc="median")
-        front = []
-        for dataset in score.index:
-            s = score.loc[dataset].dropna()
-            c = cost.loc[dataset].reindex(s.index)
-            keep = c.notna()
-            front += [_name(m) for m in s[keep].index[stats.pareto_front(c[keep].to_numpy(), s[keep].to_numpy())]]
-        out.append(f"**Cost.** On the P@1-for-fit-time frontier, times over {len(score)} data sets: "
-                   f"{_counted(front)}.")
+        fronts = frontier(bench, "P@1")
+        on_front = [_name(m) for s, _, front in fronts.values() for m in s.index[front]]
+        out.append(f"**Cost.** On the P@1-for-fit-time frontier, times over {len(fronts)} data sets: "
+                   f"{_counted(on_front)}.")
         tail = tail_table(bench)
         if len(tail):
             out.append(f"**Tail labels.** Best recall@5 on the rarest quarter of the labels, data sets won "
@@ -692,10 +707,9 @@ def _judge_noise(frames: dict) -> claims_.Verdict:
     if not len(table) or drop not in table.columns:
         return claims_.Verdict("not testable here", "no noise records")
     wins, total, parts = 0, 0, []
-    for (dataset, kind), group in table.dropna(subset=[drop]).groupby(["dataset", "noise"], sort=False):
-        if _name("rankae") not in set(group["method"]) or len(group) < 3:
+    for (dataset, kind), group, best in _winners(table, ["dataset", "noise"], drop, lowest=True):
+        if _name("rankae") not in set(group["method"]):
             continue
-        best = group.sort_values(drop).iloc[0]
         total += 1
         wins += best["method"] == _name("rankae")
         mine = group.loc[group["method"] == _name("rankae"), drop].iloc[0]
@@ -714,10 +728,9 @@ def _judge_fewer(frames: dict) -> claims_.Verdict:
     if not len(table) or "10%" not in table.columns:
         return claims_.Verdict("not testable here", "no fewer-data records")
     wins, total, parts = 0, 0, []
-    for dataset, group in table.dropna(subset=["10%"]).groupby("dataset", sort=False):
-        if _name("cgmvae") not in set(group["method"]) or len(group) < 3:
+    for dataset, group, best in _winners(table, "dataset", "10%"):
+        if _name("cgmvae") not in set(group["method"]):
             continue
-        best = group.sort_values("10%", ascending=False).iloc[0]
         total += 1
         wins += best["method"] == _name("cgmvae")
         parts.append(f"{dataset}: best {best['method']} {best['10%']:.2f}")
