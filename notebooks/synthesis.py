@@ -41,7 +41,6 @@ from xmlstudy.chapters import synthesis
 params = synthesis.validate(globals())
 
 # %% tags=["remove-input"]
-import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from xmlstudy import chapters, tables
@@ -106,12 +105,33 @@ tables.styled(synthesis.rank_table(bench), "Average rank per metric, and Friedma
 # apart by Nemenyi's test at α = 0.05.
 
 # %% tags=["remove-input"]
-for metric in ("P@1", "validation/ma-F1"):
-    display(Markdown(synthesis.coverage(bench, metric)))
-    figure = synthesis.critical_difference_figure(bench, metric)
-    if figure is not None:
-        figure.suptitle(f"{metric.split('/')[-1]}: average ranks", fontsize=10)
-        plt.show()
+display(Markdown(synthesis.coverage(bench, "P@1")))
+
+# %% tags=["remove-cell"]
+chapters.glue_figure("synthesis_fig_cd_p1", synthesis.critical_difference_figure(bench, "P@1"),
+                     "No diagram yet: it needs every method on at least two data sets.")
+
+# %% [markdown]
+# ```{glue:figure} synthesis_fig_cd_p1
+# :name: fig-synthesis-cd-p1
+#
+# Average ranks on P@1 (1 = best, on the left). Methods joined by a red bar are not told apart
+# by Nemenyi's test; the bar at the top is the critical difference.
+# ```
+
+# %% tags=["remove-input"]
+display(Markdown(synthesis.coverage(bench, "validation/ma-F1")))
+
+# %% tags=["remove-cell"]
+chapters.glue_figure("synthesis_fig_cd_maf1", synthesis.critical_difference_figure(bench, "validation/ma-F1"),
+                     "No diagram yet: it needs every method on at least two data sets.")
+
+# %% [markdown]
+# ```{glue:figure} synthesis_fig_cd_maf1
+# :name: fig-synthesis-cd-maf1
+#
+# Average ranks on macro-F1 with validation thresholds, drawn as for P@1.
+# ```
 
 # %% [markdown]
 # (synthesis-bootstrap)=
@@ -139,12 +159,29 @@ tables.styled(lead, "Best against runner-up, P@1", index=False)
 # configuration on clean labels, and Rank-AE and BCE-AE are not refit on train + validation, so
 # no noisy model sees the clean validation labels.
 
-# %% tags=["remove-input"]
+# %% tags=["remove-cell"]
 noise = synthesis.noise_records(frames)
-display(tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", digits=2, index=False))
-figure = synthesis.noise_figure(noise)
-if figure is not None:
-    plt.show()
+chapters.glue_figure("synthesis_fig_noise", synthesis.noise_figure(noise), "No noise records yet.")
+
+# %% [markdown]
+# ```{glue:figure} synthesis_fig_noise
+# :name: fig-synthesis-noise
+#
+# P@1 (top) and macro-F1 with validation thresholds (bottom) against the share of noisy
+# training labels, one panel per data set and kind of noise, one line per method (seed 0).
+# ```
+#
+# How much of its clean score each method keeps at 60% noise, as the relative drop (%; lower
+# is better):
+
+# %% tags=["remove-input"]
+tables.styled(synthesis.noise_drops(noise), "Relative drop at 60% noise (%)", digits=1)
+
+# %% [markdown]
+# Every point of the curves:
+
+# %% tags=["remove-input", "hide-output"]
+tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", digits=2, index=False)
 
 # %% [markdown]
 # (synthesis-fewer-data)=
@@ -160,6 +197,18 @@ display(tables.styled(synthesis.fewer_table(fewer, relative=True),
                       "Macro-F1 relative to C2AE (%)", digits=1, index=False))
 tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train", digits=2, index=False)
 
+# %% tags=["remove-cell"]
+chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No fewer-data records yet.")
+
+# %% [markdown]
+# ```{glue:figure} synthesis_fig_fewer
+# :name: fig-synthesis-fewer
+#
+# Macro-F1 with validation thresholds against the share of the training rows (top), and the
+# same relative to C2AE at each share (bottom, the form of C-GMVAE's Figure 2; 0: as good as
+# C2AE), one line per method, mean over three seeds.
+# ```
+
 # %% [markdown]
 # (synthesis-cost)=
 # ## Cost
@@ -170,17 +219,24 @@ tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train",
 # cores, so a time can be up to about twice what the run takes alone: read the orders of
 # magnitude, not the last digit. The chapters' records also come from two machines (an AMD EPYC
 # and an Intel Xeon; the table at the end names them). The `bench` commands time methods side by
-# side in one process. Then accuracy against fit time per
-# data set, the methods no other beats on both ringed.
+# side in one process.
 
 # %% tags=["remove-input"]
 display(tables.styled(synthesis.cost_table(bench, "fit_s"), "Fit time (s)", digits=1))
 display(tables.styled(synthesis.cost_table(bench, "predict_s", 2), "Prediction time of the test set (s)", digits=2))
 display(tables.styled(synthesis.cost_table(bench, "peak_memory_mb", 0), "Peak memory (MB)", digits=0))
 display(tables.styled(synthesis.cost_table(bench, "n_parameters", 0), "Trained parameters", digits=0))
-figure = synthesis.pareto_figure(bench)
-if figure is not None:
-    plt.show()
+
+# %% tags=["remove-cell"]
+chapters.glue_figure("synthesis_fig_pareto", synthesis.pareto_figure(bench), "No benchmark records yet.")
+
+# %% [markdown]
+# ```{glue:figure} synthesis_fig_pareto
+# :name: fig-synthesis-pareto
+#
+# P@1 against the median fit time (log scale) per data set, one dot per method. Ringed and
+# named: the methods no other beats on both, the accuracy-for-time frontier.
+# ```
 
 # %% [markdown]
 # (synthesis-tail)=

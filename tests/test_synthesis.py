@@ -220,3 +220,41 @@ def test_winners_pick_the_best_method_of_each_group_with_three_methods():
     (key, group, best), = synthesis._winners(table, "dataset", "score")    # "b" has two methods only
     assert key == "a" and len(group) == 3 and best["method"] == "y"
     assert synthesis._winners(table, "dataset", "score", lowest=True)[0][2]["method"] == "x"
+
+
+def _noise_records(rows):
+    """Hand-made noise records: (method, kind or None for clean, rate, P@1)."""
+    recs = [{"paper": "synthesis", "experiment": "noise", "method": m, "dataset": "delicious", "seed": 0,
+             "profile": "full", "params": {}, "setting": {"noise": k, "rate": r} if k else {},
+             "metrics": {"P@1": p1, "validation": {"ma-F1": p1 / 2}}, "timings": {"fit_s": 1.0}}
+            for m, k, r, p1 in rows]
+    return synthesis.noise_records({"synthesis/noise": records_frame(recs)})
+
+
+def test_noise_drops_are_the_relative_loss_at_the_highest_rate_in_method_order():
+    rows = [(m, None, 0.0, 0.5) for m in ("parabel", "knn")]
+    rows += [(m, k, r, 0.5 * (1 - r / 2)) for m in ("parabel", "knn") for k in synthesis.NOISE_KINDS
+             for r in synthesis.NOISE_RATES]
+    rows[-1] = ("knn", "missing-invalid", 0.6, 0.1)     # kNN keeps 0.1 of 0.5: an 80% drop
+    drops = synthesis.noise_drops(_noise_records(rows))
+    assert list(drops.index) == ["kNN", "Parabel"]      # METHODS' order, not the records'
+    assert list(drops.columns) == [("delicious", k, m) for k in synthesis.NOISE_KINDS for m in ("P@1", "ma-F1")]
+    # 0.5 -> 0.35 at 60%: a 30% drop, for both metrics (ma-F1 is half of P@1 here).
+    assert drops.loc["Parabel"].tolist() == [30.0] * 4
+    assert drops.loc["kNN", ("delicious", "missing-invalid", "P@1")] == 80.0
+    assert synthesis.noise_drops(records_frame([])).empty
+
+
+def test_fewer_figure_draws_one_line_per_method_and_the_c2ae_relative_row():
+    import matplotlib
+    matplotlib.use("Agg")
+    recs = [{"paper": "synthesis", "experiment": "fewer_data", "method": m, "dataset": "scene", "seed": s,
+             "profile": "full", "params": {}, "setting": {"train_fraction": f},
+             "metrics": {"validation": {"ma-F1": v * f}}, "timings": {"fit_s": 1.0}}
+            for m, v in (("c2ae", 0.5), ("knn", 0.6)) for f in synthesis.FRACTIONS for s in (0, 1)]
+    fig = synthesis.fewer_figure(synthesis.fewer_records({"synthesis/fewer_data": records_frame(recs)}))
+    absolute, relative = fig.axes[0], fig.axes[1]
+    assert [line.get_label() for line in absolute.lines] == ["kNN", "C2AE"]
+    # kNN is 0.6 / 0.5 - 1 = +20% of C2AE at every share.
+    assert np.allclose(relative.lines[0].get_ydata(), [20.0, 20.0])
+    assert synthesis.fewer_figure(records_frame([])) is None

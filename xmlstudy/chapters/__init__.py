@@ -129,6 +129,22 @@ def glue_all(values: dict) -> None:
         glue(name, value, display=False)
 
 
+def glue_figure(name: str, figure, absent: str) -> None:
+    """Glue a figure for a captioned ``{glue:figure}`` block and close it, or, when there is no
+    figure (no records for it yet), the sentence ``absent`` in its place, so the page still
+    builds and says why the figure is missing."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    if figure is None:
+        glue(name, Markdown(f"*{absent}*"), display=False)
+        return
+    import matplotlib.pyplot as plt
+
+    glue(name, figure, display=False)
+    plt.close(figure)
+
+
 def smoke_notice(profile: str) -> None:
     """In the smoke profile, say that the numbers exercise the code and mean nothing."""
     from IPython.display import Markdown, display

@@ -29,6 +29,8 @@ DATASETS = ("bibtex", "delicious", "corel5k", "imdb", "reuters", "yeast", "scene
 NAMES = {"knn": "kNN", "ovr-linear": "one-vs-rest", "parabel": "Parabel", "mlknn": "ML-kNN",
          "c2ae": "C2AE", "dxml": "DXML", "rankae": "Rank-AE", "bce-ae": "BCE-AE",
          "cgmvae": "C-GMVAE", "nnae": "NN-AE two-step", "mlp-bce": "MLP (BCE)"}
+# One colour per method on every figure of the page: the ten of the default cycle, then black.
+COLORS = {m: f"C{i}" if i < 10 else "black" for i, m in enumerate(METHODS)}
 SEEDS = (0, 1, 2)
 RANK_METRICS = ("P@1", "P@3", "P@5", "nDCG@5", "PSP@5", "validation/ex-F1", "validation/mi-F1",
                 "validation/ma-F1")
@@ -468,6 +470,28 @@ def noise_table(records: pd.DataFrame, metric: str = "P@1") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def noise_drops(records: pd.DataFrame, metrics=("P@1", "validation/ma-F1")) -> pd.DataFrame:
+    """Methods x (data set, noise kind, metric): the relative drop at the highest noise rate (%
+    of the clean score; lower is better), the one column of :func:`noise_table` per setting."""
+    drop = f"drop at {NOISE_RATES[-1]:.0%} (%)"
+    parts = []
+    for metric in metrics:
+        table = noise_table(records, metric)
+        if len(table):
+            parts.append(table.assign(metric=metric.split("/")[-1]))
+    if not parts:
+        return pd.DataFrame()
+    long = pd.concat(parts, ignore_index=True)
+    wide = long.pivot_table(index="method", columns=["dataset", "noise", "metric"], values=drop, sort=False)
+    names = [m.split("/")[-1] for m in metrics]
+    wide = wide[sorted(wide.columns, key=lambda c: (NOISE_DATASETS.index(c[0]) if c[0] in NOISE_DATASETS else 99,
+                                                    NOISE_KINDS.index(c[1]), names.index(c[2])))]
+    wide.columns.names = [None, None, None]
+    wide.index.name = None
+    order = [_name(m) for m in METHODS]
+    return wide.reindex([m for m in order if m in wide.index])
+
+
 def noise_figure(records: pd.DataFrame, metrics=("P@1", "validation/ma-F1")):
     """Curves of each metric against the noise rate: one panel per (data set, kind, metric)."""
     import matplotlib.pyplot as plt
@@ -486,15 +510,27 @@ def noise_figure(records: pd.DataFrame, metrics=("P@1", "validation/ma-F1")):
             ax = axes[i][j]
             part = tables[metric]
             part = part[(part["dataset"] == dataset) & (part["noise"] == kind)]
-            for row in part.to_dict("records"):
+            for row in _in_method_order(part).to_dict("records"):
                 ax.plot([100 * r for r in rates], [row[c] for c in columns], marker="o", ms=3,
-                        label=row["method"])
+                        label=row["method"], color=_color(row["method"]))
             ax.set_title(f"{dataset}, {kind}", fontsize=9)
             ax.set_xlabel("noisy training labels (%)")
             ax.set_ylabel(f"{metric.split('/')[-1]} (%)")
     axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.tight_layout()
     return fig
+
+
+def _in_method_order(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a table with a ``method`` column (display names) in the order of METHODS, so
+    that every legend of the page lists the methods alike."""
+    order = {_name(m): i for i, m in enumerate(METHODS)}
+    return table.sort_values("method", key=lambda c: c.map(order), kind="stable")
+
+
+def _color(name: str) -> str:
+    """The colour of a method given by its display name (the tables' form)."""
+    return next((COLORS[m] for m, n in NAMES.items() if n == name), "grey")
 
 
 # --- fewer training rows ---------------------------------------------------------------------------------
@@ -531,6 +567,40 @@ def fewer_table(records: pd.DataFrame, metric: str = "validation/ma-F1", relativ
     table["method"] = table["method"].map(_name)
     order = {d: i for i, d in enumerate(FEWER_DATASETS)}
     return table.sort_values("dataset", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
+
+
+def fewer_figure(records: pd.DataFrame, metric: str = "validation/ma-F1"):
+    """Per data set, ``metric`` (percent, mean over seeds) against the share of the training rows,
+    one line per method; and below, the same relative to C2AE (C-GMVAE's Figure 2
+    form). None without records."""
+    import matplotlib.pyplot as plt
+
+    absolute, relative = fewer_table(records, metric), fewer_table(records, metric, relative=True)
+    if not len(absolute):
+        return None
+    datasets = list(dict.fromkeys(absolute["dataset"]))
+    columns = [c for c in absolute.columns if c.endswith("%")]
+    shares = [float(c.rstrip("%")) for c in columns]
+    panels = [(absolute, f"{metric.split('/')[-1]} (%)")]
+    if len(relative):
+        panels.append((relative, "relative to C2AE (%)"))
+    fig, axes = plt.subplots(len(panels), len(datasets), figsize=(3.3 * len(datasets), 3.0 * len(panels)),
+                             squeeze=False)
+    for i, (table, label) in enumerate(panels):
+        for j, dataset in enumerate(datasets):
+            ax = axes[i][j]
+            for row in _in_method_order(table[table["dataset"] == dataset]).to_dict("records"):
+                ax.plot(shares, [row.get(c, np.nan) for c in columns], marker="o", ms=3,
+                        label=row["method"], color=_color(row["method"]))
+            ax.set_xticks(shares, columns)
+            ax.set_title(dataset, fontsize=9)
+            ax.set_xlabel("share of the training rows")
+            ax.set_ylabel(label)
+            if i == 1:
+                ax.axhline(0, color="grey", lw=0.8)
+    axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.tight_layout()
+    return fig
 
 
 # --- cost -------------------------------------------------------------------------------------------------
