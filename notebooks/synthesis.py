@@ -197,6 +197,22 @@ display(tables.styled(synthesis.fewer_table(fewer, relative=True),
                       "Macro-F1 relative to C2AE (%)", digits=1, index=False))
 tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train", digits=2, index=False)
 
+# %% [markdown]
+# A deep model often starts on a plateau where its validation score does not move, and early
+# stopping (a patience of 8 to 10 epochs in every chapter's settings) ends a run that stays there
+# for a patience window. The runs below have their best validation epoch among the first
+# {glue:text}`stall_epochs`; where their score is far below the method's on all of train, the
+# stopping rule is as much the cause as the number of rows, and a longer patience could change
+# them:
+
+# %% tags=["remove-input"]
+stalled = synthesis.stalled(fewer)
+if len(stalled):
+    display(tables.styled(stalled, "Runs that early stopping ended in their first epochs (macro-F1, %)",
+                          digits=2, index=False))
+else:
+    display(Markdown("No fewer-rows run stopped that early."))
+
 # %% tags=["remove-cell"]
 chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No fewer-data records yet.")
 

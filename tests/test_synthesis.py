@@ -258,3 +258,24 @@ def test_fewer_figure_draws_one_line_per_method_and_the_c2ae_relative_row():
     # kNN is 0.6 / 0.5 - 1 = +20% of C2AE at every share.
     assert np.allclose(relative.lines[0].get_ydata(), [20.0, 20.0])
     assert synthesis.fewer_figure(records_frame([])) is None
+
+
+def test_stalled_runs_are_those_with_an_early_best_epoch_and_findings_name_the_far_ones():
+    def rec(method, fraction, seed, best_epoch, maf1):
+        return {"paper": "synthesis", "experiment": "fewer_data", "method": method, "dataset": "bibtex",
+                "seed": seed, "profile": "full", "params": {}, "setting": {"train_fraction": fraction},
+                "metrics": {"validation": {"ma-F1": maf1}}, "timings": {"fit_s": 1.0},
+                "fit_info": {"best_epoch": best_epoch}}
+    recs = [rec("cgmvae", 0.1, s, 1, 0.03) for s in (0, 1)] + [rec("cgmvae", 0.1, 2, 20, 0.20)]
+    recs += [rec("knn", 0.1, s, None, 0.25) for s in (0, 1, 2)]     # no epochs: never stalled
+    recs += [rec("dxml", 0.1, s, synthesis.STALL_EPOCHS, 0.28) for s in (0, 1, 2)]  # early, but fine
+    recs += [rec(m, 1.0, s, 30, 0.30) for m in ("cgmvae", "knn", "dxml") for s in (0, 1, 2)]
+    frames = {"synthesis/fewer_data": records_frame(recs)}
+    table = synthesis.stalled(synthesis.fewer_records(frames))
+    assert table[["method", "share", "stalled seeds"]].values.tolist() == [
+        ["DXML", "10%", "3 of 3"], ["C-GMVAE", "10%", "2 of 3"]]
+    assert table["stalled score (%)"].tolist() == [28.0, 3.0] and table["at 100% (%)"].tolist() == [30.0, 30.0]
+    fewer_line, = [line for line in synthesis.findings(frames) if line.startswith("**Fewer rows.**")]
+    # DXML stalled near its full score, so only C-GMVAE is far below (under half of 30%).
+    assert fewer_line.endswith("ended 1 cell (method and share) in their first plateau, under half their "
+                               "score on all of train: bibtex C-GMVAE 10%.")

@@ -71,6 +71,7 @@ NO_REFIT = {"rankae": {"refit": False}, "bce-ae": {"refit": False}}
 # Experiment "fewer_data": the same nested subsets of train for every method (C-GMVAE's Figure 2).
 FEWER_DATASETS = ("scene", "yeast", "delicious", "bibtex")
 FRACTIONS = (0.1, 0.5)
+STALL_EPOCHS = 3    # a best epoch this early: early stopping ended the run in its first plateau
 
 
 def _smoke(method: str) -> dict:
@@ -569,6 +570,38 @@ def fewer_table(records: pd.DataFrame, metric: str = "validation/ma-F1", relativ
     return table.sort_values("dataset", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
 
 
+def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataFrame:
+    """The fewer-rows runs whose best validation epoch is among the first STALL_EPOCHS, so that
+    early stopping (a patience of 8 to 10 epochs) ended them within about one patience window,
+    often in the plateau a deep model starts in: per (data set, method, share), how many seeds
+    stalled, their ``metric`` (percent, mean over those seeds: "stalled score") and the method's
+    at 100% of train.
+    Where a stalled run is far below the 100% score, it measures the stopping rule as much as
+    the method."""
+    if not len(records):
+        return pd.DataFrame()
+    frame = records.assign(best_epoch=pd.to_numeric(record_field(records, "fit_info/best_epoch", root=""),
+                                                    errors="coerce").to_numpy(),
+                           value=pd.to_numeric(record_field(records, metric), errors="coerce").to_numpy())
+    full = frame[frame["fraction"] == 1.0].groupby(["dataset", "method"])["value"].mean()
+    rows = []
+    for (dataset, method, fraction), group in frame[frame["fraction"] < 1.0].groupby(
+            ["dataset", "method", "fraction"], sort=False):
+        stuck = group[group["best_epoch"] <= STALL_EPOCHS]
+        if not len(stuck):
+            continue
+        rows.append({"dataset": dataset, "method": _name(method), "share": f"{fraction:.0%}",
+                     "stalled seeds": f"{len(stuck)} of {len(group)}",
+                     "stalled score (%)": round(100 * stuck["value"].mean(), 2),
+                     "at 100% (%)": round(100 * full.get((dataset, method), np.nan), 2)})
+    if not rows:
+        return pd.DataFrame()
+    order = {d: i for i, d in enumerate(FEWER_DATASETS)}
+    table = pd.DataFrame(rows)
+    return _in_method_order(table).sort_values(["dataset", "share"], key=lambda c: c.map(order) if c.name == "dataset" else c,
+                                               kind="stable").reset_index(drop=True)
+
+
 def fewer_figure(records: pd.DataFrame, metric: str = "validation/ma-F1"):
     """Per data set, ``metric`` (percent, mean over seeds) against the share of the training rows,
     one line per method; and below, the same relative to C2AE (C-GMVAE's Figure 2
@@ -723,15 +756,23 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
                                    for (d, kind), g, r in least) + ".")
     else:
         out.append("**Noise.** No noise records yet.")
-    fewer = fewer_table(fewer_records(frames), "validation/ma-F1")
+    few = fewer_records(frames)
+    fewer = fewer_table(few, "validation/ma-F1")
     if len(fewer) and "10%" in fewer.columns:
         best = _winners(fewer, "dataset", "10%")
         if not best:
             out.append("**Fewer rows.** Fewer than three methods have 10% records on any data set yet.")
         else:
+            stuck = stalled(few)
+            # "Far below": under half of the method's score on all of train.
+            far = stuck[stuck["stalled score (%)"] < stuck["at 100% (%)"] / 2] if len(stuck) else stuck
             out.append("**Fewer rows.** Best macro-F1 on 10% of train: "
                        + "; ".join(f"{d}: {r['method']} ({r['10%']:.2f}, of {len(g)} methods)"
-                                   for d, g, r in best) + ".")
+                                   for d, g, r in best) + "."
+                       + (f" Early stopping ended {len(far)} {'cell' if len(far) == 1 else 'cells'} (method and "
+                          f"share) in their first plateau, under half their score on all of train: "
+                          + ", ".join(f"{r.dataset} {r.method} {r.share}" for r in far.itertuples()) + "."
+                          if len(far) else ""))
     else:
         out.append("**Fewer rows.** No fewer-data records yet.")
     if len(bench):
@@ -850,7 +891,7 @@ def numbers(frames: dict) -> dict:
     shift = rerun_shift(bench, frames.get(f"{PAPER}/rows", experiments.records_frame([]))) if len(bench) else pd.DataFrame()
     out = {"rows_max_shift": f"{100 * shift['shift'].abs().max():.2f}" if len(shift) else "—",
            "n_cells": str(len(cells)), "n_possible": str(len(METHODS) * len(DATASETS)),
-           "n_budget": str(len(BUDGET)),
+           "n_budget": str(len(BUDGET)), "stall_epochs": str(STALL_EPOCHS),
            "n_reused": str(sum(s != f"{PAPER}/benchmark" for s in
                                bench.drop_duplicates(["method", "dataset"])["source"])) if len(bench) else "0"}
     for metric, key in (("P@1", "p1"), ("validation/ma-F1", "maf1")):
