@@ -279,3 +279,22 @@ def test_stalled_runs_are_those_with_an_early_best_epoch_and_findings_name_the_f
     # DXML stalled near its full score, so only C-GMVAE is far below (under half of 30%).
     assert fewer_line.endswith("ended 1 cell (method and share) in their first plateau, under half their "
                                "score on all of train: bibtex C-GMVAE 10%.")
+
+
+def test_the_noise_judge_and_finding_name_the_least_loss_with_its_sign():
+    # Clean P@1 0.5 for all; at 60%: Rank-AE 0.45 (−10%), kNN 0.40 (−20%) and Parabel 0.55 (+10%)
+    # under "missing"; under "missing-invalid" Rank-AE loses least (0.49, −2%).
+    at60 = {"missing": {"rankae": 0.45, "knn": 0.40, "parabel": 0.55},
+            "missing-invalid": {"rankae": 0.49, "knn": 0.40, "parabel": 0.30}}
+    rows = [(m, None, 0.0, 0.5) for m in ("rankae", "knn", "parabel")]
+    rows += [(m, k, r, at60[k][m] if r == synthesis.NOISE_RATES[-1] else 0.5)
+             for m in ("rankae", "knn", "parabel") for k in synthesis.NOISE_KINDS for r in synthesis.NOISE_RATES]
+    recs = _noise_records(rows)
+    frames = {"synthesis/noise": recs.drop(columns=["kind", "rate"])}
+    verdict = synthesis._judge_noise(frames)
+    assert verdict.verdict == "partly"          # 1 of 2 settings
+    assert "delicious missing: Rank-AE −10.0%, least lost Parabel +10.0%" in verdict.evidence
+    assert "delicious missing-invalid: Rank-AE −2.0%, least lost Rank-AE −2.0%" in verdict.evidence
+    noise_line, = [line for line in synthesis.findings(frames) if line.startswith("**Noise.**")]
+    assert "delicious missing: Parabel (+10.0%, of 3 methods; highest P@1 there: Parabel, 55.0)" in noise_line
+    assert "delicious missing-invalid: Rank-AE (−2.0%, of 3 methods; highest P@1 there: Rank-AE, 49.0)" in noise_line

@@ -718,6 +718,11 @@ def _counted(names: list[str]) -> str:
     return ", ".join(f"{n} {c}" for n, c in pd.Series(names).value_counts().items())
 
 
+def _change(drop: float) -> str:
+    """A relative drop (%, positive = worse) as the signed change a reader expects: −4.7%, +0.5%."""
+    return f"{-drop:+.1f}%".replace("-", "−")
+
+
 def _winners(table: pd.DataFrame, by, column: str, lowest: bool = False) -> list:
     """``[(key, group, best row)]`` per group of ``table`` (rows are methods) that has at least
     three methods with a ``column`` value: the method with the highest (``lowest``: the lowest)."""
@@ -751,8 +756,12 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
         if not least:
             out.append("**Noise.** Fewer than three methods have noise records on any data set yet.")
         else:
-            out.append(f"**Noise.** Least P@1 lost at {NOISE_RATES[-1]:.0%} noisy labels: "
-                       + "; ".join(f"{d} {kind}: {r['method']} (−{r[drop]:.1f}%, of {len(g)} methods)"
+            top = f"{NOISE_RATES[-1]:.0%}"
+            highest = {key: r for key, _, r in _winners(table, ["dataset", "noise"], top)}
+            out.append(f"**Noise.** Least P@1 lost at {top} noisy labels (change from clean labels): "
+                       + "; ".join(f"{d} {kind}: {r['method']} ({_change(r[drop])}, of {len(g)} methods"
+                                   + (f"; highest P@1 there: {highest[(d, kind)]['method']}, "
+                                      f"{highest[(d, kind)][top]:.1f}" if (d, kind) in highest else "") + ")"
                                    for (d, kind), g, r in least) + ".")
     else:
         out.append("**Noise.** No noise records yet.")
@@ -824,7 +833,7 @@ def _judge_noise(frames: dict) -> claims_.Verdict:
         total += 1
         wins += best["method"] == _name("rankae")
         mine = group.loc[group["method"] == _name("rankae"), drop].iloc[0]
-        parts.append(f"{dataset} {kind}: Rank-AE −{mine:.1f}%, least {best['method']} −{best[drop]:.1f}%")
+        parts.append(f"{dataset} {kind}: Rank-AE {_change(mine)}, least lost {best['method']} {_change(best[drop])}")
     if not total:
         return claims_.Verdict("not testable here", "Rank-AE has no noise records beside 2 other methods")
     return claims_.Verdict(claims_.share_verdict(wins, total),
