@@ -298,3 +298,18 @@ def test_the_noise_judge_and_finding_name_the_least_loss_with_its_sign():
     noise_line, = [line for line in synthesis.findings(frames) if line.startswith("**Noise.**")]
     assert "delicious missing: Parabel (+10.0%, of 3 methods; highest P@1 there: Parabel, 55.0)" in noise_line
     assert "delicious missing-invalid: Rank-AE (−2.0%, of 3 methods; highest P@1 there: Rank-AE, 49.0)" in noise_line
+
+
+def test_the_fewer_rows_judge_ranks_c_gmvae_and_says_when_it_stalled():
+    def rec(method, fraction, seed, maf1, best_epoch=20):
+        return {"paper": "synthesis", "experiment": "fewer_data", "method": method, "dataset": "bibtex",
+                "seed": seed, "profile": "full", "params": {}, "setting": {"train_fraction": fraction},
+                "metrics": {"validation": {"ma-F1": maf1}}, "timings": {"fit_s": 1.0},
+                "fit_info": {"best_epoch": best_epoch}}
+    recs = [rec("cgmvae", 0.1, s, 0.03, best_epoch=1) for s in (0, 1, 2)]
+    recs += [rec(m, 0.1, s, v) for m, v in (("knn", 0.25), ("parabel", 0.20)) for s in (0, 1, 2)]
+    recs += [rec(m, 1.0, s, 0.30) for m in ("cgmvae", "knn", "parabel") for s in (0, 1, 2)]
+    verdict = synthesis._judge_fewer({"synthesis/fewer_data": records_frame(recs)})
+    assert verdict.verdict == "not reproduced"
+    assert verdict.evidence == ("C-GMVAE is first at 10% of train in 0 of 1 data sets (bibtex: C-GMVAE 3.00, "
+                                "3 of 3, best kNN 25.00 (C-GMVAE stalled in its first plateau))")

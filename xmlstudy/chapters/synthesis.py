@@ -602,6 +602,12 @@ def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataF
                                                kind="stable").reset_index(drop=True)
 
 
+def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`stalled` far below the method's score on all of train (under half)."""
+    stuck = stalled(records)
+    return stuck[stuck["stalled score (%)"] < stuck["at 100% (%)"] / 2] if len(stuck) else stuck
+
+
 def fewer_figure(records: pd.DataFrame, metric: str = "validation/ma-F1"):
     """Per data set, ``metric`` (percent, mean over seeds) against the share of the training rows,
     one line per method; and below, the same relative to C2AE (C-GMVAE's Figure 2
@@ -772,9 +778,7 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
         if not best:
             out.append("**Fewer rows.** Fewer than three methods have 10% records on any data set yet.")
         else:
-            stuck = stalled(few)
-            # "Far below": under half of the method's score on all of train.
-            far = stuck[stuck["stalled score (%)"] < stuck["at 100% (%)"] / 2] if len(stuck) else stuck
+            far = far_stalled(few)
             out.append("**Fewer rows.** Best macro-F1 on 10% of train: "
                        + "; ".join(f"{d}: {r['method']} ({r['10%']:.2f}, of {len(g)} methods)"
                                    for d, g, r in best) + "."
@@ -844,16 +848,22 @@ def _judge_noise(frames: dict) -> claims_.Verdict:
 def _judge_fewer(frames: dict) -> claims_.Verdict:
     """C-GMVAE's lead at 10% of train (its Figure 2): ahead of every method on validation-
     threshold macro-F1 at 10% of the rows, per data set."""
-    table = fewer_table(fewer_records(frames), "validation/ma-F1")
+    few = fewer_records(frames)
+    table = fewer_table(few, "validation/ma-F1")
     if not len(table) or "10%" not in table.columns:
         return claims_.Verdict("not testable here", "no fewer-data records")
+    far = far_stalled(few)
+    stuck = set(far.loc[(far["method"] == _name("cgmvae")) & (far["share"] == "10%"), "dataset"]) if len(far) else set()
     wins, total, parts = 0, 0, []
     for dataset, group, best in _winners(table, "dataset", "10%"):
         if _name("cgmvae") not in set(group["method"]):
             continue
         total += 1
         wins += best["method"] == _name("cgmvae")
-        parts.append(f"{dataset}: best {best['method']} {best['10%']:.2f}")
+        mine = group.loc[group["method"] == _name("cgmvae"), "10%"].iloc[0]
+        rank = int((group["10%"] > mine).sum()) + 1
+        parts.append(f"{dataset}: C-GMVAE {mine:.2f}, {rank} of {len(group)}, best {best['method']} {best['10%']:.2f}"
+                     + (" (C-GMVAE stalled in its first plateau)" if dataset in stuck else ""))
     if not total:
         return claims_.Verdict("not testable here", "C-GMVAE has no 10% records beside 2 other methods")
     return claims_.Verdict(claims_.share_verdict(wins, total),
