@@ -224,9 +224,8 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 # ```{glue:figure} synthesis_fig_fewer
 # :name: fig-synthesis-fewer
 #
-# Macro-F1 with validation thresholds against the share of the training rows (top), and the
-# same relative to C2AE at each share (bottom, the form of C-GMVAE's Figure 2; 0: as good as
-# C2AE), one line per method, mean over three seeds.
+# Macro-F1 with validation thresholds against the share of the training rows, one line per
+# method, mean over three seeds (the relative form is the first table above).
 # ```
 
 # %% [markdown]

@@ -245,7 +245,7 @@ def test_noise_drops_are_the_relative_loss_at_the_highest_rate_in_method_order()
     assert synthesis.noise_drops(records_frame([])).empty
 
 
-def test_fewer_figure_draws_one_line_per_method_and_the_c2ae_relative_row():
+def test_fewer_figure_draws_one_line_per_method_in_method_order():
     import matplotlib
     matplotlib.use("Agg")
     recs = [{"paper": "synthesis", "experiment": "fewer_data", "method": m, "dataset": "scene", "seed": s,
@@ -253,10 +253,10 @@ def test_fewer_figure_draws_one_line_per_method_and_the_c2ae_relative_row():
              "metrics": {"validation": {"ma-F1": v * f}}, "timings": {"fit_s": 1.0}}
             for m, v in (("c2ae", 0.5), ("knn", 0.6)) for f in synthesis.FRACTIONS for s in (0, 1)]
     fig = synthesis.fewer_figure(synthesis.fewer_records({"synthesis/fewer_data": records_frame(recs)}))
-    absolute, relative = fig.axes[0], fig.axes[1]
-    assert [line.get_label() for line in absolute.lines] == ["kNN", "C2AE"]
-    # kNN is 0.6 / 0.5 - 1 = +20% of C2AE at every share.
-    assert np.allclose(relative.lines[0].get_ydata(), [20.0, 20.0])
+    panel, = fig.axes
+    assert [line.get_label() for line in panel.lines] == ["kNN", "C2AE"]
+    assert np.allclose(panel.lines[0].get_ydata(), [6.0, 30.0])     # 0.6 x 10% and x 50%, in percent
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["kNN", "C2AE"]
     assert synthesis.fewer_figure(records_frame([])) is None
 
 
