@@ -197,9 +197,9 @@ tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", 
 
 # %% tags=["remove-input"]
 fewer = synthesis.fewer_records(frames)
-display(tables.styled(synthesis.fewer_table(fewer, relative=True),
-                      "Macro-F1 relative to C2AE (%)", digits=1, index=False))
-tables.styled(synthesis.fewer_table(fewer), "Macro-F1 (%) by fraction of train", digits=2, index=False)
+display(tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer, relative=True)),
+                      "Macro-F1 relative to C2AE (%)", digits=1))
+tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer)), "Macro-F1 (%) by share of train", digits=1)
 
 # %% [markdown]
 # A deep model often starts on a plateau where its validation score does not move, and early

@@ -313,3 +313,12 @@ def test_the_fewer_rows_judge_ranks_c_gmvae_and_says_when_it_stalled():
     assert verdict.verdict == "not reproduced"
     assert verdict.evidence == ("C-GMVAE is first at 10% of train in 0 of 1 data sets (bibtex: C-GMVAE 3.00, "
                                 "3 of 3, best kNN 25.00 (C-GMVAE stalled in its first plateau))")
+
+
+def test_fewer_wide_puts_methods_in_rows_and_data_set_shares_in_columns():
+    table = pd.DataFrame({"dataset": ["yeast", "scene", "scene"], "method": ["kNN", "C2AE", "kNN"],
+                          "10%": [1.0, 2.0, 3.0], "100%": [4.0, 5.0, 6.0]})
+    wide = synthesis.fewer_wide(table)
+    assert list(wide.index) == ["kNN", "C2AE"]
+    assert list(wide.columns) == [("scene", "10%"), ("scene", "100%"), ("yeast", "10%"), ("yeast", "100%")]
+    assert wide.loc["kNN", ("scene", "100%")] == 6.0 and np.isnan(wide.loc["C2AE", ("yeast", "10%")])

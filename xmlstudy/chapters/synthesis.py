@@ -613,6 +613,21 @@ def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataF
                                                kind="stable").reset_index(drop=True)
 
 
+def fewer_wide(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`fewer_table` as the page shows it: methods (in METHODS' order) x (data set,
+    share of train), so eleven methods on four data sets fit one screen."""
+    if not len(table):
+        return table
+    shares = [c for c in table.columns if c.endswith("%")]
+    wide = table.set_index(["method", "dataset"])[shares].unstack("dataset")
+    wide = wide.swaplevel(axis=1)
+    datasets = [d for d in FEWER_DATASETS if d in set(table["dataset"])]
+    wide = wide[[(d, c) for d in datasets for c in shares if (d, c) in wide.columns]]
+    wide.columns.names = [None, None]
+    wide.index.name = None
+    return wide.reindex([_name(m) for m in METHODS if _name(m) in wide.index])
+
+
 def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`stalled` far below the method's score on all of train (under half)."""
     stuck = stalled(records)
