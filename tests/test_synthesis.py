@@ -322,3 +322,22 @@ def test_fewer_wide_puts_methods_in_rows_and_data_set_shares_in_columns():
     assert list(wide.index) == ["kNN", "C2AE"]
     assert list(wide.columns) == [("scene", "10%"), ("scene", "100%"), ("yeast", "10%"), ("yeast", "100%")]
     assert wide.loc["kNN", ("scene", "100%")] == 6.0 and np.isnan(wide.loc["C2AE", ("yeast", "10%")])
+
+
+def test_patience_table_sets_the_runs_without_early_stopping_beside_the_stopped_ones():
+    def rec(experiment, seed, maf1, best_epoch):
+        return {"paper": "synthesis", "experiment": experiment, "method": "cgmvae", "dataset": "bibtex",
+                "seed": seed, "profile": "full", "params": {}, "setting": {"train_fraction": 0.1},
+                "metrics": {"validation": {"ma-F1": maf1}}, "timings": {"fit_s": 1.0},
+                "fit_info": {"best_epoch": best_epoch}}
+    frames = {"synthesis/fewer_data": records_frame([rec("fewer_data", s, 0.03, 1) for s in (0, 1)]),
+              "synthesis/patience": records_frame([rec("patience", 0, 0.20, 40), rec("patience", 1, 0.10, 30)])}
+    table = synthesis.patience_table(frames)
+    assert table.to_dict("records") == [{
+        "dataset": "bibtex", "method": "C-GMVAE", "early stopping: ma-F1 (%)": 3.0, "early stopping: best epoch": 1.0,
+        "all epochs: ma-F1 (%)": 15.0, "all epochs: best epoch": 35.0}]
+    assert synthesis.patience_table({"synthesis/fewer_data": frames["synthesis/fewer_data"]}).empty
+    # Every run of the check is a fewer-rows configuration with early stopping switched off.
+    check = [c for c in synthesis.grid("full") if c.experiment == "patience"]
+    assert len(check) == 18 and all(c.params["patience"] is None and c.setting == {"train_fraction": 0.1}
+                                    for c in check)

@@ -72,6 +72,11 @@ NO_REFIT = {"rankae": {"refit": False}, "bce-ae": {"refit": False}}
 FEWER_DATASETS = ("scene", "yeast", "delicious", "bibtex")
 FRACTIONS = (0.1, 0.5)
 STALL_EPOCHS = 3    # a best epoch this early: early stopping ended the run in its first plateau
+# Experiment "patience": is a stall the stopping rule or the rows? The models that choose their
+# epoch on validation macro-F1 stall at 10% of bibtex and delicious; they run again there without
+# early stopping (all their epochs, the best one on validation kept), 3 seeds.
+PATIENCE_CHECK = {"methods": ("c2ae", "cgmvae", "mlp-bce"), "datasets": ("bibtex", "delicious"),
+                  "fraction": 0.1}
 
 
 def _smoke(method: str) -> dict:
@@ -178,11 +183,16 @@ def grid(profile: str = "full") -> list:
     configs += [config("fewer_data", m, d, s, {"train_fraction": f})
                 for f in fractions for d in fewer for m in methods for s in seeds
                 if not (m in ("cgmvae", "c2ae") and d in ("scene", "yeast"))]  # the C-GMVAE chapter's
+    if not smoke:
+        check = PATIENCE_CHECK
+        configs += [dataclasses.replace(config("patience", m, d, s, {"train_fraction": check["fraction"]}),
+                                        params={**run_params(m, d, profile), "patience": None})
+                    for d in check["datasets"] for m in check["methods"] for s in seeds]
     return configs
 
 
 # --- the chapter's parameters and records -----------------------------------------------------------
-EXPERIMENTS = ("benchmark", "rows", "noise", "fewer_data")
+EXPERIMENTS = ("benchmark", "rows", "noise", "fewer_data", "patience")
 # Record files read besides this chapter's own.
 CHAPTER_FILES = ("baselines/main", "dxml/main", "rankae/main", "rankae/noise", "cgmvae/main",
                  "cgmvae/embeddings", "cgmvae/fewer_data", "nnae/many_labels")
@@ -626,6 +636,28 @@ def fewer_wide(table: pd.DataFrame) -> pd.DataFrame:
     wide.columns.names = [None, None]
     wide.index.name = None
     return wide.reindex([_name(m) for m in METHODS if _name(m) in wide.index])
+
+
+def patience_table(frames: dict, metric: str = "validation/ma-F1") -> pd.DataFrame:
+    """Experiment "patience" beside the same cells with the chapters' early stopping: per (data
+    set, method) at PATIENCE_CHECK's share, ``metric`` (percent, mean over seeds) and the mean
+    best epoch, with and without early stopping."""
+    few = fewer_records(frames)
+    runs = frames.get(f"{PAPER}/patience", experiments.records_frame([]))
+    if not len(runs) or not len(few):
+        return pd.DataFrame()
+    share = PATIENCE_CHECK["fraction"]
+    rows = []
+    for (dataset, method), group in runs.groupby(["dataset", "method"], sort=False):
+        stopped = few[(few["dataset"] == dataset) & (few["method"] == method) & np.isclose(few["fraction"], share)]
+        row = {"dataset": dataset, "method": _name(method)}
+        for label, part in (("early stopping", stopped), ("all epochs", group)):
+            value = pd.to_numeric(record_field(part, metric), errors="coerce")
+            epoch = pd.to_numeric(record_field(part, "fit_info/best_epoch", root=""), errors="coerce")
+            row[f"{label}: {metric.split('/')[-1]} (%)"] = round(100 * value.mean(), 2) if len(part) else np.nan
+            row[f"{label}: best epoch"] = round(epoch.mean(), 1) if len(part) else np.nan
+        rows.append(row)
+    return _in_method_order(pd.DataFrame(rows)).reset_index(drop=True)
 
 
 def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
