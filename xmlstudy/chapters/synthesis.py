@@ -657,7 +657,9 @@ def patience_table(frames: dict, metric: str = "validation/ma-F1") -> pd.DataFra
             row[f"{label}: {metric.split('/')[-1]} (%)"] = round(100 * value.mean(), 2) if len(part) else np.nan
             row[f"{label}: best epoch"] = round(epoch.mean(), 1) if len(part) else np.nan
         rows.append(row)
-    return _in_method_order(pd.DataFrame(rows)).reset_index(drop=True)
+    order = {d: i for i, d in enumerate(FEWER_DATASETS)}
+    return (_in_method_order(pd.DataFrame(rows)).sort_values("dataset", key=lambda c: c.map(order), kind="stable")
+            .reset_index(drop=True))
 
 
 def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
