@@ -226,6 +226,7 @@ else:
 check = synthesis.patience_table(frames)
 if len(check):
     display(tables.styled(check, "10% of train, with and without early stopping", digits=2, index=False))
+    display(Markdown(synthesis.patience_summary(check)))
 else:
     display(Markdown("No records of experiment `patience` yet."))
 

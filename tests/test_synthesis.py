@@ -341,3 +341,14 @@ def test_patience_table_sets_the_runs_without_early_stopping_beside_the_stopped_
     check = [c for c in synthesis.grid("full") if c.experiment == "patience"]
     assert len(check) == 18 and all(c.params["patience"] is None and c.setting == {"train_fraction": 0.1}
                                     for c in check)
+
+
+def test_patience_summary_names_who_recovers_without_early_stopping():
+    table = pd.DataFrame({"dataset": ["bibtex", "bibtex"], "method": ["MLP (BCE)", "C-GMVAE"],
+                          "early stopping: ma-F1 (%)": [3.0, 3.0], "early stopping: best epoch": [1.0, 1.0],
+                          "all epochs: ma-F1 (%)": [12.3, 3.5], "all epochs: best epoch": [57.0, 1.0]})
+    assert synthesis.patience_summary(table) == (
+        "Without early stopping, MLP (BCE) on bibtex recover (macro-F1 at least 1.5 times the stopped runs'); "
+        "C-GMVAE on bibtex stay on their plateau for all epochs, so there it is not the stopping rule that holds "
+        "them back.")
+    assert synthesis.patience_summary(pd.DataFrame()) == ""

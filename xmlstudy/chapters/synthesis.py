@@ -662,6 +662,19 @@ def patience_table(frames: dict, metric: str = "validation/ma-F1") -> pd.DataFra
             .reset_index(drop=True))
 
 
+def patience_summary(table: pd.DataFrame) -> str:
+    """One sentence on :func:`patience_table`: which cells recover without early stopping (their
+    score at least 1.5 times and 1 point above the stopped runs') and which stay where they were."""
+    if not len(table):
+        return ""
+    stopped, free = table.columns[2], table.columns[4]
+    up = (table[free] >= 1.5 * table[stopped]) & (table[free] >= table[stopped] + 1)
+    name = lambda part: ", ".join(f"{r.method} on {r.dataset}" for r in part.itertuples()) or "none"
+    return (f"Without early stopping, {name(table[up])} recover (macro-F1 at least 1.5 times the stopped "
+            f"runs'); {name(table[~up])} stay on their plateau for all epochs, so there it is not the "
+            f"stopping rule that holds them back.")
+
+
 def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`stalled` far below the method's score on all of train (under half)."""
     stuck = stalled(records)
@@ -839,6 +852,9 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
                           if len(far) else ""))
     else:
         out.append("**Fewer rows.** No fewer-data records yet.")
+    summary = patience_summary(patience_table(frames))
+    if summary and out[-1].startswith("**Fewer rows.** Best"):
+        out[-1] += " " + summary
     if len(bench):
         fronts = frontier(bench, "P@1")
         on_front = [_name(m) for s, _, front in fronts.values() for m in s.index[front]]
