@@ -333,9 +333,9 @@ def test_patience_table_sets_the_runs_without_early_stopping_beside_the_stopped_
     frames = {"synthesis/fewer_data": records_frame([rec("fewer_data", s, 0.03, 1) for s in (0, 1)]),
               "synthesis/patience": records_frame([rec("patience", 0, 0.20, 40), rec("patience", 1, 0.10, 30)])}
     table = synthesis.patience_table(frames)
-    assert table.to_dict("records") == [{
-        "dataset": "bibtex", "method": "C-GMVAE", "early stopping: ma-F1 (%)": 3.0, "early stopping: best epoch": 1.0,
-        "all epochs: ma-F1 (%)": 15.0, "all epochs: best epoch": 35.0}]
+    assert list(table.index) == [("bibtex", "C-GMVAE")]
+    assert table.iloc[0].to_dict() == {("early stopping", "ma-F1 (%)"): 3.0, ("early stopping", "best epoch"): 1.0,
+                                       ("all epochs", "ma-F1 (%)"): 15.0, ("all epochs", "best epoch"): 35.0}
     assert synthesis.patience_table({"synthesis/fewer_data": frames["synthesis/fewer_data"]}).empty
     # Every run of the check is a fewer-rows configuration with early stopping switched off.
     check = [c for c in synthesis.grid("full") if c.experiment == "patience"]
@@ -344,9 +344,9 @@ def test_patience_table_sets_the_runs_without_early_stopping_beside_the_stopped_
 
 
 def test_patience_summary_names_who_recovers_without_early_stopping():
-    table = pd.DataFrame({"dataset": ["bibtex", "bibtex"], "method": ["MLP (BCE)", "C-GMVAE"],
-                          "early stopping: ma-F1 (%)": [3.0, 3.0], "early stopping: best epoch": [1.0, 1.0],
-                          "all epochs: ma-F1 (%)": [12.3, 3.5], "all epochs: best epoch": [57.0, 1.0]})
+    table = pd.DataFrame({("early stopping", "ma-F1 (%)"): [3.0, 3.0], ("early stopping", "best epoch"): [1.0, 1.0],
+                          ("all epochs", "ma-F1 (%)"): [12.3, 3.5], ("all epochs", "best epoch"): [57.0, 1.0]},
+                         index=pd.MultiIndex.from_tuples([("bibtex", "MLP (BCE)"), ("bibtex", "C-GMVAE")]))
     assert synthesis.patience_summary(table) == (
         "Without early stopping, MLP (BCE) on bibtex recover (macro-F1 at least 1.5 times the stopped runs'); "
         "C-GMVAE on bibtex stay on their plateau for all epochs, so there it is not the stopping rule that holds "

@@ -639,9 +639,9 @@ def fewer_wide(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def patience_table(frames: dict, metric: str = "validation/ma-F1") -> pd.DataFrame:
-    """Experiment "patience" beside the same cells with the chapters' early stopping: per (data
-    set, method) at PATIENCE_CHECK's share, ``metric`` (percent, mean over seeds) and the mean
-    best epoch, with and without early stopping."""
+    """Experiment "patience" beside the same cells with the chapters' early stopping: rows (data
+    set, method) at PATIENCE_CHECK's share; columns ("early stopping" or "all epochs", ``metric``
+    in percent or "best epoch"), means over seeds."""
     few = fewer_records(frames)
     runs = frames.get(f"{PAPER}/patience", experiments.records_frame([]))
     if not len(runs) or not len(few):
@@ -654,12 +654,15 @@ def patience_table(frames: dict, metric: str = "validation/ma-F1") -> pd.DataFra
         for label, part in (("early stopping", stopped), ("all epochs", group)):
             value = pd.to_numeric(record_field(part, metric), errors="coerce")
             epoch = pd.to_numeric(record_field(part, "fit_info/best_epoch", root=""), errors="coerce")
-            row[f"{label}: {metric.split('/')[-1]} (%)"] = round(100 * value.mean(), 2) if len(part) else np.nan
-            row[f"{label}: best epoch"] = round(epoch.mean(), 1) if len(part) else np.nan
+            row[(label, f"{metric.split('/')[-1]} (%)")] = round(100 * value.mean(), 2) if len(part) else np.nan
+            row[(label, "best epoch")] = round(epoch.mean(), 1) if len(part) else np.nan
         rows.append(row)
     order = {d: i for i, d in enumerate(FEWER_DATASETS)}
-    return (_in_method_order(pd.DataFrame(rows)).sort_values("dataset", key=lambda c: c.map(order), kind="stable")
-            .reset_index(drop=True))
+    table = (_in_method_order(pd.DataFrame(rows)).sort_values("dataset", key=lambda c: c.map(order), kind="stable")
+             .set_index(["dataset", "method"]))
+    table.columns = pd.MultiIndex.from_tuples(table.columns)
+    table.index.names = [None, None]
+    return table
 
 
 def patience_summary(table: pd.DataFrame) -> str:
@@ -667,9 +670,9 @@ def patience_summary(table: pd.DataFrame) -> str:
     score at least 1.5 times and 1 point above the stopped runs') and which stay where they were."""
     if not len(table):
         return ""
-    stopped, free = table.columns[2], table.columns[4]
-    up = (table[free] >= 1.5 * table[stopped]) & (table[free] >= table[stopped] + 1)
-    name = lambda part: ", ".join(f"{r.method} on {r.dataset}" for r in part.itertuples()) or "none"
+    stopped, free = table["early stopping"].iloc[:, 0], table["all epochs"].iloc[:, 0]
+    up = (free >= 1.5 * stopped) & (free >= stopped + 1)
+    name = lambda part: ", ".join(f"{method} on {dataset}" for dataset, method in part.index) or "none"
     return (f"Without early stopping, {name(table[up])} recover (macro-F1 at least 1.5 times the stopped "
             f"runs'); {name(table[~up])} stay on their plateau for all epochs, so there it is not the "
             f"stopping rule that holds them back.")
