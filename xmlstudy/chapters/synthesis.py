@@ -550,6 +550,14 @@ def _in_method_order(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("method", key=lambda c: c.map(order), kind="stable")
 
 
+def _in_dataset_order(table: pd.DataFrame, then: tuple = ()) -> pd.DataFrame:
+    """The rows of a table with a ``dataset`` column in FEWER_DATASETS' order (then by the
+    columns ``then``), keeping the order of equal rows, so the fewer-rows tables read alike."""
+    order = {d: i for i, d in enumerate(FEWER_DATASETS)}
+    return table.sort_values(["dataset", *then], key=lambda c: c.map(order) if c.name == "dataset" else c,
+                             kind="stable").reset_index(drop=True)
+
+
 def _color(name: str) -> str:
     """The colour of a method given by its display name (the tables' form)."""
     return next((COLORS[m] for m, n in NAMES.items() if n == name), "grey")
@@ -587,8 +595,7 @@ def fewer_table(records: pd.DataFrame, metric: str = "validation/ma-F1", relativ
     table.columns = [f"{c:.0%}" for c in table.columns]
     table = table.reset_index()
     table["method"] = table["method"].map(_name)
-    order = {d: i for i, d in enumerate(FEWER_DATASETS)}
-    return table.sort_values("dataset", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
+    return _in_dataset_order(table)
 
 
 def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataFrame:
@@ -617,10 +624,7 @@ def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataF
                      "at 100% (%)": round(100 * full.get((dataset, method), np.nan), 2)})
     if not rows:
         return pd.DataFrame()
-    order = {d: i for i, d in enumerate(FEWER_DATASETS)}
-    table = pd.DataFrame(rows)
-    return _in_method_order(table).sort_values(["dataset", "share"], key=lambda c: c.map(order) if c.name == "dataset" else c,
-                                               kind="stable").reset_index(drop=True)
+    return _in_dataset_order(_in_method_order(pd.DataFrame(rows)), then=("share",))
 
 
 def fewer_wide(table: pd.DataFrame) -> pd.DataFrame:
@@ -657,20 +661,20 @@ def patience_table(frames: dict, metric: str = "validation/ma-F1") -> pd.DataFra
             row[(label, f"{metric.split('/')[-1]} (%)")] = round(100 * value.mean(), 2) if len(part) else np.nan
             row[(label, "best epoch")] = round(epoch.mean(), 1) if len(part) else np.nan
         rows.append(row)
-    order = {d: i for i, d in enumerate(FEWER_DATASETS)}
-    table = (_in_method_order(pd.DataFrame(rows)).sort_values("dataset", key=lambda c: c.map(order), kind="stable")
-             .set_index(["dataset", "method"]))
+    table = _in_dataset_order(_in_method_order(pd.DataFrame(rows))).set_index(["dataset", "method"])
     table.columns = pd.MultiIndex.from_tuples(table.columns)
     table.index.names = [None, None]
     return table
 
 
-def patience_summary(table: pd.DataFrame) -> str:
-    """One sentence on :func:`patience_table`: which cells recover without early stopping (their
-    score at least 1.5 times and 1 point above the stopped runs') and which stay where they were."""
+def patience_summary(table: pd.DataFrame, metric: str = "validation/ma-F1") -> str:
+    """One sentence on :func:`patience_table` (made with the same ``metric``): which cells recover
+    without early stopping (their score at least 1.5 times and 1 point above the stopped runs')
+    and which stay where they were."""
     if not len(table):
         return ""
-    stopped, free = table["early stopping"].iloc[:, 0], table["all epochs"].iloc[:, 0]
+    column = f"{metric.split('/')[-1]} (%)"
+    stopped, free = table[("early stopping", column)], table[("all epochs", column)]
     up = (free >= 1.5 * stopped) & (free >= stopped + 1)
     name = lambda part: ", ".join(f"{method} on {dataset}" for dataset, method in part.index) or "none"
     return (f"Without early stopping, {name(table[up])} recover (macro-F1 at least 1.5 times the stopped "
