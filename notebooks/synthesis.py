@@ -205,9 +205,10 @@ tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer)), "Macro-F1 (%) 
 # A deep model often starts on a plateau where its validation score does not move, and early
 # stopping (a patience of 8 to 10 epochs in every chapter's settings) ends a run that stays there
 # for a patience window. The runs below have their best validation epoch among the first
-# {glue:text}`stall_epochs`. Where their score is far below the method's on all of train, the
-# stopping rule may be as much the cause as the number of rows (the check after the table tests
-# that). A ratio to C2AE is only as sound as C2AE's own run: where C2AE stalled, every ratio of
+# {glue:text}`stall_epochs`. An early best epoch alone can also be a model that learns fast; where
+# the score is under half the method's on all of train (marked), the stopping rule may be as much
+# the cause as the number of rows (the check after the table tests that), and only these rows count
+# in the findings. A ratio to C2AE is only as sound as C2AE's own run: where C2AE stalled, every ratio of
 # that data set and share explodes.
 
 # %% tags=["remove-input"]

@@ -275,6 +275,7 @@ def test_stalled_runs_are_those_with_an_early_best_epoch_and_findings_name_the_f
     assert table[["method", "share", "stalled seeds"]].values.tolist() == [
         ["DXML", "10%", "3 of 3"], ["C-GMVAE", "10%", "2 of 3"]]
     assert table["stalled score (%)"].tolist() == [28.0, 3.0] and table["at 100% (%)"].tolist() == [30.0, 30.0]
+    assert table["under half of 100%"].tolist() == ["", "yes"]
     fewer_line, = [line for line in synthesis.findings(frames) if line.startswith("**Fewer rows.**")]
     # DXML stalled near its full score, so only C-GMVAE is far below (under half of 30%).
     assert fewer_line.endswith("ended 1 cell (method and share) in their first plateau, under half their "
