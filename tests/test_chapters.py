@@ -97,6 +97,18 @@ def test_scorecard_lists_all_four_papers(tmp_path):
     assert (counts["claims"] == counts[list(claims.VERDICTS)].sum(axis=1)).all()
 
 
+def test_the_summary_judges_common_ground_as_its_chapter_does(tmp_path):
+    # The summary reads the record files; the chapter its collected records. Same verdicts.
+    from types import SimpleNamespace
+    from xmlstudy.chapters import synthesis
+    assert set(chapters.common_ground("full", results_dir=tmp_path)["verdict"]) == {"not testable here"}
+    frames, _, _ = synthesis.collect(SimpleNamespace(profile="full", run_missing=False, device="auto"))
+    chapter = claims.evaluate(synthesis.CLAIMS, frames)
+    summary = chapters.common_ground("full")
+    assert list(summary["id"]) == [c.id for c in synthesis.CLAIMS]
+    assert summary[["verdict", "evidence"]].equals(chapter[["verdict", "evidence"]])
+
+
 def test_markdown_table_escapes_cells_and_links_sections():
     table = pd.DataFrame([{"id": "a", "paper": "p", "claim": "x | y", "where": "Table 2",
                            "verdict": "partly", "evidence": "1 of 2", "section": "sec-a"}])

@@ -99,6 +99,13 @@ def scorecard(profile: str = "full", results_dir=None) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
+def common_ground(profile: str = "full", results_dir=None) -> pd.DataFrame:
+    """The cross-paper claims (each paper's "better than the rest", judged against every method
+    on one protocol) with their verdicts, as :func:`scorecard` judges the papers' own claims."""
+    claims = tuple(module("synthesis").CLAIMS)
+    return claims_.evaluate(claims, frames_for(claims, profile, results_dir))
+
+
 def verdict_counts(card: pd.DataFrame) -> pd.DataFrame:
     """Per paper (in the order of :data:`PAPERS`), how many of its claims got each verdict."""
     counts = card.groupby(["paper", "verdict"], sort=False).size().unstack(fill_value=0)
