@@ -280,6 +280,12 @@ def test_stalled_runs_are_those_with_an_early_best_epoch_and_findings_name_the_f
     # DXML stalled near its full score, so only C-GMVAE is far below (under half of 30%).
     assert fewer_line.endswith("ended 1 cell (method and share) in their first plateau, under half their "
                                "score on all of train: bibtex C-GMVAE 10%.")
+    # With experiment "patience" on record, the same line goes on with what it found.
+    check = [{**rec("cgmvae", 0.1, s, 40, 0.25), "experiment": "patience"} for s in (0, 1, 2)]
+    frames["synthesis/patience"] = records_frame(check)
+    fewer_line, = [line for line in synthesis.findings(frames) if line.startswith("**Fewer rows.**")]
+    assert fewer_line.endswith("bibtex C-GMVAE 10%. Without early stopping, C-GMVAE on bibtex recover (macro-F1 "
+                               "at least 1.5 times the stopped runs').")
 
 
 def test_the_noise_judge_and_finding_name_the_least_loss_with_its_sign():
@@ -354,4 +360,7 @@ def test_patience_summary_names_who_recovers_without_early_stopping():
         "them back.")
     # The score is read by its column's name: the best-epoch columns first change nothing.
     assert synthesis.patience_summary(table[table.columns[::-1]]) == synthesis.patience_summary(table)
+    assert synthesis.patience_summary(table.iloc[1:]) == (
+        "Without early stopping, C-GMVAE on bibtex stay on their plateau for all epochs, so there it is not the "
+        "stopping rule that holds them back.")
     assert synthesis.patience_summary(pd.DataFrame()) == ""

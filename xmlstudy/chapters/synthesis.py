@@ -618,13 +618,12 @@ def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataF
         stuck = group[group["best_epoch"] <= STALL_EPOCHS]
         if not len(stuck):
             continue
+        score, at_full = round(100 * stuck["value"].mean(), 2), round(100 * full.get((dataset, method), np.nan), 2)
+        # An early best epoch alone also marks good runs (a model that learns fast); the findings
+        # and the verdict count only the far ones, and the page marks them.
         rows.append({"dataset": dataset, "method": _name(method), "share": f"{fraction:.0%}",
-                     "stalled seeds": f"{len(stuck)} of {len(group)}",
-                     "stalled score (%)": round(100 * stuck["value"].mean(), 2),
-                     "at 100% (%)": round(100 * full.get((dataset, method), np.nan), 2)})
-        # The rows the findings and the verdict count as stalled: an early best epoch alone also
-        # marks good runs (a model that learns fast), so the page marks the far ones.
-        rows[-1]["under half of 100%"] = "yes" if rows[-1]["stalled score (%)"] < rows[-1]["at 100% (%)"] / 2 else ""
+                     "stalled seeds": f"{len(stuck)} of {len(group)}", "stalled score (%)": score,
+                     "at 100% (%)": at_full, "under half of 100%": "yes" if score < at_full / 2 else ""})
     if not rows:
         return pd.DataFrame()
     return _in_dataset_order(_in_method_order(pd.DataFrame(rows)), then=("share",))
@@ -677,12 +676,17 @@ def patience_summary(table: pd.DataFrame, metric: str = "validation/ma-F1") -> s
     if not len(table):
         return ""
     column = f"{metric.split('/')[-1]} (%)"
+    label = {"ma-F1": "macro-F1", "mi-F1": "micro-F1", "ex-F1": "example-F1"}.get(metric.split("/")[-1], metric)
     stopped, free = table[("early stopping", column)], table[("all epochs", column)]
     up = (free >= 1.5 * stopped) & (free >= stopped + 1)
-    name = lambda part: ", ".join(f"{method} on {dataset}" for dataset, method in part.index) or "none"
-    return (f"Without early stopping, {name(table[up])} recover (macro-F1 at least 1.5 times the stopped "
-            f"runs'); {name(table[~up])} stay on their plateau for all epochs, so there it is not the "
-            f"stopping rule that holds them back.")
+    name = lambda part: ", ".join(f"{method} on {dataset}" for dataset, method in part.index)
+    said = []
+    if up.any():
+        said.append(f"{name(table[up])} recover ({label} at least 1.5 times the stopped runs')")
+    if (~up).any():
+        said.append(f"{name(table[~up])} stay on their plateau for all epochs, so there it is not the "
+                    f"stopping rule that holds them back")
+    return f"Without early stopping, {'; '.join(said)}."
 
 
 def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
@@ -859,12 +863,10 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> list[str]:
                        + (f" Early stopping ended {len(far)} {'cell' if len(far) == 1 else 'cells'} (method and "
                           f"share) in their first plateau, under half their score on all of train: "
                           + ", ".join(f"{r.dataset} {r.method} {r.share}" for r in far.itertuples()) + "."
-                          if len(far) else ""))
+                          if len(far) else "")
+                       + (" " + patience_summary(patience_table(frames))).rstrip())
     else:
         out.append("**Fewer rows.** No fewer-data records yet.")
-    summary = patience_summary(patience_table(frames))
-    if summary and out[-1].startswith("**Fewer rows.** Best"):
-        out[-1] += " " + summary
     if len(bench):
         fronts = frontier(bench, "P@1")
         on_front = [_name(m) for s, _, front in fronts.values() for m in s.index[front]]
