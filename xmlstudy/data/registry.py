@@ -11,7 +11,7 @@ from functools import cache
 
 from xmlstudy.data.dataset import DatasetSpec
 
-SOURCE_MODULES = ("mulan", "reuters", "sider", "recipes", "ucmerced")
+SOURCE_MODULES = ("mulan", "reuters", "sider", "recipes", "ucmerced", "debian")
 
 
 @cache

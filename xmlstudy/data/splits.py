@@ -31,6 +31,22 @@ def holdout(dataset: Dataset, fraction: float, seed: int) -> tuple[np.ndarray, n
     return np.sort(order[n_out:]), np.sort(order[:n_out])
 
 
+def group_holdout(groups, fraction: float, seed: int) -> set:
+    """The groups held out: ``round(fraction * g)`` of the ``g`` distinct values of ``groups``.
+
+    For rows that come in groups which must not straddle a split (binary packages built from one
+    source package share their descriptions and dependencies): a row is held out when its group
+    is. The distinct groups are sorted before the seeded permutation, so the answer depends only
+    on the set of groups, not on the order of the rows."""
+    _check_fraction(fraction, "fraction")
+    distinct = sorted(set(groups))
+    n_out = int(round(fraction * len(distinct)))
+    if fraction > 0 and n_out == 0 and len(distinct) > 1:
+        n_out = 1  # as in holdout: a tiny set still gets one held-out group
+    order = np.random.default_rng(seed).permutation(len(distinct))
+    return {distinct[i] for i in order[:n_out]}
+
+
 def carve_validation(train: Dataset, fraction: float, seed: int) -> tuple[Dataset, Dataset | None]:
     """Split ``train`` into (train, valid); ``valid`` is None when ``fraction`` is 0."""
     _check_fraction(fraction, "valid_fraction")
