@@ -25,9 +25,9 @@ keeps the epoch with the best validation mAP.
 
 A Dataset reaches the model whole (``inputs``: the experiment runner passes the Dataset, not X):
 its ``meta["image_paths"]`` (and ``meta["patches"]`` of ``ucmerced-planted``) say which pixels to
-read. ``test_measures`` adds mAP (macro average precision over labels, as AiTLAS reports it) and,
-when ``explain`` is set, the explanation measures of :mod:`xmlstudy.explain` on a fixed random
-sample of test images.
+read (:func:`xmlstudy.data.ucmerced.read_images`). ``test_measures`` adds mAP (macro average
+precision over labels, as AiTLAS reports it) and, when ``explain`` is set, the explanation
+measures of :mod:`xmlstudy.image_explanations` on a fixed random sample of test images.
 """
 from __future__ import annotations
 
@@ -40,7 +40,11 @@ import torch
 import torch.nn.functional as F
 
 from xmlstudy.data.dataset import Dataset
+from xmlstudy.data.ucmerced import read_images
+from xmlstudy.explain import hierarchy
+from xmlstudy.image_explanations import measure_image_model
 from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.models.nnae import NonNegativeAutoencoder
 
 UNIT_CHOICES = ((16, 8), (32, 16), (64, 16))   # the last: the paper's
 AE_STEPS = 2000   # 17 labels: full-batch steps are cheap, and 500 leave the fit short
@@ -77,21 +81,6 @@ def to_input(images, device="cpu", channels_last: bool = False) -> torch.Tensor:
     x = torch.as_tensor(np.asarray(images, dtype=np.float32), device=device)
     x = ((x - 127.0) / 128.0).permute(0, 3, 1, 2)
     return x.contiguous(memory_format=torch.channels_last) if channels_last else x.contiguous()
-
-
-def read_images(ds: Dataset, size: int, rows=None) -> np.ndarray:
-    """The images of ``ds`` (``rows``: a subset) at ``size`` x ``size``, uint8, with the planted
-    patch pasted where ``meta["patches"]`` has one."""
-    from xmlstudy.data.ucmerced import load_image
-
-    paths = ds.meta.get("image_paths")
-    if paths is None:
-        raise ValueError(f"dataset {ds.name!r} has no meta['image_paths']; the image models read "
-                         "pixels (use ucmerced-aitlas or ucmerced-planted)")
-    patches = ds.meta.get("patches") or [None] * len(paths)
-    rows = range(len(paths)) if rows is None else rows
-    return np.stack([load_image(paths[i], size, patches[i]) for i in rows]) if len(rows) else \
-        np.zeros((0, size, size, 3), np.uint8)
 
 
 class Network(torch.nn.Module):
@@ -303,11 +292,8 @@ class ImageModel(Model):
     def test_measures(self, test: Dataset) -> dict:
         out = {"mAP": mean_average_precision(test.Y, self.scores(test))}
         if self.explain:
-            from xmlstudy import explain
-
             t0 = time.perf_counter()
-            out["explain"] = explain.measure_image_model(self, test, **self.explain,
-                                                         sample_seed=SAMPLE_SEED)
+            out["explain"] = measure_image_model(self, test, **self.explain, sample_seed=SAMPLE_SEED)
             # Seconds are circumstances, not outcomes: they go with the timings of fit_info.
             self.fit_info["lime_per_image_s"] = out["explain"].pop("lime_per_image_seconds")
             self.fit_info["explain_s"] = time.perf_counter() - t0
@@ -327,8 +313,6 @@ class NNAEImage(ImageModel):
     kind = "nnae"
 
     def _targets(self, train: Dataset, valid: Dataset | None) -> np.ndarray:
-        from xmlstudy.models.nnae import NonNegativeAutoencoder
-
         def fitted(units):
             return NonNegativeAutoencoder(units=units, variant="projection", epochs=AE_STEPS,
                                           seed=self.seed).fit(train.Y)
@@ -344,14 +328,12 @@ class NNAEImage(ImageModel):
         else:
             units = self.units or UNIT_CHOICES[-1]
             self.ae = fitted(units)
-        from xmlstudy import explain
-
         H1, H2 = self.ae.H
         self.fit_info.update({
             "units": list(units),
             "unit_choices": {f"{a}-{b}": m for (a, b), (_, m) in choices.items()},
             "ae_loss": self.ae.history[-1],
-            "hierarchy": {**explain.hierarchy(H1, H2, n_labels=5, n_children=3),
+            "hierarchy": {**hierarchy(H1, H2, n_labels=5, n_children=3),
                           "H1": np.round(H1, 6).tolist(), "H2": np.round(H2, 6).tolist()}})
         codes = self.ae.encode(train.Y)[-1]
         self._code_scale = float(np.sqrt((codes ** 2).mean())) or 1.0
