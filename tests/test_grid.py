@@ -134,14 +134,23 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_grid_completes(tmp_path, e
     assert_written_once_as_serial(tmp_path, configs, expected)
 
 
-def test_which_configurations_ask_for_a_gpu():
+def test_which_configurations_ask_for_a_gpu(monkeypatch):
+    from xmlstudy import models
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("uses_gpu built a model")
+
+    monkeypatch.setattr(models, "create", no_building)   # the registry answers alone
     knn, = small_grid(seeds=(0,))[:1]
     cgmvae = RunConfig("cgmvae", "main", "cgmvae", "yeast", profile="smoke")
     assert experiments.uses_gpu(cgmvae)
     assert not experiments.uses_gpu(knn)  # the baselines fix the CPU themselves
     assert not experiments.uses_gpu(RunConfig("cgmvae", "main", "cgmvae", "yeast", device="cpu"))
+    # Wrong parameters do not change where a method can run: the task fails, with its own
+    # message, wherever it is sent.
     broken = RunConfig("cgmvae", "main", "cgmvae", "yeast", params={"no_such_knob": 1})
-    assert not experiments.uses_gpu(broken)  # it fails as a task, with its own message
+    assert experiments.uses_gpu(broken)
+    assert not experiments.uses_gpu(RunConfig("cgmvae", "main", "no-such-method", "yeast"))
 
 
 @pytest.mark.slow

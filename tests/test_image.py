@@ -111,3 +111,63 @@ def test_image_models_learn_a_planted_patch_deterministically(tmp_path, method):
     assert set(measures) == {"mAP"}
     with pytest.raises(TypeError, match="takes a Dataset"):
         model.scores(test.X)
+
+
+@pytest.mark.slow
+def test_the_shared_training_loop_gives_the_numbers_of_the_records(tmp_path):
+    """The image models train through :func:`xmlstudy.training.train`; the loop of their own, with
+    which the committed records were made, is kept here as the reference: the same weights, the
+    same history, bit for bit (an early stop and a restored best epoch included)."""
+    import copy
+
+    import torch.nn.functional as F
+
+    from xmlstudy.data.ucmerced import read_images
+    from xmlstudy.models.image import Network
+
+    torch.set_num_threads(1)
+    ds = _synthetic(tmp_path, n=36)
+    train, valid = ds.subset(range(0, 24)), ds.subset(range(24, 36))
+    params = dict(seed=0, device="cpu", resolution=64, epochs=8, patience=1, lr=1e-3,
+                  head_lr=3e-3, batch_size=8)
+    model = create("image-bce", **params).fit(train, valid)
+
+    torch.manual_seed(0)
+    net = Network(2, 14).eval()
+    with torch.inference_mode():
+        cache_train = net.prefix(to_input(read_images(train, 64)))
+        cache_valid = net.prefix(to_input(read_images(valid, 64)))
+    target = torch.as_tensor(train.Y.toarray(), dtype=torch.float32)
+    opt = torch.optim.Adam([{"params": list(net.suffix_parameters()), "lr": 1e-3},
+                            {"params": list(net.head.parameters()), "lr": 3e-3}], weight_decay=1e-4)
+    gen = torch.Generator().manual_seed(0)
+    best, best_state, best_epoch, history, stale = -np.inf, None, 0, [], 0
+    for epoch in range(1, 9):
+        order = torch.randperm(len(train), generator=gen)
+        total = 0.0
+        for start in range(0, len(order), 8):
+            idx = order[start:start + 8]
+            feats = F.dropout(net.features(cache_train[idx].clone()), 0.2, training=True)
+            loss = F.binary_cross_entropy_with_logits(net.head(feats), target[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+        with torch.inference_mode():
+            out = net.head(net.features(cache_valid)).numpy().astype(np.float64)
+        entry = {"epoch": epoch, "loss": total / len(train),
+                 "valid_mAP": mean_average_precision(valid.Y, 1.0 / (1.0 + np.exp(-out)))}
+        if entry["valid_mAP"] > best:
+            best, best_epoch, stale = entry["valid_mAP"], epoch, 0
+            best_state = copy.deepcopy(net.state_dict())
+        else:
+            stale += 1
+        history.append(entry)
+        if stale >= 1:
+            break
+    net.load_state_dict(best_state)
+
+    assert model.fit_info["best_epoch"] == best_epoch < len(history) == model.fit_info["epochs"]
+    assert model.fit_info["history"] == history
+    state = model.net.state_dict()
+    assert all(torch.equal(state[k], v) for k, v in net.state_dict().items())

@@ -62,6 +62,54 @@ def test_loss_equals_the_dense_frobenius_norm():
     assert got == pytest.approx(((dense - dense @ G @ G.T) ** 2).sum() / v2, rel=1e-4)
 
 
+def reference_fit(V, units, variant, epochs, lr=0.1, seed=0):
+    """The autoencoder's own loop, with which the committed records were made before it trained
+    through :func:`xmlstudy.training.train`: kept here as the reference the shared loop must
+    reproduce bit for bit."""
+    from xmlstudy.models.nnae import _inverse_softplus, _torch_csr
+
+    V = sp.csr_matrix(V, dtype=np.float32)
+    p = V.shape[1]
+    gen = torch.Generator().manual_seed(seed)
+    sizes = (p, *units)
+    init = [torch.rand(a, b, generator=gen) for a, b in zip(sizes, sizes[1:])]
+    Vt, v_norm2 = _torch_csr(V), float(V.multiply(V).sum())
+    with torch.no_grad():
+        G = init[0]
+        for h in init[1:]:
+            G = G @ h
+        A = torch.sparse.mm(Vt, G)
+        c = float((A * A).sum() / ((A.T @ A) * (G.T @ G)).sum())
+        init = [h * c ** (1 / (2 * len(init))) for h in init]
+    params = [(_inverse_softplus(h.clamp_min(1e-4)) if variant == "softplus" else h).requires_grad_()
+              for h in init]
+    weights = (lambda: [torch.nn.functional.softplus(t) for t in params]) if variant == "softplus" \
+        else (lambda: list(params))
+    opt = torch.optim.Adam(params, lr=lr / np.sqrt(p) if variant == "projection" else lr)
+    history = []
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = NonNegativeAutoencoder.loss_terms(Vt, weights(), v_norm2)
+        loss.backward()
+        opt.step()
+        if variant == "projection":
+            with torch.no_grad():
+                for h in params:
+                    h.clamp_(min=0.0)
+        history.append(float(loss.detach()))
+    with torch.no_grad():
+        return [w.detach().numpy().astype(np.float64) for w in weights()], history
+
+
+@pytest.mark.parametrize("variant", ["projection", "softplus"])
+def test_the_shared_training_loop_gives_the_numbers_of_the_records(variant):
+    V, _ = planted(300)
+    ae = NonNegativeAutoencoder(units=(8, 4), variant=variant, epochs=80, seed=3).fit(V)
+    H, history = reference_fit(V, (8, 4), variant, 80, seed=3)
+    assert ae.history == history
+    assert all(np.array_equal(a, b) for a, b in zip(ae.H, H))
+
+
 def test_recovers_a_planted_two_level_structure():
     V, top = planted(800)
     ae = NonNegativeAutoencoder(units=(4, 2), epochs=1500, seed=0).fit(V)

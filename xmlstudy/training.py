@@ -5,6 +5,13 @@ for a mini-batch of training-row indices, and hands them to :func:`train`. The l
 its own seeded generator (so runs are identical on CPU for a seed), evaluates on validation after
 each epoch, keeps the best weights (early stopping with patience), shows a progress bar, and can
 checkpoint every epoch and resume from the checkpoint after an interruption.
+
+What differs between methods is a choice, not a loop of their own: full-batch steps
+(``batch_size=None``: the non-negative autoencoder), a projection after every step
+(``after_step``: its weights set back to >= 0), the order of the rows drawn by torch rather than
+NumPy (``shuffle="torch"``: the image models), a module kept in eval mode while it trains
+(``train_mode=False``: batch norms keep their pretrained statistics), the epoch's loss averaged
+over rows rather than batches (``loss_mean="rows"``), a scheduler, gradient clipping.
 """
 from __future__ import annotations
 
@@ -69,6 +76,21 @@ def _atomic_save(obj, path: Path) -> None:
             os.unlink(tmp)
 
 
+def _batches(n_train: int, batch_size: int | None, drop_last: bool, rng: np.random.Generator,
+             torch_order: torch.Generator | None):
+    """One epoch's batches of row indices (int64 arrays)."""
+    if batch_size is None:
+        yield np.arange(n_train)
+        return
+    if torch_order is not None:
+        order = torch.randperm(n_train, generator=torch_order).numpy()
+    else:
+        order = rng.permutation(n_train)
+    stop = n_train - batch_size + 1 if drop_last and n_train > batch_size else n_train
+    for first in range(0, stop, batch_size):
+        yield order[first:first + batch_size]
+
+
 def train(
     module: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -76,7 +98,7 @@ def train(
     n_train: int,
     *,
     epochs: int,
-    batch_size: int,
+    batch_size: int | None,
     seed: int,
     evaluate: Callable[[], float] | None = None,
     patience: int | None = None,
@@ -86,6 +108,10 @@ def train(
     desc: str = "training",
     drop_last: bool = False,
     grad_clip: float | None = None,
+    after_step: Callable[[], None] | None = None,
+    shuffle: str = "numpy",
+    train_mode: bool = True,
+    loss_mean: str = "batches",
 ) -> TrainResult:
     """Run mini-batch training.
 
@@ -95,8 +121,25 @@ def train(
     the end and training stops after ``patience`` epochs without improvement. ``scheduler`` (if
     any) is stepped once per epoch. ``grad_clip`` (if any) rescales the gradient of every step to
     at most that L2 norm, for losses that can blow up (C2AE's exponential ranking term).
+
+    ``batch_size=None`` takes one full-batch step per epoch on all rows in order (nothing is
+    shuffled). ``after_step()`` runs after every optimizer step, without gradients (a projection
+    onto a constraint). ``shuffle`` says who draws each epoch's order of the rows from ``seed``:
+    ``"numpy"`` (``np.random.default_rng``) or ``"torch"`` (``torch.randperm`` with its own
+    ``torch.Generator``); both leave the global generators alone. ``train_mode=False`` keeps the
+    module in eval mode throughout (a step that wants dropout applies it itself). The ``loss`` of
+    an epoch in the history is the mean of the batches' losses (``loss_mean="batches"``) or of
+    the rows' (``"rows"``: each batch's loss weighted by its number of rows).
     """
+    if shuffle not in ("numpy", "torch"):
+        raise ValueError(f"shuffle: got {shuffle!r}; valid: 'numpy', 'torch'")
+    if loss_mean not in ("batches", "rows"):
+        raise ValueError(f"loss_mean: got {loss_mean!r}; valid: 'batches', 'rows'")
+    if batch_size is not None and batch_size < 1:
+        raise ValueError(f"batch_size: got {batch_size}; give a positive number of rows, or None "
+                         "for full-batch steps")
     rng = np.random.default_rng(seed)
+    torch_order = torch.Generator().manual_seed(seed) if shuffle == "torch" else None
     start_epoch, history = 0, []
     best_score, best_epoch, best_state = None, -1, None
     checkpoint = Path(checkpoint) if checkpoint else None
@@ -108,6 +151,8 @@ def train(
         if scheduler is not None and state.get("scheduler") is not None:
             scheduler.load_state_dict(state["scheduler"])
         rng.bit_generator.state = state["rng"]
+        if torch_order is not None:
+            torch_order.set_state(state["torch_order_rng"])
         torch.set_rng_state(state["torch_rng"])
         start_epoch, history = state["epoch"], state["history"]
         best_score, best_epoch, best_state = state["best_score"], state["best_epoch"], state["best_state"]
@@ -116,12 +161,10 @@ def train(
     bar = tqdm(range(start_epoch, epochs), desc=desc, disable=not progress, leave=False)
     epoch = start_epoch
     for epoch in bar:
-        module.train()
-        order = rng.permutation(n_train)
-        total, batches = 0.0, 0
-        stop = n_train - batch_size + 1 if drop_last and n_train > batch_size else n_train
-        for first in range(0, stop, batch_size):
-            rows = order[first:first + batch_size]
+        if train_mode:
+            module.train()
+        total, batches, rows_seen = 0.0, 0, 0
+        for rows in _batches(n_train, batch_size, drop_last, rng, torch_order):
             optimizer.zero_grad(set_to_none=True)
             loss = step(rows)
             if not torch.isfinite(loss):
@@ -132,11 +175,19 @@ def train(
             if grad_clip is not None:
                 torch.nn.utils.clip_grad_norm_(module.parameters(), grad_clip)
             optimizer.step()
-            total += float(loss.detach())
+            if after_step is not None:
+                with torch.no_grad():
+                    after_step()
+            if loss_mean == "rows":
+                total += float(loss.detach()) * len(rows)
+            else:
+                total += float(loss.detach())
             batches += 1
+            rows_seen += len(rows)
         if scheduler is not None:
             scheduler.step()
-        entry = {"epoch": epoch + 1, "loss": total / max(batches, 1)}
+        entry = {"epoch": epoch + 1,
+                 "loss": total / max(rows_seen if loss_mean == "rows" else batches, 1)}
         if evaluate is not None:
             module.eval()
             with torch.no_grad():
@@ -152,6 +203,7 @@ def train(
                 "module": module.state_dict(), "optimizer": optimizer.state_dict(),
                 "scheduler": None if scheduler is None else scheduler.state_dict(),
                 "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                "torch_order_rng": None if torch_order is None else torch_order.get_state(),
                 "epoch": epoch + 1, "history": history, "best_score": best_score,
                 "best_epoch": best_epoch, "best_state": best_state,
             }, checkpoint)

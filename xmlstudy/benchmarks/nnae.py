@@ -88,8 +88,9 @@ def images_per_second(resolutions, devices, batch: int = 32, repeats: int = 3,
 
 
 def lime_seconds(resolutions, samples: int = 1000, images: int = 1) -> dict:
-    from xmlstudy import data, explain
-    from xmlstudy.models.image import ImageBCE, Network, read_images
+    from xmlstudy import data, image_explanations
+    from xmlstudy.data.ucmerced import read_images
+    from xmlstudy.models.image import ImageBCE, Network
 
     test = data.load("ucmerced-aitlas").test
     out = {}
@@ -99,9 +100,10 @@ def lime_seconds(resolutions, samples: int = 1000, images: int = 1) -> dict:
         times = []
         for row in range(images):
             image = read_images(test, r, [row])[0]
-            segs = explain.superpixels(image, 50)
+            segs = image_explanations.superpixels(image, 50)
             t0 = time.perf_counter()
-            explain.lime_weights(model.outputs, image, segs, [0], samples, seed=0, batch_size=100)
+            image_explanations.lime_weights(model.outputs, image, segs, [0], samples, seed=0,
+                                            batch_size=100)
             times.append(time.perf_counter() - t0)
         out[str(r)] = float(np.mean(times))
         print(f"LIME, {samples} samples at {r} px: {out[str(r)]:.1f} s per explanation")

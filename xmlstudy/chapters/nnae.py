@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, explain
+from xmlstudy import experiments, explain, image_explanations
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import record_field, summary_table
 
@@ -405,7 +405,7 @@ def faithfulness_image_table(frames: dict) -> pd.DataFrame:
     means = _explain_means(recs)
     rows = []
     for kind, what in (("unit", "latent unit"), ("label", "decoded label")):
-        for ranking in explain.RANKINGS:
+        for ranking in image_explanations.RANKINGS:
             if f"{kind}/{ranking}/deletion" in means:
                 rows.append({"explained": what, "ranking": ranking,
                              "deletion AUC": means[f"{kind}/{ranking}/deletion"],
@@ -423,7 +423,7 @@ def planted_table(frames: dict) -> pd.DataFrame:
     for i in range(len(recs)):
         means = _explain_means(recs.iloc[[i]])
         name = IMAGE_NAMES.get(recs.iloc[i]["method"], recs.iloc[i]["method"])
-        for ranking in explain.RANKINGS:
+        for ranking in image_explanations.RANKINGS:
             if f"label/{ranking}/iou" in means:
                 rows.append({"model": name, "ranking": ranking, "IoU": means[f"label/{ranking}/iou"],
                              "share passing": means[f"label/{ranking}/passed"],
@@ -452,7 +452,7 @@ def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 
     from skimage.segmentation import mark_boundaries
 
     from xmlstudy import data
-    from xmlstudy.models.image import read_images
+    from xmlstudy.data.ucmerced import read_images
 
     recs = _image_records(frames, experiment)
     recs = recs[recs["method"] == "nnae-image"] if len(recs) else recs
@@ -472,9 +472,9 @@ def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 
     for ax_row, f in zip(axes, figs):
         row = test.meta["image_name"].index(f["image_name"]) if f.get("image_name") else f["row"]
         image = read_images(test, f["resolution"], [row])[0]
-        segs = explain.superpixels(image, f["n_segments"])
+        segs = image_explanations.superpixels(image, f["n_segments"])
         for ax, (kind, weights) in zip(ax_row[:2], zip(f["outputs"], f["lime"])):
-            top = np.isin(segs, explain.ranking(np.array(weights))[:5])
+            top = np.isin(segs, image_explanations.ranking(np.array(weights))[:5])
             shown = image.astype(float) / 255
             shown[~top] *= 0.35
             ax.imshow(mark_boundaries(shown, segs, color=(1, 1, 0)))

@@ -9,7 +9,8 @@
   They have no public URL of their own, so they are found next to the manifest; every image is
   checked against its manifest sha256 when the features are computed. Most are 256 x 256 RGB, 44
   are a few pixels smaller. Rows are in the order of the label file; ``meta["image_paths"]``
-  gives each row's image, and :func:`load_image` reads one lazily (for CNNs and LIME).
+  gives each row's image, and :func:`load_image` reads one lazily (for CNNs and LIME),
+  :func:`read_images` the images of a Dataset's rows.
 * Features ``X`` (312 columns), a cheap description good enough for kNN sanity checks, computed
   once per image and cached by the registry:
   a 16-bin histogram per RGB channel (48 fractions), an 8-bin histogram of the grey-level gradient
@@ -118,6 +119,25 @@ def load_image(path: str | Path, size: int | tuple[int, int] | None = None,
             height, width = (size, size) if isinstance(size, int) else size
             img = img.resize((width, height), Image.BILINEAR)
         return np.asarray(img, dtype=np.uint8)
+
+
+def read_images(ds: Dataset, size: int, rows=None) -> np.ndarray:
+    """The images of ``ds`` (``rows``: a subset) at ``size`` x ``size``, uint8, with the planted
+    patch pasted where ``meta["patches"]`` has one."""
+    paths = ds.meta.get("image_paths")
+    if paths is None:
+        raise ValueError(f"dataset {ds.name!r} has no meta['image_paths']; the image models read "
+                         "pixels (use ucmerced-aitlas or ucmerced-planted)")
+    patches = ds.meta.get("patches") or [None] * len(paths)
+    rows = range(len(paths)) if rows is None else rows
+    return np.stack([load_image(paths[i], size, patches[i]) for i in rows]) if len(rows) else \
+        np.zeros((0, size, size, 3), np.uint8)
+
+
+def image_shape(ds: Dataset, row: int) -> tuple[int, int]:
+    """(height, width) of row ``row``'s image as stored (before any resizing)."""
+    with Image.open(ds.meta["image_paths"][row]) as img:
+        return img.size[1], img.size[0]
 
 
 def read_labels(zip_path: Path) -> tuple[list[str], list[str], np.ndarray]:

@@ -2,56 +2,70 @@
 
 ``create(method, seed=..., device=..., **params)`` builds a method by its name in result records.
 Methods are imported lazily so that the baselines do not pull in torch, and the other way round.
+``uses_gpu(method)`` says whether a method can run on a GPU, from this registry alone (nothing
+is imported or built): the grid runner asks it for every configuration it sends to a worker.
 """
 from __future__ import annotations
 
 import importlib
+from typing import NamedTuple
 
 from xmlstudy.models.base import Model, resolve_device
 
-# method name (as written in result records) -> "module:ClassName"
-METHODS: dict[str, str] = {
+
+class Method(NamedTuple):
+    """Where a method's class lives (``"module:ClassName"``), and whether it can use a GPU: a
+    torch network, which runs on the device it is given; the others (scikit-learn, omikuji,
+    fastText, full-batch factorizations of sparse labels) fix the CPU themselves."""
+
+    path: str
+    gpu: bool
+
+
+# method name (as written in result records) -> its class, and whether it can use a GPU
+# (tests/test_model_interface.py checks each flag against the method built)
+METHODS: dict[str, Method] = {
     # foundation baselines (xmlstudy.models.baselines)
-    "knn": "xmlstudy.models.baselines:KNN",
-    "ovr-linear": "xmlstudy.models.baselines:OneVsRestLinear",
-    "parabel": "xmlstudy.models.baselines:Parabel",
+    "knn": Method("xmlstudy.models.baselines:KNN", gpu=False),
+    "ovr-linear": Method("xmlstudy.models.baselines:OneVsRestLinear", gpu=False),
+    "parabel": Method("xmlstudy.models.baselines:Parabel", gpu=False),
     # DXML and its ablations (xmlstudy.models.dxml)
-    "dxml": "xmlstudy.models.dxml:DXML",
-    "dxml-linear": "xmlstudy.models.dxml:DXMLLinear",
-    "dxml-random-emb": "xmlstudy.models.dxml:DXMLRandomEmbedding",
-    "dxml-svd-emb": "xmlstudy.models.dxml:DXMLSVDEmbedding",
-    "dxml-nocluster": "xmlstudy.models.dxml:DXMLNoCluster",
-    "dxml-l2": "xmlstudy.models.dxml:DXMLL2",
+    "dxml": Method("xmlstudy.models.dxml:DXML", gpu=True),
+    "dxml-linear": Method("xmlstudy.models.dxml:DXMLLinear", gpu=True),
+    "dxml-random-emb": Method("xmlstudy.models.dxml:DXMLRandomEmbedding", gpu=True),
+    "dxml-svd-emb": Method("xmlstudy.models.dxml:DXMLSVDEmbedding", gpu=True),
+    "dxml-nocluster": Method("xmlstudy.models.dxml:DXMLNoCluster", gpu=True),
+    "dxml-l2": Method("xmlstudy.models.dxml:DXMLL2", gpu=True),
     # C-GMVAE, its ablations and latent-space baselines (xmlstudy.models.cgmvae, ...)
-    "cgmvae": "xmlstudy.models.cgmvae:CGMVAE",
-    "cgmvae-uni-gaussian": "xmlstudy.models.cgmvae:CGMVAEUniGaussian",
-    "cgmvae-gm-only": "xmlstudy.models.cgmvae:CGMVAEGMOnly",
-    "cgmvae-contrastive-only": "xmlstudy.models.cgmvae:CGMVAEContrastiveOnly",
-    "cgmvae-official": "xmlstudy.models.cgmvae:CGMVAEOfficial",
-    "c2ae": "xmlstudy.models.c2ae:C2AE",
+    "cgmvae": Method("xmlstudy.models.cgmvae:CGMVAE", gpu=True),
+    "cgmvae-uni-gaussian": Method("xmlstudy.models.cgmvae:CGMVAEUniGaussian", gpu=True),
+    "cgmvae-gm-only": Method("xmlstudy.models.cgmvae:CGMVAEGMOnly", gpu=True),
+    "cgmvae-contrastive-only": Method("xmlstudy.models.cgmvae:CGMVAEContrastiveOnly", gpu=True),
+    "cgmvae-official": Method("xmlstudy.models.cgmvae:CGMVAEOfficial", gpu=True),
+    "c2ae": Method("xmlstudy.models.c2ae:C2AE", gpu=True),
     # Rank-AE and its ablations (xmlstudy.models.rankae)
-    "rankae": "xmlstudy.models.rankae:RankAE",
-    "rankae-no-attn": "xmlstudy.models.rankae:RankAENoAttention",
-    "bce-ae": "xmlstudy.models.rankae:BCEAE",
-    "rankae-bilstm": "xmlstudy.models.rankae:RankAEBiLSTM",
-    "mlknn": "xmlstudy.models.mlknn:MLkNN",
+    "rankae": Method("xmlstudy.models.rankae:RankAE", gpu=True),
+    "rankae-no-attn": Method("xmlstudy.models.rankae:RankAENoAttention", gpu=True),
+    "bce-ae": Method("xmlstudy.models.rankae:BCEAE", gpu=True),
+    "rankae-bilstm": Method("xmlstudy.models.rankae:RankAEBiLSTM", gpu=True),
+    "mlknn": Method("xmlstudy.models.mlknn:MLkNN", gpu=False),
     # the deep BCE baseline on feature vectors, beside every paper's model (xmlstudy.models.mlp)
-    "mlp-bce": "xmlstudy.models.mlp:MLPBCE",
+    "mlp-bce": Method("xmlstudy.models.mlp:MLPBCE", gpu=True),
     # the deep text baselines of Rank-AE's Table 2, on raw documents (xmlstudy.models.text)
-    "fasttext": "xmlstudy.models.text:FastText",
-    "kim-cnn": "xmlstudy.models.text:KimCNN",
+    "fasttext": Method("xmlstudy.models.text:FastText", gpu=False),
+    "kim-cnn": Method("xmlstudy.models.text:KimCNN", gpu=True),
     # the deep non-negative autoencoder's two-step classifier and the factorizations it is
     # measured against (xmlstudy.models.nnae)
-    "nnae": "xmlstudy.models.nnae:NNAE",
-    "nnae-softplus": "xmlstudy.models.nnae:NNAESoftplus",
-    "nmf": "xmlstudy.models.nnae:NMFTwoStep",
-    "lda": "xmlstudy.models.nnae:LDATwoStep",
-    "pca": "xmlstudy.models.nnae:PCATwoStep",
-    "random-groups": "xmlstudy.models.nnae:RandomGroupsTwoStep",
+    "nnae": Method("xmlstudy.models.nnae:NNAE", gpu=False),
+    "nnae-softplus": Method("xmlstudy.models.nnae:NNAESoftplus", gpu=False),
+    "nmf": Method("xmlstudy.models.nnae:NMFTwoStep", gpu=False),
+    "lda": Method("xmlstudy.models.nnae:LDATwoStep", gpu=False),
+    "pca": Method("xmlstudy.models.nnae:PCATwoStep", gpu=False),
+    "random-groups": Method("xmlstudy.models.nnae:RandomGroupsTwoStep", gpu=False),
     # the image track: EfficientNet-Lite0 regressing the autoencoder's codes, and fine-tuned
     # with BCE on the labels (xmlstudy.models.image)
-    "nnae-image": "xmlstudy.models.image:NNAEImage",
-    "image-bce": "xmlstudy.models.image:ImageBCE",
+    "nnae-image": Method("xmlstudy.models.image:NNAEImage", gpu=True),
+    "image-bce": Method("xmlstudy.models.image:ImageBCE", gpu=True),
 }
 
 
@@ -59,13 +73,23 @@ def available() -> list[str]:
     return sorted(METHODS)
 
 
-def create(method: str, **params) -> Model:
-    """Build the method called ``method`` with ``params`` (seed, device and its own knobs)."""
+def _entry(method: str) -> Method:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; valid: {', '.join(available())}")
-    module_name, class_name = METHODS[method].split(":")
+    return METHODS[method]
+
+
+def create(method: str, **params) -> Model:
+    """Build the method called ``method`` with ``params`` (seed, device and its own knobs)."""
+    module_name, class_name = _entry(method).path.split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls(**params)
 
 
-__all__ = ["Model", "available", "create", "resolve_device", "METHODS"]
+def uses_gpu(method: str) -> bool:
+    """Whether the method called ``method`` can run on a GPU (read from :data:`METHODS`: the
+    method is neither imported nor built)."""
+    return _entry(method).gpu
+
+
+__all__ = ["Model", "Method", "available", "create", "resolve_device", "uses_gpu", "METHODS"]

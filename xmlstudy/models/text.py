@@ -82,7 +82,7 @@ class FastText(TextModel):
     def __init__(self, *, seed: int = 0, device: str = "auto", dim: int = 100,
                  word_ngrams: int = 2, lr_grid=(0.1, 0.5, 1.0), epoch_grid=(10, 25, 50),
                  min_count: int = 1, bucket: int = 200000) -> None:
-        super().__init__(seed=seed, device=device)
+        super().__init__(seed=seed, device="cpu")   # fastText has no GPU code
         self.dim, self.word_ngrams, self.min_count = dim, word_ngrams, min_count
         # Hash buckets of the word bigrams: fastText's default of 2 million gives 200 million
         # parameters, far more than a few thousand documents' bigrams need.
