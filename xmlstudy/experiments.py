@@ -379,7 +379,7 @@ def append_record(record: dict, path: Path) -> dict:
 
 def find_record(config: RunConfig, results_dir: str | Path | None = None) -> dict | None:
     """The stored record of ``config`` (matched by its config hash), or None. The record file
-    is read once per process (and again when it changed on disk): see :func:`records.find`."""
+    is read once per process (and again when it changed on disk): see :func:`xmlstudy.records.find`."""
     path = results_file(config.paper, config.experiment, config.profile, results_dir)
     return records.find(path, config.config_hash)
 

@@ -103,12 +103,6 @@ def json_safe(obj):
 
 
 # --- JSON-lines files ---------------------------------------------------------------------------
-# A record file is read once per process into an index (its records in file order and by
-# configuration hash) and read again only when it changed on disk: its size, modification time
-# or inode differ from the ones it was read at, e.g. because another process appended a record.
-# Records appended by this process go into the index as they are written. Bulky arrays live in
-# sidecar files (xmlstudy.sidecars), read back, and checked, the first time their record is
-# asked for. Every record handed out is the caller's own copy, as when each call read the file.
 def pack_bits(flags) -> dict:
     """A boolean vector as ``{"n": length, "bits": base64 of its packed bits}``: per-row
     outcomes (one bit per test row) kept in a record at an eighth of a byte per row."""
@@ -132,6 +126,14 @@ def unpack_bits(packed: dict) -> np.ndarray:
     return flags[:n].astype(bool)
 
 
+# A record file is read once per process into an index (its records in file order and by
+# configuration hash) and read again only when it changed on disk: its size, modification time
+# or inode differ from the ones it was read at, e.g. because another process appended a record.
+# (A rewrite in place to the same size within one tick of the file system's clock would go
+# unseen; nothing here writes that way, and forget() makes the next read go to the disk.)
+# Records appended by this process go into the index as they are written. Bulky arrays live in
+# sidecar files (xmlstudy.sidecars), read back, and checked, the first time their record is
+# asked for. Every record handed out is the caller's own copy, as when each call read the file.
 class RecordFileError(ValueError):
     """A record file that cannot be read or appended to as it is (the message says where)."""
 
