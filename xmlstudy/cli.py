@@ -12,6 +12,7 @@ COMMANDS = {
     "data": ("xmlstudy.data.cli", "list the datasets, verify their files (data list | data verify)"),
     "bench": ("xmlstudy.benchmarks", "time and size benchmarks (bench metrics | dxml | rankae | cgmvae | grid | nnae)"),
     "run": ("xmlstudy.chapters", "run a grid of experiments and write result records (run --paper dxml)"),
+    "records": ("xmlstudy.records", "move bulky arrays of record files to sidecars, check them (records migrate | verify)"),
 }
 
 

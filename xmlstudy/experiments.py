@@ -378,13 +378,10 @@ def append_record(record: dict, path: Path) -> dict:
 
 
 def find_record(config: RunConfig, results_dir: str | Path | None = None) -> dict | None:
-    """The stored record of ``config`` (matched by its config hash), or None."""
+    """The stored record of ``config`` (matched by its config hash), or None. The record file
+    is read once per process (and again when it changed on disk): see :func:`xmlstudy.records.find`."""
     path = results_file(config.paper, config.experiment, config.profile, results_dir)
-    h = config.config_hash
-    for rec in records.read_jsonl(path):
-        if rec.get("config_hash") == h:
-            return rec
-    return None
+    return records.find(path, config.config_hash)
 
 
 def load_or_run(config: RunConfig, results_dir: str | Path | None = None) -> dict:
@@ -619,13 +616,10 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
     from tqdm import tqdm
 
     configs = [c.validate() for c in configs]
-    done_hashes: dict[Path, set] = {}
     todo: dict[str, RunConfig] = {}
     for c in configs:
         path = results_file(c.paper, c.experiment, c.profile, results_dir)
-        if path not in done_hashes:
-            done_hashes[path] = {r.get("config_hash") for r in records.read_jsonl(path)}
-        if c.config_hash not in done_hashes[path]:
+        if not records.contains(path, c.config_hash):
             todo[c.config_hash] = c  # a configuration listed twice runs once
     report = GridReport(total=len(configs), skipped=len(configs) - len(todo), ran=0)
     if not todo:
