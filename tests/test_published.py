@@ -1,7 +1,8 @@
 """The published numbers: the loader on hand-made files (good, bad, and a written-then-read round
-trip) and every shipped file."""
+trip), every shipped file, and the rule that no chapter module keeps a table of them."""
 from __future__ import annotations
 
+import ast
 import csv
 import math
 import re
@@ -164,6 +165,86 @@ def test_the_helpers_give_the_chapters_shapes():
         published.values("dxml", "Table 9")
     with pytest.raises(ValueError, match="no published numbers for 'dxm'"):
         published.load("dxm")
+
+
+# --- no chapter module keeps a table of transcribed numbers ------------------------------------
+def _significant_digits(text: str) -> int:
+    text = text.lower().replace("_", "")
+    if not re.fullmatch(r"[0-9.]+(e[+-]?\d+)?", text):
+        return 0
+    mantissa = text.split("e")[0]
+    if "." in mantissa:
+        return len(mantissa.replace(".", "").lstrip("0"))
+    return len(mantissa.strip("0"))
+
+
+def transcribed_tables(source: str, limit: int = 4) -> list[tuple[int, str]]:
+    """(line, what) for each literal container holding more than ``limit`` distinct numbers
+    written to three or more significant digits (66.03, 0.576, 2.40, 4880: how papers print
+    results and sizes, unlike the settings 0.1, 1e-05, 512 or 10_000), and each string holding
+    more than ``limit`` decimal numbers (a text table parsed at import)."""
+    tree = ast.parse(source)
+    found, inside = [], set()
+    for node in ast.walk(tree):
+        if id(node) in inside:
+            continue
+        if isinstance(node, (ast.Dict, ast.List, ast.Tuple, ast.Set)):
+            numbers = {ast.get_source_segment(source, n) for n in ast.walk(node)
+                       if isinstance(n, ast.Constant) and type(n.value) in (int, float)}
+            precise = {n for n in numbers if _significant_digits(n) >= 3}
+            if len(precise) > limit:
+                found.append((node.lineno, f"literal with {len(precise)} printed-looking numbers"))
+                inside.update(id(n) for n in ast.walk(node))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            decimals = re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", node.value)
+            if len(decimals) > limit:
+                found.append((node.lineno, f"string with {len(decimals)} decimal numbers"))
+    return found
+
+
+OLD_SHAPES = {
+    "zipped tuples": '''
+METHODS = ("DXML", "SLEEC", "LEML")
+_TABLE = {("bibtex", "P@1"): (66.03, 65.08, 62.54), ("bibtex", "P@3"): (40.21, 39.64, 38.41)}
+''',
+    "text table parsed at import": '''
+_TABLES = {("Table 1", "ex-F1"): """
+    BR     0.365 0.325 0.343
+    C2AE   0.501 0.501 0.435"""}
+''',
+    "comprehension": '''
+ABLATION = {(d, v, m): x for d, rows in {
+    "eBird": {"uni-Gaussian": (0.545, 0.583, 0.490), "GM only": (0.561, 0.603, 0.511)}}.items()
+    for v, triple in rows.items() for m, x in zip(("ex-F1", "mi-F1", "ma-F1"), triple)}
+''',
+    "statistics": '''
+STATISTICS = {"Bibtex": {"train": 4880, "test": 2515, "features": 1836, "labels": 159,
+                         "cardinality": 2.40}}
+''',
+}
+SETTINGS = '''
+CHOSEN = {("delicious", "rankae"): dict(lam=1.0, margin=0.1, lr=0.001, weight_decay=0.0),
+          ("bibtex", "rankae-no-attn"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=1e-05)}
+NOISE_RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+TABLE7 = {"yeast": dict(lr=0.002, emb_size=512, dropout=0.5), "scene": dict(lr=0.003, emb_size=512)}
+EXPLAIN = {"images": 50, "samples": 500, "seeds": 3, "segments": 50, "steps": 20}
+'''
+
+
+@pytest.mark.parametrize("shape", list(OLD_SHAPES))
+def test_the_scan_finds_each_shape_of_transcribed_table(shape):
+    assert transcribed_tables(OLD_SHAPES[shape]), shape
+
+
+def test_the_scan_leaves_settings_alone():
+    assert transcribed_tables(SETTINGS) == []
+
+
+def test_no_chapter_module_keeps_a_table_of_published_numbers():
+    found = {path.name: transcribed_tables(path.read_text(encoding="utf-8"))
+             for path in sorted((ROOT / "xmlstudy" / "chapters").glob("*.py"))}
+    assert {name: hits for name, hits in found.items() if hits} == {}, \
+        "published numbers belong in xmlstudy/published/<paper>.csv, read with xmlstudy.published"
 
 
 def test_the_shipped_files_are_the_csv_dialect_the_writer_writes():
