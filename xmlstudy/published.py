@@ -217,8 +217,9 @@ def values(paper: str, source: str | tuple = (), *, by=("dataset", "printed_meth
     for key, text, number in zip(keys, frame["value"], frame["number"]):
         key = key[0] if isinstance(by, str) else key
         if key in out:
-            raise ValueError(f"{paper}: the key {by} does not tell the rows of {sources or 'all sources'} "
-                             f"apart ({key!r} twice); key by more columns or narrow the rows")
+            raise ValueError(f"{paper}: the key {by} does not tell the rows of "
+                             f"{sources or 'all sources'} apart ({key!r} twice); key by more "
+                             "columns or narrow the rows")
         out[key] = _as_printed(text, number)
     return out
 
