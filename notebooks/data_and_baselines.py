@@ -46,7 +46,7 @@ from xmlstudy import chapters, data, figures, tables
 names = params.datasets or data.names()
 splits = {name: data.load(name, valid_fraction=0) for name in names}
 statistics = tables.dataset_statistics(splits)
-comparison = tables.compare_statistics(statistics, baselines.DATASET_STATISTICS)
+comparison = tables.compare_statistics(statistics, baselines.published_statistics())
 frames, missing, total = baselines.collect(params)
 records = frames["baselines/main"]
 chapters.glue_all(baselines.numbers(records, comparison))

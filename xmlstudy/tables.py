@@ -111,7 +111,7 @@ def paper_vs_reproduced(records: pd.DataFrame, published: dict, method: str, met
                         lower_is_better: tuple = (), digits: int = 2) -> pd.DataFrame:
     """Published numbers beside the reproduced mean ± std over seeds.
 
-    ``published`` is a table of published numbers (each chapter module holds its paper's): ``{"source": ..., "scale": 100 or 1,
+    ``published`` is a table of published numbers (:func:`xmlstudy.published.table`): ``{"source": ..., "scale": 100 or 1,
     "values": {(dataset, method, metric): value}}``. Record metrics are fractions and are shown on
     the paper's scale. ``published_method`` is the method's name in the published table when it
     differs from the record name ``method``. ``tolerance`` (paper scale; one number or a dict per
@@ -232,7 +232,7 @@ def compare_statistics(ours: pd.DataFrame, published_tables: list[dict]) -> pd.D
     """The published dataset statistics beside ours, one row per (dataset, source, statistic).
 
     ``ours`` is :func:`dataset_statistics`; ``published_tables`` are the tables of
-    ``xmlstudy.chapters.baselines.DATASET_STATISTICS``. Datasets the study does not have (registry None,
+    :func:`xmlstudy.published.statistics`. Datasets the study does not have (registry None,
     or not in ``ours``) are left out. ``agrees``: counts equal, averages within 1%."""
     rows = []
     for table in published_tables:

@@ -1,8 +1,8 @@
 """The book's chapters: one module per chapter, and this registry of them.
 
 Each chapter module (``baselines``, ``dxml``, ``rankae``, ``cgmvae``, ``nnae``, ``synthesis``) holds everything specific to its
-chapter: its data sets and experiment grid (``grid(profile)``), the paper's published numbers,
-its claims (``CLAIMS``, see :mod:`xmlstudy.claims`), and the tables and figures the chapter
+chapter: its data sets and experiment grid (``grid(profile)``), the paper's published numbers
+as its tables use them (read from :mod:`xmlstudy.published`), its claims (``CLAIMS``, see :mod:`xmlstudy.claims`), and the tables and figures the chapter
 shows. The notebooks in ``notebooks/`` only call them. ``python -m xmlstudy run --paper NAME``
 and ``make results`` read the registry below, and the summary page builds its scorecard from
 the claims of every paper in :data:`PAPERS`.

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import experiments
-from xmlstudy.chapters import cgmvae, dxml
+from xmlstudy import experiments, published
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import baselines_vs_published, summarize
 
@@ -38,60 +37,28 @@ def grid(profile: str = "full") -> list:
 
 
 # --- the published numbers the chapter checks -------------------------------------------------------
-# Rank-AE has no chapter yet; its data-set statistics are checked here with the others.
-RANKAE_STATISTICS = {
-    "source": "Rank-AE, Table 1",
-    "paper": "rankae",
-    "scale": 1,
-    "rows": {
-        "Delicious": {"train": 12920, "test": 3185, "labels": 983, "features": 500,
-                      "cardinality": 19.03, "samples_per_label": 312},
-        "Mediamill": {"train": 30993, "test": 12914, "labels": 101, "features": 120,
-                      "cardinality": 4.38, "samples_per_label": 1902},
-        "RCV": {"train": 623847, "test": 155962, "labels": 2456, "features": 47236,
-                "cardinality": 4.79, "samples_per_label": 1219},
-        "IMDb": {"train": 27417, "test": 6740, "labels": 28, "features": 115554,
-                 "cardinality": 2.4, "samples_per_label": 2937},
-        "EURLex": {"train": 15539, "test": 3909, "labels": 3993, "features": 5000,
-                   "cardinality": 5.31, "samples_per_label": 26},
-        "Wiki10": {"train": 14146, "test": 6616, "labels": 30938, "features": 101938,
-                   "cardinality": 18.64, "samples_per_label": 9},
-    },
-    # Rank-AE's IMDb is its own crawl (not public); the study's "imdb" is MEKA's IMDB-F with the
-    # same 28 genres but other documents and features, so it is deliberately not mapped.
-    "registry": {"Delicious": "delicious", "Mediamill": None, "RCV": None, "IMDb": None,
-                 "EURLex": None, "Wiki10": None},
-}
+# Transcribed in xmlstudy/published/ (read by xmlstudy.published).
+def published_statistics() -> list[dict]:
+    """The data-set statistics the papers print (DXML's Table 1, Rank-AE's Table 1 and C-GMVAE's
+    Table 6), for :func:`xmlstudy.tables.compare_statistics`."""
+    return [published.statistics(paper) for paper in ("dxml", "rankae", "cgmvae")]
 
 
-DATASET_STATISTICS = [dxml.STATISTICS, RANKAE_STATISTICS, cgmvae.STATISTICS]
-
-# --- Extreme Classification Repository numbers quoted in the notes -----------------------------
-# P@k on the repository's Bibtex and Delicious splits, which have the same sizes as Mulan's
-# (4,880/2,515 and 12,920/3,185 rows). Quoted in ../shared/notes/reference-implementations.md.
-
-XC_REPOSITORY = {
-    "source": "Extreme Classification Repository (legacy datasets)",
-    "scale": 100,
-    "values": {
-        ("bibtex", "SLEEC", "P@1"): 65.08, ("bibtex", "SLEEC", "P@3"): 39.64,
-        ("bibtex", "SLEEC", "P@5"): 28.87,
-        ("bibtex", "Parabel", "P@1"): 64.53, ("bibtex", "Parabel", "P@3"): 38.56,
-        ("bibtex", "Parabel", "P@5"): 27.94,
-        ("bibtex", "PfastreXML", "P@1"): 63.46, ("bibtex", "PfastreXML", "P@3"): 39.22,
-        ("bibtex", "PfastreXML", "P@5"): 29.14,
-        ("delicious", "FastXML", "P@1"): 69.61, ("delicious", "FastXML", "P@3"): 64.12,
-        ("delicious", "FastXML", "P@5"): 59.27,
-        ("delicious", "SLEEC", "P@1"): 67.59, ("delicious", "SLEEC", "P@3"): 61.38,
-        ("delicious", "SLEEC", "P@5"): 56.56,
-        ("delicious", "Parabel", "P@1"): 67.44, ("delicious", "Parabel", "P@3"): 61.83,
-        ("delicious", "Parabel", "P@5"): 56.75,
-    },
-}
+def published_tables() -> list[dict]:
+    """The published P@k our baselines are set beside: the Extreme Classification Repository's
+    (its Bibtex and Delicious splits have Mulan's sizes, 4,880/2,515 and 12,920/3,185 rows) and
+    DXML's Table 2."""
+    return [published.table("xc-repository", label="legacy datasets"),
+            published.table("dxml", "Table 2")]
 
 
-# Our method name -> its name in the published baseline columns.
-PUBLISHED_NAMES = {"knn": "KNN", "ovr-linear": "1-vs-All", "parabel": "Parabel"}
+def published_names() -> dict:
+    """Our baseline -> its name in the published tables, as the files map them."""
+    names = {**published.printed_names("xc-repository"),
+             **published.printed_names("dxml", "Table 2")}
+    return {method: names[method] for method in METHODS if method in names}
+
+
 RANKING = ["P@1", "P@3", "P@5", "nDCG@3", "nDCG@5", "PSP@1", "PSP@5"]
 SET_METRICS = ["validation/ex-F1", "validation/mi-F1", "validation/ma-F1", "validation/HA"]
 
@@ -124,11 +91,12 @@ def best_baselines(records: pd.DataFrame) -> pd.DataFrame:
 def versus_published(records: pd.DataFrame) -> pd.DataFrame:
     """Our baselines beside every number the Extreme Classification Repository and DXML's
     Table 2 give for the same method and data set (1 point tolerance)."""
-    versus = baselines_vs_published(records, [XC_REPOSITORY, dxml.TABLE_2], PUBLISHED_NAMES,
-                                    ["P@1", "P@3", "P@5"], tolerance=1.0)
+    sources = published_tables()
+    versus = baselines_vs_published(records, sources, published_names(), ["P@1", "P@3", "P@5"],
+                                    tolerance=1.0)
     present = set(records["dataset"]) if len(records) else set()
     versus = versus[versus["dataset"].isin(present)]
-    versus["source"] = versus["source"].replace({XC_REPOSITORY["source"]: "XC repository"})
+    versus["source"] = versus["source"].replace({sources[0]["source"]: "XC repository"})
     return versus.drop(columns="n_seeds").rename(columns={"difference": "diff"})
 
 

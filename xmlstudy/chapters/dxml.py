@@ -2,8 +2,9 @@
 
 Everything the chapter ``notebooks/dxml.py`` shows comes from here: the grid of runs behind
 ``python -m xmlstudy run --paper dxml`` (records in ``results/dxml/<experiment>.jsonl``), the
-paper's published numbers (transcribed once), the claims with their verdicts, and the chapter's
-tables, figures and glued numbers. The model itself is :mod:`xmlstudy.models.dxml`.
+paper's published numbers (read from ``xmlstudy/published/dxml.csv``), the claims with their
+verdicts, and the chapter's tables, figures and glued numbers. The model itself is
+:mod:`xmlstudy.models.dxml`.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments
+from xmlstudy import experiments, published
 from xmlstudy.tables import (mean_std, mean_table, paper_vs_reproduced, record_field, summarize,
                               summary_table)
 
@@ -102,121 +103,40 @@ def grid(profile: str = "full") -> list:
 
 
 
-STATISTICS = {
-    "source": "DXML, Table 1",
-    "paper": "dxml",
-    "scale": 1,
-    "rows": {
-        "Bibtex": {"train": 4880, "test": 2515, "features": 1836, "labels": 159,
-                   "samples_per_label": 111.71, "cardinality": 2.40},
-        "Delicious": {"train": 12920, "test": 3185, "features": 500, "labels": 983,
-                      "samples_per_label": 311.61, "cardinality": 19.03},
-        "MediaMill": {"train": 30993, "test": 12914, "features": 120, "labels": 101,
-                      "samples_per_label": 1902.15, "cardinality": 4.38},
-        "Wiki10-31K": {"train": 14146, "test": 6616, "features": 101938, "labels": 30938,
-                       "samples_per_label": 8.52, "cardinality": 18.64},
-        "Delicious-200K": {"train": 196606, "test": 100095, "features": 782585, "labels": 205443,
-                           "samples_per_label": 72.29, "cardinality": 75.54},
-        "Amazon-670K": {"train": 490449, "test": 153025, "features": 135909, "labels": 670091,
-                        "samples_per_label": 3.99, "cardinality": 5.45},
-    },
-    "registry": {"Bibtex": "bibtex", "Delicious": "delicious", "MediaMill": None,
-                 "Wiki10-31K": None, "Delicious-200K": None, "Amazon-670K": None},
-}
-
-
-
 # --- the paper's numbers ---------------------------------------------------------------------------
-# Tables 2-5 of DXML, in percent, as printed (columns left to right). Datasets the study has
-# use their registry names; the others keep the paper's name in lower case. Table 2/4 rows are
-# averages over 10 train-test splits (section 4.2). Table 4 prints ML-CSSP's Delicious nDCG@5 as
-# 63.36, above its nDCG@1 and nDCG@3: kept as printed.
-SMALL_METHODS = ("DXML", "SLEEC", "LEML", "WSABIE", "CPLST", "CS", "ML-CSSP", "FastXML",
-                      "LPSR", "1-vs-All", "KNN")
-LARGE_METHODS = ("DXML", "SLEEC", "LEML", "FastXML", "LPSR-NB")
-NOT_AVAILABLE = ("mediamill", "wiki10-31k", "delicious-200k", "amazon-670k")
-
-_TABLE_2 = {  # P@k, small datasets
-    ("bibtex", "P@1"): (66.03, 65.08, 62.54, 54.78, 62.38, 58.87, 44.98, 63.42, 62.11, 62.62, 57.04),
-    ("bibtex", "P@3"): (40.21, 39.64, 38.41, 32.39, 37.84, 33.53, 30.43, 39.23, 36.65, 39.09, 34.38),
-    ("bibtex", "P@5"): (27.51, 28.87, 28.21, 23.98, 27.62, 23.72, 23.53, 28.86, 26.53, 28.79, 25.44),
-    ("delicious", "P@1"): (68.17, 67.59, 65.67, 64.13, 65.31, 61.36, 63.04, 69.61, 65.01, 65.02, 64.95),
-    ("delicious", "P@3"): (62.02, 61.38, 60.55, 58.13, 59.95, 56.46, 56.26, 64.12, 58.96, 58.88, 58.89),
-    ("delicious", "P@5"): (57.45, 56.56, 56.08, 53.64, 55.31, 52.07, 50.16, 59.27, 53.49, 53.28, 54.11),
-    ("mediamill", "P@1"): (88.73, 87.82, 84.01, 81.29, 83.35, 83.82, 78.95, 84.22, 83.57, 83.57, 82.97),
-    ("mediamill", "P@3"): (74.05, 73.45, 67.20, 64.74, 66.18, 67.32, 60.93, 67.33, 65.78, 65.50, 67.91),
-    ("mediamill", "P@5"): (58.83, 59.17, 52.80, 49.83, 51.46, 52.80, 44.27, 53.04, 49.97, 48.57, 54.23),
-}
-_TABLE_4 = {  # nDCG@k, small datasets
-    ("bibtex", "nDCG@1"): (66.03, 65.08, 62.54, 54.78, 62.38, 58.87, 44.98, 63.42, 62.11, 62.62, 57.04),
-    ("bibtex", "nDCG@3"): (60.71, 60.47, 58.22, 50.11, 57.63, 52.19, 44.67, 59.51, 56.50, 59.13, 52.29),
-    ("bibtex", "nDCG@5"): (62.03, 62.64, 60.53, 52.39, 59.71, 53.25, 47.97, 61.70, 58.23, 61.58, 54.64),
-    ("delicious", "nDCG@1"): (68.17, 67.59, 65.67, 64.13, 65.31, 61.36, 63.04, 69.61, 65.01, 65.02, 64.95),
-    ("delicious", "nDCG@3"): (63.45, 62.87, 61.77, 59.59, 61.16, 57.66, 57.91, 65.47, 60.45, 60.43, 60.32),
-    ("delicious", "nDCG@5"): (59.89, 59.28, 58.47, 56.25, 57.80, 54.44, 63.36, 61.90, 56.38, 56.28, 56.77),
-    ("mediamill", "nDCG@1"): (88.73, 87.82, 84.01, 81.29, 83.35, 83.82, 78.95, 84.22, 83.57, 83.57, 82.97),
-    ("mediamill", "nDCG@3"): (81.87, 81.50, 75.23, 72.92, 74.21, 75.29, 68.97, 75.41, 74.06, 73.84, 75.44),
-    ("mediamill", "nDCG@5"): (80.03, 79.22, 71.96, 69.37, 70.55, 71.92, 62.88, 72.37, 69.34, 68.18, 72.83),
-}
-_TABLE_3 = {  # P@k, large datasets
-    ("wiki10-31k", "P@1"): (86.45, 85.88, 73.47, 83.03, 72.72),
-    ("wiki10-31k", "P@3"): (70.88, 72.98, 62.43, 67.47, 58.51),
-    ("wiki10-31k", "P@5"): (61.31, 62.70, 54.35, 57.76, 49.50),
-    ("delicious-200k", "P@1"): (48.13, 47.85, 40.73, 43.07, 18.59),
-    ("delicious-200k", "P@3"): (43.85, 42.21, 37.71, 38.66, 15.43),
-    ("delicious-200k", "P@5"): (39.83, 39.43, 35.84, 36.19, 14.07),
-    ("amazon-670k", "P@1"): (37.67, 35.05, 8.13, 36.99, 28.65),
-    ("amazon-670k", "P@3"): (33.72, 31.25, 6.83, 33.28, 24.88),
-    ("amazon-670k", "P@5"): (29.86, 28.56, 6.03, 30.53, 22.37),
-}
-_TABLE_5 = {  # nDCG@k, large datasets
-    ("wiki10-31k", "nDCG@1"): (86.45, 85.88, 73.47, 83.03, 72.72),
-    ("wiki10-31k", "nDCG@3"): (76.32, 76.02, 64.92, 71.01, 61.71),
-    ("wiki10-31k", "nDCG@5"): (67.11, 68.13, 58.69, 63.36, 54.63),
-    ("delicious-200k", "nDCG@1"): (48.13, 47.85, 40.73, 43.07, 18.59),
-    ("delicious-200k", "nDCG@3"): (43.95, 43.52, 38.44, 39.70, 16.17),
-    ("delicious-200k", "nDCG@5"): (41.73, 41.37, 37.01, 37.83, 15.13),
-    ("amazon-670k", "nDCG@1"): (37.67, 35.05, 8.13, 36.99, 28.65),
-    ("amazon-670k", "nDCG@3"): (33.93, 32.74, 7.30, 35.11, 26.40),
-    ("amazon-670k", "nDCG@5"): (32.47, 31.53, 6.85, 33.86, 25.03),
-}
+# Transcribed once, in xmlstudy/published/dxml.csv (read by xmlstudy.published): Table 1's
+# data-set statistics, Tables 2-5 in percent (Table 2/4 rows are averages over 10 train-test
+# splits, section 4.2) and Table 6's seconds. Tables 3 and 5 cover only data sets the study does
+# not have. The chapter's tables name every data set in lower case ("mediamill").
+def _lower(table: dict) -> dict:
+    table["values"] = {(d.lower(), m, metric): v for (d, m, metric), v in table["values"].items()}
+    return table
 
 
-def _table(source: str, rows: dict, methods: tuple) -> dict:
-    values = {(dataset, method, metric): value
-              for (dataset, metric), row in rows.items() for method, value in zip(methods, row)}
-    return {"source": source, "paper": "dxml", "scale": 100, "values": values}
+def table_2() -> dict:
+    """Table 2 (P@k on the small data sets, percent) keyed (dataset, printed method, metric)."""
+    return _lower(published.table(PAPER, "Table 2"))
 
 
-TABLE_2 = _table("DXML, Table 2", _TABLE_2, SMALL_METHODS)
-TABLE_3 = _table("DXML, Table 3", _TABLE_3, LARGE_METHODS)
-TABLE_4 = _table("DXML, Table 4", _TABLE_4, SMALL_METHODS)
-TABLE_5 = _table("DXML, Table 5", _TABLE_5, LARGE_METHODS)
-# Tables 2 and 4 together: every P@k and nDCG@k the paper gives for the small datasets.
-SMALL = {"source": "DXML, Tables 2 and 4", "paper": "dxml", "scale": 100,
-              "values": {**TABLE_2["values"], **TABLE_4["values"]}}
+def small_tables() -> dict:
+    """Tables 2 and 4 together: every P@k and nDCG@k the paper gives for the small data sets."""
+    return _lower(published.table(PAPER, "Table 2", "Table 4", label="Tables 2 and 4"))
 
-# Table 6: seconds. DXML trains on a GeForce GTX 1080 Ti and tests on the CPU; SLEEC trains and
-# tests on the CPU (Intel Xeon E5-2680 v2 @ 2.80GHz x 6, 128 GB RAM; section 4.1).
-TABLE_6 = {
-    "source": "DXML, Table 6",
-    "paper": "dxml",
-    "hardware": {"DXML train": "GeForce GTX 1080 Ti", "DXML test": "CPU",
-                 "SLEEC train": "CPU", "SLEEC test": "CPU",
-                 "CPU": "Intel Xeon E5-2680 v2 @ 2.80GHz x 6, 128 GB RAM"},
-    "seconds": {  # dataset: (DXML train, DXML test, SLEEC train, SLEEC test)
-        "bibtex": (353, 2.1, 307, 1.5),
-        "delicious": (1630, 7.8, 1763, 6.1),
-        "mediamill": (9403, 40.2, 9906, 35.3),
-        "wiki10-31k": (3047, 16.3, 3241, 11.4),
-        "delicious-200k": (14537, 1471, 16302, 1347),
-        "amazon-670k": (67038, 3573, 71835, 3140),
-    },
-}
+
+def table_6_seconds() -> dict:
+    """Table 6: ``{dataset: (DXML train, DXML test, SLEEC train, SLEEC test)}`` in seconds.
+    DXML trains on a GeForce GTX 1080 Ti and tests on the CPU; SLEEC trains and tests on the CPU
+    (Intel Xeon E5-2680 v2 @ 2.80GHz x 6, 128 GB RAM; section 4.1)."""
+    seconds = published.values(PAPER, "Table 6", by=("dataset", "printed_method", "metric"))
+    order = [("DXML", "train time"), ("DXML", "test time"), ("SLEEC", "train time"),
+             ("SLEEC", "test time")]
+    datasets = dict.fromkeys(d for d, _, _ in seconds)
+    return {d.lower(): tuple(seconds[(d, *column)] for column in order) for d in datasets}
 
 
 
 # --- tables --------------------------------------------------------------------------------------
+# The paper's columns (printed names in Tables 2 and 4) set beside our runs.
 PUBLISHED_COLUMNS = ("DXML", "SLEEC", "FastXML", "KNN", "1-vs-All")
 OUR_METHODS = {"dxml": "DXML (ours)", "knn": "kNN (ours)", "ovr-linear": "1-vs-rest (ours)",
                     "parabel": "Parabel (ours)"}
@@ -308,11 +228,12 @@ def sweep_table(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
     return out.round({"valid, tried": 2, "valid, chosen": 2, "difference": 2})
 
 
-def timing_table(details: pd.DataFrame, published: dict, bench: list | None = None,
+def timing_table(details: pd.DataFrame, seconds: dict, bench: list | None = None,
                 datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
                           "amazon-670k")) -> pd.DataFrame:
     """The paper's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
-    test seconds, our mean fit and predict seconds over seeds with the hardware they ran on
+    test seconds (``seconds``, :func:`table_6_seconds`), our mean fit and predict seconds over
+    seeds with the hardware they ran on
     (from the records' provenance), and, when ``bench`` (the records of
     ``python -m xmlstudy bench dxml``) is given, the latest benchmark's fit and test seconds."""
     latest = {}
@@ -320,7 +241,7 @@ def timing_table(details: pd.DataFrame, published: dict, bench: list | None = No
         latest[rec["dataset"]] = rec  # records are appended in time order: keep the last
     rows = []
     for dataset in datasets:
-        paper = published["seconds"].get(dataset, (float("nan"),) * 4)
+        paper = seconds.get(dataset, (float("nan"),) * 4)
         mine = details[(details["dataset"] == dataset) & (details["method"] == "dxml")] \
             if len(details) else details
         rows.append({
@@ -514,7 +435,7 @@ def _p_means(records: pd.DataFrame, metrics=("P@1", "P@3", "P@5")) -> pd.DataFra
 def _judge_published(experiment: str):
     """A judge: DXML's P@k and nDCG@k of Tables 2 and 4 against the records of ``experiment``."""
     def judge(frames: dict) -> claims_.Verdict:
-        table = paper_vs_reproduced(frames[experiment], SMALL, "dxml",
+        table = paper_vs_reproduced(frames[experiment], small_tables(), "dxml",
                                     ["P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5"],
                                     TOLERANCE, published_method="DXML")
         return claims_.against_published(table, TOLERANCE)
@@ -526,6 +447,7 @@ def _judge_beats(rivals: dict, what: str):
     maps a record method (ours) or a published column ("paper:SLEEC") to its name."""
     def judge(frames: dict) -> claims_.Verdict:
         means = _p_means(_with_baselines(frames))
+        paper = small_tables()["values"]
         checks, lines = [], []
         for dataset in SMALL_DATASETS:
             if (dataset, "dxml") not in means.index:
@@ -534,7 +456,7 @@ def _judge_beats(rivals: dict, what: str):
                 for metric in ("P@1", "P@3", "P@5"):
                     ours = 100 * means.loc[(dataset, "dxml"), metric]
                     if rival.startswith("paper:"):
-                        other = SMALL["values"].get((dataset, rival[6:], metric))
+                        other = paper.get((dataset, rival[6:], metric))
                     else:
                         other = 100 * means[metric].get((dataset, rival), float("nan"))
                     if other is None or pd.isna(other):
@@ -599,7 +521,7 @@ def small_table(frames: dict, metrics, datasets=SMALL_DATASETS) -> pd.DataFrame:
     records = _with_baselines(frames)
     present = [d for d in datasets if len(records) and d in set(records["dataset"])]
     # Methods as rows and (data set, metric) as columns: six columns fit the page.
-    return vs_published_table(records, SMALL, list(metrics), datasets=present).T
+    return vs_published_table(records, small_tables(), list(metrics), datasets=present).T
 
 
 def protocols_table(frames: dict, metrics=("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5")
@@ -614,9 +536,10 @@ def protocols_table(frames: dict, metrics=("P@1", "P@3", "P@5", "nDCG@1", "nDCG@
         for r in summarize(mine, list(metrics), by=("dataset",)).itertuples(index=False):
             rows.append({"dataset": r.dataset, "split": name, "metric": r.metric,
                          "cell": mean_std(r.mean, r.std, r.n, 100.0)})
+    published_dxml = small_tables()["values"]
     for dataset in SMALL_DATASETS:
         for metric in metrics:
-            paper = SMALL["values"].get((dataset, "DXML", metric))
+            paper = published_dxml.get((dataset, "DXML", metric))
             rows.append({"dataset": dataset, "split": "paper (10 splits)", "metric": metric,
                          "cell": "—" if paper is None else f"{paper:.2f}"})
     table = pd.DataFrame(rows, columns=["dataset", "split", "metric", "cell"])
@@ -636,7 +559,7 @@ def paper_split_table(frames: dict, metrics=("P@1", "P@3", "P@5")) -> pd.DataFra
     present = [d for d in SMALL_DATASETS if len(records) and d in set(records["dataset"])]
     if not present:
         return pd.DataFrame()
-    return vs_published_table(records, SMALL, list(metrics), datasets=present).T
+    return vs_published_table(records, small_tables(), list(metrics), datasets=present).T
 
 
 def psp_table(frames: dict) -> pd.DataFrame:
@@ -689,7 +612,8 @@ def bench_records(profile: str) -> list:
 def timing(frames: dict, profile: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table 6 beside our seconds and the benchmark's, as two tables that fit the page: the
     paper's seconds, and ours (mean over seeds, with the hardware the records name)."""
-    table = timing_table(fit_details(frames["dxml/main"]), TABLE_6, bench_records(profile))
+    table = timing_table(fit_details(frames["dxml/main"]), table_6_seconds(),
+                         bench_records(profile))
     paper = [c for c in table.columns if "(paper" in c]
     ours = table.drop(columns=paper).rename(columns=lambda c: c.replace(" (ours)", ""))
     return table[paper].dropna(how="all"), ours.dropna(how="all", subset=["runs"])
@@ -701,8 +625,9 @@ def verdict_table(frames: dict, tolerance: float = TOLERANCE,
     (the records of ``experiment``: "dxml/main" or "dxml/paper_split")."""
     main = frames[experiment]
     present = set(main["dataset"]) if len(main) else set()
-    published = {**SMALL, "values": {k: v for k, v in SMALL["values"].items() if k[0] in present}}
-    table = paper_vs_reproduced(main, published, "dxml",
+    paper = small_tables()
+    paper["values"] = {k: v for k, v in paper["values"].items() if k[0] in present}
+    table = paper_vs_reproduced(main, paper, "dxml",
                                 ["P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5"], tolerance,
                                 published_method="DXML")
     return table.rename(columns={"n_seeds": "runs", "difference": "diff"})
@@ -744,11 +669,11 @@ def user_data(params) -> pd.Series:
 def numbers(frames: dict, params) -> dict:
     """Every number the chapter's prose cites, as text, keyed by its glue name."""
     out = {"dxml_tolerance": f"{params.tolerance:g}"}
+    paper = table_2()["values"]
     for dataset in SMALL_DATASETS:
         for metric in ("P@1", "P@3", "P@5"):
-            out[f"dxml_paper_{dataset}_{metric}"] = f"{TABLE_2['values'][(dataset, 'DXML', metric)]:.2f}"
+            out[f"dxml_paper_{dataset}_{metric}"] = f"{paper[(dataset, 'DXML', metric)]:.2f}"
     means = _p_means(_with_baselines(frames))
-    paper = TABLE_2["values"]
     for dataset in SMALL_DATASETS:
         row = means.xs(dataset, level="dataset") if dataset in means.index.get_level_values(0) else None
         have = row is not None and "dxml" in row.index
@@ -816,7 +741,7 @@ def _split_numbers(frames: dict) -> dict:
     split = _p_means(frames["dxml/paper_split"], ("P@1",))
     std = frames["dxml/paper_split"]
     own = _p_means(frames["dxml/main"], ("P@1",))
-    paper = TABLE_2["values"]
+    paper = table_2()["values"]
     for dataset in SMALL_DATASETS:
         have = (dataset, "dxml") in split.index
         rows = std[(std["dataset"] == dataset) & (std["method"] == "dxml")] if have else std

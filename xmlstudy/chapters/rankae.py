@@ -3,8 +3,9 @@ Multi-label Classification*, NAACL 2019).
 
 Everything the chapter ``notebooks/rankae.py`` shows comes from here: the grid behind
 ``python -m xmlstudy run --paper rankae`` (records in ``results/rankae/<experiment>.jsonl``), the
-paper's published numbers, the claims with their verdicts, and the chapter's tables, figures and
-glued numbers. The model is :mod:`xmlstudy.models.rankae`.
+paper's published numbers (read from ``xmlstudy/published/rankae.csv``), the claims with their
+verdicts, and the chapter's tables, figures and glued numbers. The model is
+:mod:`xmlstudy.models.rankae`.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments
+from xmlstudy import experiments, published
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import mean_table, paper_vs_reproduced, summary_table
 
@@ -217,24 +218,21 @@ def json_key(d: dict) -> str:
 
 
 # --- the paper's numbers ---------------------------------------------------------------------------
-# Table 2, Delicious rows (percent, as printed); SLEEC, FastXML and PD-Sparse are quoted by the
-# paper from their own papers on the same split. The deep text baselines have no Delicious
-# numbers (no raw text). The average-rank row is over all six data sets.
-TABLE_2 = {
-    "source": "Rank-AE, Table 2", "paper": PAPER, "scale": 100,
-    "values": {
-        (d, method, metric): value
-        for d, rows in {"delicious": {
-            "SLEEC": (67.59, 61.38, 56.56, 67.59, 62.87, 59.28),
-            "FastXML": (69.61, 64.12, 59.27, 69.61, 65.47, 61.90),
-            "PD-Sparse": (51.82, 44.18, 38.95, 51.82, 46.00, 42.02),
-            "Rank-AE": (69.26, 62.72, 57.63, 69.26, 64.16, 60.39),
-        }}.items()
-        for method, six in rows.items()
-        for metric, value in zip(("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5"), six)
-    },
-}
-AVERAGE_RANK = {"P@k": 1.78, "nDCG@k": 1.89}   # Rank-AE's average rank in Table 2
+# Transcribed once, in xmlstudy/published/rankae.csv (read by xmlstudy.published): Table 1's
+# data-set statistics and Table 2's Delicious rows in percent, as printed (the deep text
+# baselines print "-" there: Delicious has no raw text; SLEEC's and FastXML's are the numbers the
+# Extreme Classification Repository lists for this split), Rank-AE's IMDb row and average rank.
+def table_2() -> dict:
+    """Table 2's Delicious numbers keyed (dataset, printed method, metric), percent."""
+    return published.table(PAPER, "Table 2", dataset="delicious", metric=METRICS)
+
+
+def average_rank() -> dict:
+    """Rank-AE's average rank in Table 2 (over the six data sets), per metric family."""
+    ranks = published.values(PAPER, "Table 2", by="metric", method="rankae", dataset="Rank Score")
+    return {family: ranks[f"{family} average rank"] for family in ("P@k", "nDCG@k")}
+
+
 METRICS = ("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5")
 # What stands in for the paper's columns in this study (the baselines chapter's methods).
 STAND_INS = {"parabel": "FastXML's place (label trees)", "ovr-linear": "PD-Sparse's place (one-vs-rest linear)",
@@ -305,7 +303,7 @@ def average_ranks(records: pd.DataFrame, metrics=METRICS, methods=None) -> pd.Da
 
 # --- the claims -------------------------------------------------------------------------------------
 def _judge_table2(frames: dict) -> claims_.Verdict:
-    table = paper_vs_reproduced(frames["rankae/main"], TABLE_2, "rankae", list(METRICS), TOLERANCE,
+    table = paper_vs_reproduced(frames["rankae/main"], table_2(), "rankae", list(METRICS), TOLERANCE,
                                 published_method="Rank-AE")
     return claims_.against_published(table, TOLERANCE, what="Delicious numbers")
 
@@ -323,7 +321,8 @@ def _judge_rank(frames: dict) -> claims_.Verdict:
                    for d in dict.fromkeys(means.index.get_level_values(0)) if (d, "rankae") in means.index)
     return claims_.Verdict(verdict, f"average rank over P@1/3/5 on {ranks.shape[0]} methods: Rank-AE "
                                     f"{ranks.loc['Rank-AE', 'P@k']:.2f}, best {best} "
-                                    f"{ranks.loc[best, 'P@k']:.2f} (paper: Rank-AE best, 1.78); {p1}")
+                                    f"{ranks.loc[best, 'P@k']:.2f} (paper: Rank-AE best, "
+                                    f"{average_rank()['P@k']:.2f}); {p1}")
 
 
 def _judge_ablation(variant: str, name: str):
@@ -618,9 +617,10 @@ def table2(frames: dict, metrics) -> pd.DataFrame:
     """Table 2's Delicious columns (percent) beside ours and the baselines' mean ± std, one row
     per method, one column per metric."""
     rows = []
+    paper = table_2()["values"]
     for method in ("SLEEC", "FastXML", "PD-Sparse", "Rank-AE"):
         rows.append({"method": f"{method} (paper)",
-                     **{m: TABLE_2["values"].get(("delicious", method, m)) for m in metrics}})
+                     **{m: paper.get(("delicious", method, m)) for m in metrics}})
     records = _all(frames)
     records = records[records["dataset"] == "delicious"] if len(records) else records
     ours = summary_table(records, list(metrics)) if len(records) else pd.DataFrame()
@@ -700,14 +700,14 @@ def rank_table(frames: dict) -> pd.DataFrame:
 
 
 def verdict_table(frames: dict, tolerance: float = TOLERANCE) -> pd.DataFrame:
-    table = paper_vs_reproduced(frames["rankae/main"], TABLE_2, "rankae", list(METRICS), tolerance,
+    table = paper_vs_reproduced(frames["rankae/main"], table_2(), "rankae", list(METRICS), tolerance,
                                 published_method="Rank-AE")
     return table.rename(columns={"n_seeds": "seeds", "difference": "diff"})
 
 
 def numbers(frames: dict, params) -> dict:
     """Every number the chapter's prose cites, as text, keyed by its glue name."""
-    paper = TABLE_2["values"]
+    paper = table_2()["values"]
     out = {f"rankae_paper_{m}": f"{paper[('delicious', 'Rank-AE', m)]:.2f}" for m in ("P@1", "P@3", "P@5")}
     means = _means(_all(frames))
     have = ("delicious", "rankae") in means.index
