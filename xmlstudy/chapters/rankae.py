@@ -554,7 +554,8 @@ CLAIMS = (
                   "(BCE) on every data set", "Figure 4", ("rankae/main",),
                   _judge_ablation("bce-ae"), section="rankae-ablation"),
     claims_.Claim("rankae-noise", PAPER, "Rank-AE is the most robust to missing and invalid "
-                  "labels (above BCE-AE and the other methods at every noise rate)", "Figure 3",
+                  f"labels (above {methods.name('bce-ae')} and the other methods at every noise "
+                  "rate)", "Figure 3",
                   ("rankae/noise",), _judge_noise, section="rankae-noise"),
     claims_.Claim("rankae-margin", PAPER, "The margin m makes the loss tolerant of noisy labels "
                   "(m < 1 for noisy data)", "Section 2.3", ("rankae/margin", "rankae/noise"),
