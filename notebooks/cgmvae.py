@@ -469,7 +469,7 @@ for protocol in (params.protocol, "validation"):
 #   (the paper quotes numbers from other papers); "MPVAE" here is the uni-Gaussian ablation.
 #   On delicious, C2AE's steps are capped at gradient norm 1: without the cap its exponential
 #   ranking term overflows float32 and training stops with an infinite loss within 20 epochs
-#   (failed runs leave no record; remove the entry from `xmlstudy.chapters.cgmvae.C2AE_DATASET_PARAMS` and rerun
+#   (failed runs leave no record; remove the entry from `xmlstudy.methods.C2AE_DATASET_PARAMS` and rerun
 #   `python -m xmlstudy run --paper cgmvae --methods c2ae --datasets delicious` to see it).
 # * **Protocols**: the paper's threshold protocol tunes on test; it is reproduced, labelled, and
 #   its inflation measured above.

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 from myst_nb import glue
 
-from xmlstudy import chapters, data, figures, tables
+from xmlstudy import chapters, data, figures, methods, tables
 
 names = params.datasets or data.names()
 splits = {name: data.load(name, valid_fraction=0) for name in names}
@@ -131,7 +131,7 @@ plt.close(fig)
 # over seeds is exactly ± 0.00; Parabel's trees depend on the seed.
 
 # %% tags=["remove-input"]
-tables.styled(tables.summary_table(records, baselines.RANKING),
+tables.styled(tables.summary_table(methods.named(records), baselines.RANKING),
               "Ranking metrics of the baselines (%), mean ± std over seeds")
 
 # %% [markdown]
@@ -139,7 +139,7 @@ tables.styled(tables.summary_table(records, baselines.RANKING),
 # scores; here it is the one chosen on validation per metric (the protocol's "validation" rule).
 
 # %% tags=["remove-input"]
-tables.styled(tables.summary_table(records, baselines.SET_METRICS).rename(columns=lambda c: c.split("/")[-1]),
+tables.styled(tables.summary_table(methods.named(records), baselines.SET_METRICS).rename(columns=lambda c: c.split("/")[-1]),
               "Set metrics of the baselines (%, thresholds chosen on validation)")
 
 # %% [markdown]

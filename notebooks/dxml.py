@@ -200,8 +200,7 @@ tables.styled(dxml.extra_table(frames), "DXML and the baselines on three more da
 # regenerate with `python -m xmlstudy run --paper dxml --experiment ablation`.
 
 # %% tags=["remove-cell"]
-fig = dxml.ablation_figure(dxml.ablation_records(frames), methods=("dxml", "dxml-linear"),
-                          labels={"dxml": "DXML (ReLU)", "dxml-linear": "linear"})
+fig = dxml.ablation_figure(dxml.ablation_records(frames), shown=("dxml", "dxml-linear"))
 glue("dxml_fig_linear", fig, display=False)
 plt.close(fig)
 
@@ -226,7 +225,7 @@ plt.close(fig)
 tables.styled(dxml.ablation_table(frames), "DXML and its ablations (%), mean ± std over seeds")
 
 # %% tags=["remove-cell"]
-fig = dxml.ablation_figure(dxml.ablation_records(frames), methods=("dxml", *dxml.VARIANTS))
+fig = dxml.ablation_figure(dxml.ablation_records(frames), shown=("dxml", *dxml.VARIANTS))
 glue("dxml_fig_ablations", fig, display=False)
 plt.close(fig)
 

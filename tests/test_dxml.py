@@ -264,7 +264,7 @@ def test_variants_change_only_their_setting():
     assert create("dxml-svd-emb").label_embedding == "svd"
     assert create("dxml-nocluster").clustering is False
     assert create("dxml-l2").loss == "l2"
-    from xmlstudy.chapters.dxml import CHOSEN as DXML_CHOSEN
+    from xmlstudy.methods import DXML_CHOSEN
     default = create("dxml")
     assert {k: getattr(default, k) for k in DXML_CHOSEN} == DXML_CHOSEN  # defaults = validated choice
     big = create("dxml", size="large")

@@ -186,12 +186,11 @@ def test_ranking_loss_gradient_matches_autograd_of_the_plain_expression(seed):
 
 
 def test_the_chosen_settings_are_the_searchs_best_on_validation():
-    from xmlstudy import experiments
-    from xmlstudy.chapters import rankae
+    from xmlstudy import experiments, methods
 
     search = experiments.load_records("rankae", "search")
     assert len(search), "no committed search records"
-    for (dataset, method), chosen in rankae.CHOSEN.items():
+    for (dataset, method), chosen in methods.RANKAE_CHOSEN.items():
         rows = search[(search["dataset"] == dataset) & (search["method"] == method)]
         assert len(rows) == 1, (dataset, method)
         trials = rows.iloc[0]["fit_info"]["search"]
@@ -324,10 +323,3 @@ def test_noise_and_margin_judges_on_hand_made_records():
     assert v.verdict == "reproduced" and "0% noise m = 1" in v.evidence and "60% noise m = 0.1" in v.evidence
     margins[3]["P@1"] = 0.4                    # now m = 1 stays best at 60%: no shift
     assert rankae._judge_margin({"rankae/margin": pd.DataFrame(margins)}).verdict == "not reproduced"
-
-
-def test_the_chapters_smoke_start_is_the_models_search_start():
-    from xmlstudy.chapters import rankae as chapter
-    from xmlstudy.models.rankae import SEARCH_START
-
-    assert chapter.SEARCH_START_SMOKE == SEARCH_START

@@ -1,6 +1,6 @@
 """Benchmark of C-GMVAE training: ``python -m xmlstudy bench cgmvae``.
 
-For each dataset, fits C-GMVAE with the chapter's settings (``xmlstudy.chapters.cgmvae.run_params``) for
+For each dataset, fits C-GMVAE with its settings (``xmlstudy.methods.settings``) for
 a few epochs without validation, on the CPU and, when one is visible, on CUDA, and reports seconds
 per epoch, training samples per second and peak memory (CPU: growth of the resident set size;
 CUDA: ``torch.cuda.max_memory_allocated``). Each measurement runs in a fresh Python process, so
@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 
-from xmlstudy.chapters.cgmvae import DATASETS as CGMVAE_DATASETS, run_params as cgmvae_params
+from xmlstudy.chapters.cgmvae import DATASETS as CGMVAE_DATASETS
+from xmlstudy.methods import settings
 
 
 def _devices(requested: str) -> list[str]:
@@ -36,7 +37,7 @@ def bench_one(dataset: str, device: str, epochs: int, method: str = "cgmvae") ->
     # before the clock starts, so the numbers are the training cost only.
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
     splits = data.load(dataset)
-    params = {**cgmvae_params(method, dataset), "epochs": epochs, "patience": None}
+    params = {**settings(method, dataset), "epochs": epochs, "patience": None}
     model = models.create(method, seed=0, device=device, **params)
     with _PeakMemory(device) as memory:
         start = time.perf_counter()

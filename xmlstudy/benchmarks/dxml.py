@@ -1,6 +1,6 @@
 """Benchmark of the DXML pipeline: ``python -m xmlstudy bench dxml [--datasets bibtex,delicious]``.
 
-For each dataset, one full DXML run with the study's chosen settings (``xmlstudy.chapters.dxml``) through
+For each dataset, one full DXML run with the study's chosen settings (``xmlstudy.methods``) through
 ``xmlstudy.experiments.run``, split into its stages: DeepWalk label vectors, network training
 (with the per-epoch validation check), the validation choice of clusters/k/weighting, and
 prediction on the test split; plus the peak memory of the run and its P@1/3/5. Prints a table and
@@ -22,10 +22,10 @@ def measure(dataset: str, seed: int = 0, device: str = "auto", profile: str = "f
     """One timed DXML run on ``dataset``: the experiment record plus a ``benchmark`` section with
     the seconds of each stage."""
     from xmlstudy.experiments import RunConfig, run
-    from xmlstudy.chapters.dxml import run_params as dxml_params
+    from xmlstudy.methods import settings
 
     config = RunConfig(paper="benchmark", experiment="dxml", method="dxml", dataset=dataset,
-                       seed=seed, profile=profile, params=dxml_params(dataset, profile),
+                       seed=seed, profile=profile, params=settings("dxml", dataset, profile),
                        device=device)
     record = run(config)
     info, timings = record["fit_info"], record["timings"]

@@ -71,14 +71,14 @@ LOSSES = {
 
 def epoch_cost(dataset: str, epochs: int = 2) -> tuple[float, float, int]:
     """Seconds per epoch, peak memory (MB) and training rows of Rank-AE fitted for ``epochs``
-    epochs on ``dataset`` with its chapter's chosen settings (no validation, no refit)."""
-    from xmlstudy import data, models
+    epochs on ``dataset`` with its chosen settings (the methods registry's) (no validation, no refit)."""
+    from xmlstudy import data, methods, models
     from xmlstudy.chapters import rankae as chapter
     from xmlstudy.experiments import _PeakMemory
 
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])   # the optimiser's first import, off the clock
     splits = data.load(dataset, valid_fraction=chapter.VALID_FRACTION)
-    params = {**chapter.run_params("rankae", dataset), "epochs": epochs, "patience": None, "refit": False}
+    params = {**methods.settings("rankae", dataset), "epochs": epochs, "patience": None, "refit": False}
     model = models.create("rankae", seed=0, device="cpu", **params)
     with _PeakMemory("cpu") as memory:
         start = time.perf_counter()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import experiments, published
+from xmlstudy import experiments, methods, published
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import baselines_vs_published, summarize
 
@@ -29,10 +29,8 @@ def grid(profile: str = "full") -> list:
     study's datasets with their own choices made on a 10% validation split: seeds 0, 1, 2 in
     ``full``; one seed on the smoke-shrunk data in ``smoke``."""
     seeds = (0,) if profile == "smoke" else (0, 1, 2)
-    # Smoke: two values of C instead of five keep the 983 per-label fits of Delicious quick.
-    params = {"ovr-linear": {"C_grid": [0.1, 1.0]}} if profile == "smoke" else {}
     return [RunConfig(paper="baselines", experiment="main", method=m, dataset=d, seed=s,
-                      profile=profile, params=params.get(m, {}))
+                      profile=profile, params=methods.settings(m, d, profile))
             for d in DATASETS for m in METHODS for s in seeds]
 
 
@@ -97,6 +95,7 @@ def versus_published(records: pd.DataFrame) -> pd.DataFrame:
     present = set(records["dataset"]) if len(records) else set()
     versus = versus[versus["dataset"].isin(present)]
     versus["source"] = versus["source"].replace({sources[0]["source"]: "XC repository"})
+    versus["method"] = versus["method"].map(methods.name)
     return versus.drop(columns="n_seeds").rename(columns={"difference": "diff"})
 
 
@@ -112,8 +111,9 @@ def numbers(records: pd.DataFrame, comparison: pd.DataFrame) -> dict:
                                               for r in comparison[~comparison["agrees"]].itertuples()) or "none",
         "n_baseline_records": str(len(records)),
         "n_baseline_datasets": str(records["dataset"].nunique() if len(records) else 0),
-        "best_baseline_list": "; ".join(f"{r.dataset}: {r.method} ({100 * r.mean:.1f})" for r in best.itertuples()),
-        "most_wins_method": wins.index[0] if len(wins) else "none",
+        "best_baseline_list": "; ".join(f"{r.dataset}: {methods.name(r.method)} ({100 * r.mean:.1f})"
+                                        for r in best.itertuples()),
+        "most_wins_method": methods.name(wins.index[0]) if len(wins) else "none",
         "most_wins_count": str(int(wins.iloc[0])) if len(wins) else "0",
         "n_versus": str(len(versus)),
         "n_versus_matches": str(int((versus["verdict"] == "matches").sum())),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, published
+from xmlstudy import experiments, methods, published
 from xmlstudy.tables import mean_std, paper_vs_reproduced, record_field, summarize, summary_table
 
 PAPER = "cgmvae"
@@ -25,29 +25,8 @@ DATASETS = ("yeast", "scene", "sider", "reuters", "delicious")
 SMALL = ("yeast", "scene", "sider")  # where the ablation and fewer-data runs fit the budget
 BASELINES = ("c2ae", "cgmvae-uni-gaussian", "ovr-linear", "mlknn")
 ABLATIONS = ("cgmvae-gm-only", "cgmvae-contrastive-only")
-# The paper's per-dataset choices (C-GMVAE, Table 7: lr, alpha, beta, E, dropout; reuters has one
-# more 512-unit decoder layer, appendix B.1). E is capped at 512 on reuters and delicious, and the
-# epoch budget (the paper trains 100 epochs) is cut with early stopping on validation macro-F1,
-# so that the main grid fits about 40 minutes of one CPU core; the chapter reports both cuts.
-TABLE7 = {
-    "yeast": dict(lr=0.002, alpha=1.0, beta=0.5, emb_size=512, dropout=0.5),
-    "scene": dict(lr=0.003, alpha=1.0, beta=0.5, emb_size=512, dropout=0.3),
-    "sider": dict(lr=0.002, alpha=1.0, beta=0.5, emb_size=512, dropout=0.5),
-    "reuters": dict(lr=0.005, alpha=2.0, beta=1.0, emb_size=512, dropout=0.5,
-                    decoder_hidden=(512, 512, 512)),
-    "delicious": dict(lr=0.001, alpha=1.0, beta=0.5, emb_size=512, dropout=0.5),
-}
-EPOCHS = {"yeast": (60, 15), "scene": (60, 15), "sider": (60, 15), "reuters": (60, 10),
-                 "delicious": (30, 8)}  # (epochs, patience)
-# On delicious the C-GMVAE family first spends hundreds of steps fitting 983 label frequencies
-# (its logits are bounded by the label-embedding norms, the feature embedding being unit-norm)
-# before it learns anything per sample; early stopping ended those runs on the plateau, so they
-# train every epoch there (the best validation epoch is still the one kept).
-NO_EARLY_STOPPING = {"delicious": 40}  # dataset -> epochs
-# C2AE's exponential ranking loss overflows float32 on delicious's 983 labels (without the cap,
-# 2 of 3 seeds died with an infinite loss before epoch 20; seed 1 at epoch 16 on one thread);
-# capping each step's gradient norm keeps it finite.
-C2AE_DATASET_PARAMS = {"delicious": dict(grad_clip=1.0)}
+# The methods' settings (the paper's Table 7, capped to the study's budget, and C2AE's) are the
+# methods registry's: xmlstudy.methods.CGMVAE_TABLE7, CGMVAE_EPOCHS, C2AE_DATASET_PARAMS.
 
 
 # Experiment "search": one Table 7 setting changed at a time (seed 0, the small datasets), to see
@@ -58,7 +37,7 @@ SEARCH = {"lr": (0.5, 2.0), "alpha": (0.5, 2.0), "beta": (0.25, 1.0), "dropout":
 
 def search_changes(dataset: str) -> list[dict]:
     """The single-setting changes of the search around Table 7's row for ``dataset``."""
-    row = TABLE7[dataset]
+    row = methods.CGMVAE_TABLE7[dataset]
     changes = []
     for key, values in SEARCH.items():
         for v in values:
@@ -69,24 +48,13 @@ def search_changes(dataset: str) -> list[dict]:
 
 
 def run_params(method: str, dataset: str, profile: str = "full") -> dict:
-    """Constructor parameters of ``method`` on ``dataset`` in the C-GMVAE grid."""
-    if method in ("ovr-linear", "mlknn"):
+    """Constructor parameters of ``method`` on ``dataset`` in the C-GMVAE grid: the registry's
+    settings, except one-vs-rest, which this chapter runs with the model's own C grid in the
+    smoke profile too (the registry's smoke cuts it to two values for Delicious' sake; this
+    chapter's smoke runs are on yeast's 14 labels)."""
+    if method == "ovr-linear":
         return {}
-    epochs, patience = EPOCHS[dataset]
-    if profile == "smoke":
-        epochs, patience = 2, None
-    if method == "c2ae":
-        return dict(epochs=epochs, patience=patience, **C2AE_DATASET_PARAMS.get(dataset, {}))
-    if dataset in NO_EARLY_STOPPING and profile != "smoke":
-        epochs, patience = NO_EARLY_STOPPING[dataset], None
-    params = dict(TABLE7[dataset], epochs=epochs, patience=patience)
-    if method in ("cgmvae-uni-gaussian", "cgmvae-gm-only"):
-        del params["alpha"]  # these variants have no contrastive term (alpha = 0 by definition)
-    if profile == "smoke":
-        params["emb_size"] = 64
-    if "decoder_hidden" in params:
-        params["decoder_hidden"] = list(params["decoder_hidden"])
-    return params
+    return methods.settings(method, dataset, profile)
 
 
 # Experiment "paper_split": the methods of Tables 1-3 on the paper's random 80/10/10 splits of
@@ -145,7 +113,7 @@ def grid(profile: str = "full") -> list:
         configs += [config("search", "cgmvae", d, 0, extra=change)
                     for d in small for change in search_changes(d)]
         configs += [RunConfig(paper="cgmvae", experiment="embeddings", method=m, dataset="corel5k",
-                              seed=s, profile=profile, params=run_params(m, "yeast", profile))
+                              seed=s, profile=profile, params=run_params(m, "corel5k", profile))
                     for m in ("cgmvae", "cgmvae-gm-only", "cgmvae-uni-gaussian") for s in seeds]
     # The paper's own protocol (section 4.1): train and test pooled, then random 80/10/10 splits,
     # one model seed per split so that the spread is the split-to-split one; and the official
@@ -195,19 +163,18 @@ def paper_names() -> dict:
     printed = {**published.printed_names(PAPER, "Table 1"), **BESIDE}
     return {method: printed[method] for method in TABLE_ROWS}
 PROTOCOLS = ("best-on-test", "validation", "fixed-0.5")
-# Short row names for the tables: our method, and in brackets the paper's row it is set beside.
-TABLE_NAMES = {"cgmvae": "C-GMVAE", "cgmvae-uni-gaussian": "uni-Gaussian (MPVAE)", "c2ae": "C2AE",
-               "ovr-linear": "BR (1-vs-rest)", "mlknn": "ML-kNN"}
 SET_METRICS = ("ex-F1", "mi-F1", "ma-F1", "HA")
-VARIANTS = {  # Table 4 rows -> (experiment, record method, distinguishing params)
-    "uni-Gaussian": ("main", "cgmvae-uni-gaussian", {}),
-    "GM only": ("ablation", "cgmvae-gm-only", {}),
-    "contrastive only": ("ablation", "cgmvae-contrastive-only", {}),
-    "GM+contrastive": ("main", "cgmvae", {}),
-    "GM+contrastive, decoder reads z only (paper text)": ("ablation", "cgmvae", {"decoder_input": "z"}),
-    "GM+contrastive, 100 epochs (paper's budget)": ("ablation", "cgmvae", {"epochs": 100}),
-    "official-code settings": ("ablation", "cgmvae-official", {}),
-    "GM+contrastive, E = 2048, 100 epochs (paper's budget)": ("paper_budget", "cgmvae", {}),
+# Table 4's rows (the paper's uni-Gaussian, GM only, contrastive only and GM+contrastive).
+TABLE4 = ("cgmvae-uni-gaussian", "cgmvae-gm-only", "cgmvae-contrastive-only", "cgmvae")
+_CGMVAE = methods.name("cgmvae")
+VARIANTS = {  # Table 4's rows and the extra ones, as the book names them -> (experiment, record
+    # method, distinguishing params)
+    **{methods.name(m): ("main" if m in ("cgmvae", "cgmvae-uni-gaussian") else "ablation", m, {})
+       for m in TABLE4},
+    f"{_CGMVAE}, decoder reads z only (paper text)": ("ablation", "cgmvae", {"decoder_input": "z"}),
+    f"{_CGMVAE}, 100 epochs (paper's budget)": ("ablation", "cgmvae", {"epochs": 100}),
+    methods.name("cgmvae-official"): ("ablation", "cgmvae-official", {}),
+    f"{_CGMVAE}, E = 2048, 100 epochs (paper's budget)": ("paper_budget", "cgmvae", {}),
 }
 
 
@@ -239,7 +206,7 @@ def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
         for method, paper_name in paper_names().items():
             if not ((records["dataset"] == dataset) & (records["method"] == method)).any():
                 continue
-            row = {"dataset": dataset, "method": TABLE_NAMES.get(method, method)}
+            row = {"dataset": dataset, "method": methods.name(method)}
             for metric, path in zip(metrics, paths):
                 got = lookup.get((dataset, method, path))
                 ours = mean_std(got.mean, got.std, got.n, 1.0, digits) if got else "—"
@@ -296,7 +263,7 @@ def raw_features_table(frames: dict, protocol: str, metrics=("ex-F1", "ma-F1", "
     records = records[records["method"].isin(["cgmvae", "cgmvae-official"])]
     records = pd.concat([scaled(records).assign(features="z-scored"),
                          scaled(records, False).assign(features="raw")], ignore_index=True)
-    records["method"] = records["method"].map(TABLE_NAMES.get).fillna("official settings") + ", " + records["features"]
+    records["method"] = records["method"].map(methods.name) + ", " + records["features"]
     table = summary_table(records, [metric_path(m, protocol) for m in metrics], scale=1.0, digits=3)
     return table.rename(columns=lambda c: c.split("/")[-1])
 
@@ -345,18 +312,21 @@ def split_misses(frames: dict, protocol: str = "best-on-test", tolerance: float 
         others = {m: mean(m, r.dataset, r.metric, True)[0] for m in PAPER_SPLIT_METHODS
                   if m not in ("cgmvae", "cgmvae-official")}
         best = max(others, key=lambda m: -1 if np.isnan(others[m]) else others[m])
-        candidates = {"C-GMVAE, raw features": raw, "official settings": official[0],
-                      TABLE_NAMES.get(best, best): others[best]}
+        candidates = {f"{_CGMVAE}, raw features": raw, _OFFICIAL: official[0],
+                      methods.name(best): others[best]}
         closes = [name for name, v in candidates.items() if not np.isnan(v) and v >= paper - tolerance]
         rows.append({"dataset": r.dataset, "metric": r.metric, "paper": f"{paper:.3f}",
-                     "C-GMVAE": r.reproduced,
-                     "C-GMVAE, raw features": "—" if np.isnan(raw) else f"{raw:.3f}",
-                     "official settings": "—" if np.isnan(official[0]) else
+                     _CGMVAE: r.reproduced,
+                     f"{_CGMVAE}, raw features": "—" if np.isnan(raw) else f"{raw:.3f}",
+                     _OFFICIAL: "—" if np.isnan(official[0]) else
                      f"{official[0]:.3f}" + (f" (n={official[1]})" if official[1] == 1 else ""),
                      "best other method": "—" if np.isnan(others[best]) else
-                     f"{TABLE_NAMES.get(best, best)} {others[best]:.3f}",
+                     f"{methods.name(best)} {others[best]:.3f}",
                      "reached by": ", ".join(closes) if closes else "no run on these splits"})
     return pd.DataFrame(rows)
+
+
+_OFFICIAL = methods.name("cgmvae-official")
 
 
 def official_split_cost(records: pd.DataFrame) -> str:
@@ -483,7 +453,8 @@ def search_table(search: pd.DataFrame, main: pd.DataFrame, protocol: str = "best
                      & main["dataset"].isin(set(search["dataset"]) if len(search) else set())]
     frames = [reference.assign(change="Table 7 (main run)"),
               search.assign(change=[", ".join(f"{k} = {v}" for k, v in (p or {}).items()
-                                              if k in TABLE7.get(d, {}) and v != TABLE7[d][k])
+                                              if k in methods.CGMVAE_TABLE7.get(d, {})
+                                              and v != methods.CGMVAE_TABLE7[d][k])
                                     for p, d in zip(search["params"], search["dataset"])])]
     frames = [f for f in frames if len(f)]
     both = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -560,9 +531,6 @@ def label_gram_heatmaps(grams: dict, label_names: list[str], n_blocks: int = 3, 
 # --- the chapter's parameters and records ---------------------------------------------------------
 EXPERIMENTS = ("main", "ablation", "fewer_data", "paper_budget", "embeddings", "search", "paper_split")
 HEATMAP_DATASETS = ("yeast", "scene", "sider", "reuters", "corel5k")
-# Titles of the label-embedding panels, per record method.
-TITLES = {"cgmvae": "C-GMVAE", "cgmvae-gm-only": "GM only", "cgmvae-uni-gaussian": "uni-Gaussian",
-          "cgmvae-contrastive-only": "contrastive only", "cgmvae-official": "official settings"}
 
 
 def validate(namespace: dict):
@@ -613,7 +581,7 @@ def _variant_means(frames: dict, metric: str, protocol: str = "best-on-test") ->
     columns dataset, variant, mean, std."""
     both = pd.concat([frames["cgmvae/main"], frames["cgmvae/ablation"]], ignore_index=True)
     rows = []
-    for variant in ("uni-Gaussian", "GM only", "contrastive only", "GM+contrastive"):
+    for variant in map(methods.name, TABLE4):
         experiment, method, _ = VARIANTS[variant]
         group = both[(both["experiment"] == experiment) & (both["method"] == method)
                      & both["dataset"].isin(SMALL)] if len(both) else both
@@ -636,9 +604,10 @@ def _half_vs_full(frames: dict, protocol: str = "best-on-test") -> pd.DataFrame:
     """C-GMVAE on 50% of the training rows beside the uni-Gaussian (MPVAE-style) model on all
     of them: per data set and metric, both means and the difference."""
     fewer, main = frames["cgmvae/fewer_data"], frames["cgmvae/main"]
+    half_, full_ = f"{_CGMVAE} 50%", f"{methods.name('cgmvae-uni-gaussian')} 100%"
     rows = []
     if not len(fewer) or "setting/train_fraction" not in fewer.columns:
-        return pd.DataFrame(columns=["dataset", "metric", "C-GMVAE 50%", "uni-Gaussian 100%", "diff"])
+        return pd.DataFrame(columns=["dataset", "metric", half_, full_, "diff"])
     half = fewer[(fewer["setting/train_fraction"] == 0.5) & (fewer["method"] == "cgmvae")]
     full = main[main["method"] == "cgmvae-uni-gaussian"]
     for metric in ("HA", "ex-F1", "mi-F1", "ma-F1"):
@@ -646,9 +615,9 @@ def _half_vs_full(frames: dict, protocol: str = "best-on-test") -> pd.DataFrame:
         a = summarize(half, [path], by=("dataset",)).set_index("dataset")["mean"]
         b = summarize(full, [path], by=("dataset",)).set_index("dataset")["mean"]
         for dataset in a.index.intersection(b.index):
-            rows.append({"dataset": dataset, "metric": metric, "C-GMVAE 50%": a[dataset],
-                         "uni-Gaussian 100%": b[dataset], "diff": a[dataset] - b[dataset]})
-    return pd.DataFrame(rows, columns=["dataset", "metric", "C-GMVAE 50%", "uni-Gaussian 100%", "diff"])
+            rows.append({"dataset": dataset, "metric": metric, half_: a[dataset],
+                         full_: b[dataset], "diff": a[dataset] - b[dataset]})
+    return pd.DataFrame(rows, columns=["dataset", "metric", half_, full_, "diff"])
 
 
 def correlations(frames: dict, datasets=None) -> pd.DataFrame:
@@ -665,7 +634,7 @@ def correlations(frames: dict, datasets=None) -> pd.DataFrame:
             train_Y = data.load(g["dataset"]).train.Y
             if g["gram"].shape[0] != train_Y.shape[1]:
                 continue
-            rows.append({"dataset": g["dataset"], "variant": TITLES.get(g["method"], g["method"]),
+            rows.append({"dataset": g["dataset"], "variant": methods.name(g["method"]),
                          "seed": g["seed"], **label_similarity_vs_cooccurrence(g["gram"], train_Y)})
     return pd.DataFrame(rows)
 
@@ -683,8 +652,6 @@ def _judge_numbers(frames: dict, where: str = "the data sets' own splits") -> cl
                            hits=hits, checks=len(table))
 
 
-BASELINE_NAMES = {"c2ae": "C2AE", "cgmvae-uni-gaussian": "uni-Gaussian", "ovr-linear": "BR",
-                  "mlknn": "ML-kNN"}
 
 
 def _judge_outperforms(frames: dict) -> claims_.Verdict:
@@ -701,7 +668,7 @@ def _judge_outperforms(frames: dict) -> claims_.Verdict:
             total += len(pair)
             wins = pair["cgmvae"] > pair[rival]
             checks += int(wins.sum())
-            losses += [f"{d} {metric} vs {BASELINE_NAMES[rival]}" for d in pair.index[~wins]]
+            losses += [f"{d} {metric} vs {methods.name(rival)}" for d in pair.index[~wins]]
     shown = ", ".join(losses[:4]) + (" …" if len(losses) > 4 else "")
     return claims_.Verdict(claims_.share_verdict(checks, total),
                            f"C-GMVAE's mean above the baseline's in {checks} of {total} "
@@ -714,16 +681,16 @@ def _judge_ablation(frames: dict) -> claims_.Verdict:
     datasets = list(dict.fromkeys(means["dataset"]))
     for dataset in datasets:
         part = means[means["dataset"] == dataset].set_index("variant")
-        if "GM+contrastive" not in part.index or len(part) < 2:
+        if _CGMVAE not in part.index or len(part) < 2:
             continue
-        others = part.drop("GM+contrastive")
-        margin = part.loc["GM+contrastive", "mean"] - others["mean"].max()
+        others = part.drop(_CGMVAE)
+        margin = part.loc[_CGMVAE, "mean"] - others["mean"].max()
         spread = part["std"].mean()
         hits += int(margin > spread)
         lines.append(f"{dataset} {margin:+.3f} (seed std {spread:.3f})")
     return claims_.Verdict(claims_.share_verdict(hits, len(lines)),
-                           f"GM+contrastive ahead of the best other variant by more than the seed "
-                           f"spread on {hits} of {len(lines)} data sets (ma-F1 margin: "
+                           f"{_CGMVAE} (GM+contrastive) ahead of the best other variant by more "
+                           f"than the seed spread on {hits} of {len(lines)} data sets (ma-F1 margin: "
                            + "; ".join(lines) + ")")
 
 
@@ -754,7 +721,7 @@ def _judge_scarce(frames: dict) -> claims_.Verdict:
 
 def _judge_embeddings(frames: dict) -> claims_.Verdict:
     rank = correlations(frames)
-    rank = rank[rank["variant"] == "C-GMVAE"] if len(rank) else rank
+    rank = rank[rank["variant"] == _CGMVAE] if len(rank) else rank
     hits, lines = 0, []
     for dataset, group in rank.groupby("dataset", sort=False) if len(rank) else []:
         rho = group["spearman vs Jaccard"]
@@ -820,7 +787,8 @@ def sizes_table(datasets) -> pd.DataFrame:
 def settings_table(datasets) -> pd.DataFrame:
     """Table 7's settings as run, with the paper's E and our epoch budget."""
     paper_e = published.values(PAPER, "Table 7", metric="E", by="dataset")
-    return pd.DataFrame([{"dataset": d, **{k: v for k, v in TABLE7[d].items() if k != "decoder_hidden"},
+    return pd.DataFrame([{"dataset": d, **{k: v for k, v in methods.CGMVAE_TABLE7[d].items()
+                                           if k != "decoder_hidden"},
                           "E (paper)": paper_e[d],
                           "epochs (paper 100)": run_params("cgmvae", d)["epochs"],
                           "patience": run_params("cgmvae", d)["patience"]}
@@ -859,7 +827,7 @@ def fewer_table(frames: dict, protocol: str) -> pd.DataFrame:
     relative difference to C2AE."""
     stats = _fewer(frames, protocol)
     pivot = stats.pivot_table(index=["dataset", "metric", "fraction"], columns="method",
-                              values="mean", sort=False)
+                              values="mean", sort=False).rename(columns=methods.name)
     pivot["vs C2AE %"] = stats[stats["method"] == "cgmvae"].set_index(
         ["dataset", "metric", "fraction"])["vs C2AE %"]
     return pivot.round(3).rename_axis(columns=None)
@@ -886,12 +854,12 @@ def heatmaps(frames: dict, dataset: str, max_labels: int):
 
     grams = [g for name in ("cgmvae/main", "cgmvae/ablation", "cgmvae/embeddings")
              for g in label_grams(frames.get(name, pd.DataFrame()))]
-    chosen = {TITLES[g["method"]]: g["gram"] for g in grams
+    chosen = {methods.name(g["method"]): g["gram"] for g in grams
               if g["dataset"] == dataset and g["seed"] == 0 and g["params"].get("decoder_input") != "z"
               and g["method"] in ("cgmvae", "cgmvae-gm-only", "cgmvae-uni-gaussian")}
-    if "C-GMVAE" not in chosen:
+    if _CGMVAE not in chosen:
         return None, ""
-    chosen = {"C-GMVAE": chosen.pop("C-GMVAE"), **chosen}
+    chosen = {_CGMVAE: chosen.pop(_CGMVAE), **chosen}
     train = data.load(dataset).train
     # With many labels, show the most frequent ones (rare topics have noisy embeddings).
     shown = np.sort(np.argsort(-np.asarray(train.Y.sum(0)).ravel(), kind="stable")[:max_labels])
@@ -911,8 +879,8 @@ def heatmaps(frames: dict, dataset: str, max_labels: int):
 def budget_comparison(frames: dict, protocol: str, tolerance: float):
     """The main runs against the runs at the paper's budget (E = 2048 or 100 epochs): the
     Table 4-style rows, and the verdicts at the paper's budget."""
-    variants = ["GM+contrastive", "GM+contrastive, 100 epochs (paper's budget)",
-                "GM+contrastive, E = 2048, 100 epochs (paper's budget)"]
+    variants = [_CGMVAE, f"{_CGMVAE}, 100 epochs (paper's budget)",
+                f"{_CGMVAE}, E = 2048, 100 epochs (paper's budget)"]
     main, ablation, budget = frames["cgmvae/main"], frames["cgmvae/ablation"], frames["cgmvae/paper_budget"]
     table = ablation_table(pd.concat([main, ablation, budget], ignore_index=True), protocol,
                            metrics=("ex-F1", "ma-F1", "P@1"))
@@ -943,7 +911,7 @@ def user_data(params) -> pd.DataFrame:
         protocols = metrics.threshold_protocols(xc.valid.Y, model.probabilities(xc.valid.X),
                                                 xc.test.Y, model.probabilities(xc.test.X))
         top, _ = model.topk(xc.test.X, 1)
-        rows.append({"method": method, "P@1": metrics.precision_at_k(xc.test.Y, top, 1),
+        rows.append({"method": methods.name(method), "P@1": metrics.precision_at_k(xc.test.Y, top, 1),
                      **{f"{m} ({proto})": protocols[proto][m] for proto in protocols
                         for m in ("ex-F1", "ma-F1")}})
     return pd.DataFrame(rows).set_index("method").round(3)
@@ -989,14 +957,15 @@ def numbers(frames: dict, params, rank: pd.DataFrame | None = None) -> dict:
     half = half[half["metric"] == "ma-F1"]
     out["half_vs_uni"] = _joined(f"{r.dataset} {r.diff:+.3f}" for r in half.itertuples())
     if rank is not None and len(rank):
-        cg = rank[rank["variant"] == "C-GMVAE"]
+        cg = rank[rank["variant"] == _CGMVAE]
         out["rho_min"], out["rho_max"] = f"{cg['spearman vs Jaccard'].min():.2f}", f"{cg['spearman vs Jaccard'].max():.2f}"
         by_variant = rank.groupby(["dataset", "variant"], sort=False)["spearman vs Jaccard"].mean().unstack()
-        versus = (by_variant["C-GMVAE"] - by_variant["uni-Gaussian"]).dropna() \
-            if {"C-GMVAE", "uni-Gaussian"} <= set(by_variant.columns) else pd.Series(dtype=float)
+        uni = methods.name("cgmvae-uni-gaussian")
+        versus = (by_variant[_CGMVAE] - by_variant[uni]).dropna() \
+            if {_CGMVAE, uni} <= set(by_variant.columns) else pd.Series(dtype=float)
         out["rho_vs_uni"] = _joined(f"{d} {v:+.2f}" for d, v in versus.items())
         out["rho_by_dataset"] = _joined(f"{d} {v:.2f}" for d, v in
-                                        by_variant["C-GMVAE"].dropna().sort_values(ascending=False).items())
+                                        by_variant[_CGMVAE].dropna().sort_values(ascending=False).items())
     else:
         out.update({name: "n/a (smoke)" for name in ("rho_min", "rho_max", "rho_vs_uni", "rho_by_dataset")})
     out["official_split_cost"] = official_split_cost(frames["cgmvae/paper_split"])

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, published
+from xmlstudy import experiments, methods, published
 from xmlstudy.tables import (mean_std, mean_table, paper_vs_reproduced, record_field, summarize,
                               summary_table)
 
@@ -26,16 +26,9 @@ SMALL_DATASETS = ("bibtex", "delicious")   # the paper's small data sets that ar
 # --- the grid ------------------------------------------------------------------------------------
 DATASETS = ("bibtex", "delicious", "corel5k", "imdb", "reuters")
 VARIANTS = ("dxml-linear", "dxml-random-emb", "dxml-svd-emb", "dxml-nocluster", "dxml-l2")
-# The settings the paper leaves open, as chosen on bibtex's validation split (experiment "sweep":
-# its records hold the validation score of every alternative). The paper's own settings (256
-# hidden units, 100 dimensions, SGD lr 0.015, momentum 0.9, weight decay 5e-4, smooth-L1) are
-# the model's defaults and are not repeated here.
-CHOSEN = dict(walks_per_node=80, window=10, walk_length=40, batch_size=16, dropout=0.1)
-# IMDB has 87k training rows: larger mini-batches keep an epoch to seconds.
-DATASET_PARAMS = {"imdb": dict(batch_size=128)}
-SMOKE = dict(epochs=2, walks_per_node=2, walk_length=10, w2v_epochs=1, k_grid=(5, 10),
-                  cluster_grid=(2,))
-# One setting changed at a time around CHOSEN, scored on validation (fit_info).
+# The settings DXML runs with (the paper's, and those it leaves open as chosen on bibtex's
+# validation split) are the methods registry's (xmlstudy.methods.DXML_CHOSEN).
+# One setting changed at a time around the chosen ones, scored on validation (fit_info).
 SWEEP = {
     "walks_per_node": (10, 160, 320),
     "w2v_epochs": (20,),
@@ -53,10 +46,11 @@ SPLIT_SEEDS = tuple(range(10))
 
 
 def run_params(dataset: str, profile: str = "full", **changes) -> dict:
-    """The DXML parameters of one run: the chosen settings, the dataset's own, then ``changes``;
-    in smoke, tiny walk and epoch counts on top."""
-    params = {**CHOSEN, **DATASET_PARAMS.get(dataset, {}), **changes}
-    return {**params, **SMOKE} if profile == "smoke" else params
+    """The DXML parameters of one run: the registry's settings on ``dataset``, then an
+    experiment's ``changes``; in smoke the registry's tiny walk and epoch counts win over the
+    changes (a smoke sweep only exercises the code path)."""
+    params = {**methods.settings("dxml", dataset, profile), **changes}
+    return {**params, **methods.DXML_SMOKE} if profile == "smoke" else params
 
 
 def grid(profile: str = "full") -> list:
@@ -89,14 +83,11 @@ def grid(profile: str = "full") -> list:
     # The paper's protocol (section 4.2, "averaged over ten train-test splits"): train and test
     # pooled, then seeded random splits of the published sizes, one model seed per split, so
     # the spread is the split-to-split one. Split by split, so an interrupted grid holds whole
-    # splits; the baselines with the baselines chapter's settings.
-    from xmlstudy.chapters import baselines
-
+    # splits; the baselines with their own settings (the registry's).
     split_seeds = SPLIT_SEEDS[:1] if profile == "smoke" else SPLIT_SEEDS
-    base = {c.method: c.params for c in baselines.grid(profile)}
     configs += [RunConfig(paper="dxml", experiment="paper_split", method=m, dataset=d, seed=0,
                           profile=profile, split="random-same-sizes", split_seed=ss,
-                          params=run_params(d, profile) if m == "dxml" else base[m])
+                          params=methods.settings(m, d, profile))
                 for ss in split_seeds for d in SMALL_DATASETS for m in PAPER_SPLIT_METHODS]
     return configs
 
@@ -138,8 +129,14 @@ def table_6_seconds() -> dict:
 # --- tables --------------------------------------------------------------------------------------
 # The paper's columns (printed names in Tables 2 and 4) set beside our runs.
 PUBLISHED_COLUMNS = ("DXML", "SLEEC", "FastXML", "KNN", "1-vs-All")
-OUR_METHODS = {"dxml": "DXML (ours)", "knn": "kNN (ours)", "ovr-linear": "1-vs-rest (ours)",
-                    "parabel": "Parabel (ours)"}
+OUR_METHODS = {m: f"{methods.name(m)} (ours)" for m in ("dxml", "knn", "ovr-linear", "parabel")}
+
+
+def paper_column(printed: str) -> str:
+    """The header of the paper's column ``printed``: the method's registry name where the study
+    runs it, else the name as printed; "(paper)" after either."""
+    key = {name: method for method, name in published.printed_names(PAPER, "Table 2").items()}.get(printed)
+    return f"{methods.name(key) if key else printed} (paper)"
 
 
 def vs_published_table(records: pd.DataFrame, published: dict, metrics: list[str],
@@ -154,7 +151,7 @@ def vs_published_table(records: pd.DataFrame, published: dict, metrics: list[str
         for metric in metrics:
             row = {"dataset": dataset, "metric": metric}
             for column in columns:
-                row[f"{column} (paper)"] = published["values"].get((dataset, column, metric), float("nan"))
+                row[paper_column(column)] = published["values"].get((dataset, column, metric), float("nan"))
             for method, name in ours.items():
                 cell = "—"
                 if stats is not None:
@@ -273,32 +270,29 @@ def timing_table(details: pd.DataFrame, seconds: dict, bench: list | None = None
 
 
 # --- figures -------------------------------------------------------------------------------------
-def ablation_figure(records, methods=("dxml", "dxml-linear"), metrics=("P@1", "P@3", "P@5"),
-                  datasets=None, labels=None):
+def ablation_figure(records, shown=("dxml", "dxml-linear"), metrics=("P@1", "P@3", "P@5"),
+                    datasets=None):
     """Figure 2 of DXML, on the study's datasets: P@k (percent, mean over seeds with a
-    ±1 std bar) of DXML beside its ablations, one panel per dataset."""
-    import numpy as np
-
-    
+    ±1 std bar) of DXML beside its ablations ``shown``, one panel per dataset, in the methods'
+    registry colours."""
     datasets = list(datasets or records["dataset"].unique())
-    labels = labels or {}
     fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets), 3.2), squeeze=False)
-    width = 0.8 / len(methods)
+    width = 0.8 / len(shown)
     for ax, dataset in zip(axes[0], datasets):
-        for i, method in enumerate(methods):
+        for i, method in enumerate(shown):
             rows = records[(records["dataset"] == dataset) & (records["method"] == method)]
             values = [pd.to_numeric(record_field(rows, m), errors="coerce") for m in metrics]
             means = [100 * v.mean() for v in values]
             stds = [100 * v.std(ddof=1) if len(rows) > 1 else 0.0 for v in values]
-            ax.bar(np.arange(len(metrics)) + (i - (len(methods) - 1) / 2) * width, means, width,
-                   yerr=stds, capsize=2, label=labels.get(method, method))
+            ax.bar(np.arange(len(metrics)) + (i - (len(shown) - 1) / 2) * width, means, width,
+                   yerr=stds, capsize=2, label=methods.name(method), color=methods.colour(method))
         ax.set_xticks(np.arange(len(metrics)), metrics)
         ax.set_title(dataset)
         ax.set_ylabel("percent (mean ± std over seeds)")
         ax.set_ylim(bottom=0)
     # One legend below the panels, where it covers no bar.
     handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=min(len(methods), 6), frameon=False,
+    fig.legend(handles, names, loc="lower center", ncol=min(len(shown), 6), frameon=False,
                fontsize="small")
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
@@ -389,7 +383,7 @@ def knobs(params) -> dict:
 
 def configs(params) -> list:
     """The DXML grid and the baselines' grid as the chapter's parameters select them."""
-    from xmlstudy.chapters import baselines
+    from xmlstudy import chapters
 
     changes = knobs(params)
     chosen = [dataclasses.replace(c, params={**c.params, **changes})
@@ -397,7 +391,7 @@ def configs(params) -> list:
               for c in grid(params.profile)]
     names = params.datasets or DATASETS
     out = experiments.select(chosen, names, params.seeds, params.device, keep_seeds=("sweep",))
-    return out + experiments.select(baselines.grid(params.profile), names, params.seeds,
+    return out + experiments.select(chapters.grid("baselines", params.profile), names, params.seeds,
                                     params.device)
 
 
@@ -494,7 +488,7 @@ CLAIMS = (
                   section="dxml-table-2"),
     claims_.Claim("dxml-baselines", PAPER, "DXML outperforms kNN and one-vs-all",
                   "Section 4.2, Table 2", ("dxml/main", "baselines/main"),
-                  _judge_beats({"knn": "kNN", "ovr-linear": "1-vs-rest"}, "above our baseline"),
+                  _judge_beats({m: methods.name(m) for m in ("knn", "ovr-linear")}, "above our baseline"),
                   section="dxml-table-2"),
     claims_.Claim("dxml-nonlinear", PAPER, "The non-linear embedding outperforms the same "
                   "network without its ReLU", "Figure 2", ("dxml/main", "dxml/ablation"),
@@ -513,7 +507,7 @@ CLAIMS = (
 # --- what the page shows ----------------------------------------------------------------------------
 def chosen_table() -> pd.DataFrame:
     """The settings chosen on Bibtex's validation split for what the paper leaves open."""
-    return pd.DataFrame([CHOSEN], index=["chosen"])
+    return pd.DataFrame([methods.DXML_CHOSEN], index=["chosen"])
 
 
 def small_table(frames: dict, metrics, datasets=SMALL_DATASETS) -> pd.DataFrame:
@@ -564,14 +558,14 @@ def paper_split_table(frames: dict, metrics=("P@1", "P@3", "P@5")) -> pd.DataFra
 
 def psp_table(frames: dict) -> pd.DataFrame:
     """Propensity-scored precision of DXML and the baselines (percent, mean ± std)."""
-    return summary_table(_with_baselines(frames), ["PSP@1", "PSP@3", "PSP@5", "PSnDCG@5"])
+    return summary_table(methods.named(_with_baselines(frames)), ["PSP@1", "PSP@3", "PSP@5", "PSnDCG@5"])
 
 
 def extra_table(frames: dict) -> pd.DataFrame:
     """The data sets the paper did not use: DXML and the baselines."""
     records = _with_baselines(frames)
     records = records[~records["dataset"].isin(SMALL_DATASETS)] if len(records) else records
-    return summary_table(records, ["P@1", "P@3", "P@5", "nDCG@5", "PSP@5"])
+    return summary_table(methods.named(records), ["P@1", "P@3", "P@5", "nDCG@5", "PSP@5"])
 
 
 def ablation_records(frames: dict) -> pd.DataFrame:
@@ -585,7 +579,7 @@ def ablation_records(frames: dict) -> pd.DataFrame:
 
 
 def ablation_table(frames: dict) -> pd.DataFrame:
-    return summary_table(ablation_records(frames), ["P@1", "P@3", "P@5", "PSP@5"])
+    return summary_table(methods.named(ablation_records(frames)), ["P@1", "P@3", "P@5", "PSP@5"])
 
 
 def sweep_evidence(frames: dict) -> pd.DataFrame:
@@ -595,10 +589,10 @@ def sweep_evidence(frames: dict) -> pd.DataFrame:
 
 def refit_table(frames: dict) -> pd.DataFrame:
     """The main runs beside the same runs refitted on train + validation."""
-    refit = frames["dxml/refit"].assign(method="dxml, refit")
+    refit = frames["dxml/refit"].assign(method=f"{methods.name('dxml')}, refit")
     main = frames["dxml/main"]
     main = main[main["dataset"].isin(set(refit["dataset"]))] if len(refit) else main.iloc[:0]
-    return summary_table(pd.concat([main, refit], ignore_index=True), ["P@1", "P@3", "P@5"])
+    return summary_table(pd.concat([methods.named(main), refit], ignore_index=True), ["P@1", "P@3", "P@5"])
 
 
 def bench_records(profile: str) -> list:
@@ -661,7 +655,7 @@ def user_data(params) -> pd.Series:
 
     xc = data.load_user(params.xc_train, params.xc_test)
     model = create("dxml", size="large", device=params.device,
-                   **{**CHOSEN, "batch_size": 256, **knobs(params)}).fit(xc.train, xc.valid)
+                   **{**methods.DXML_CHOSEN, "batch_size": 256, **knobs(params)}).fit(xc.train, xc.valid)
     top, _ = model.topk(xc.test.X, 5)
     return pd.Series(ranking_metrics(xc.test.Y, top, propensity=propensities(xc.train.Y))).mul(100).round(2)
 
@@ -681,7 +675,7 @@ def numbers(frames: dict, params) -> dict:
         out[f"dxml_gap_paper_{dataset}"] = (f"{100 * row.loc['dxml', 'P@1'] - paper[(dataset, 'DXML', 'P@1')]:+.2f}"
                                             if have else "not run")
         others = row.drop("dxml", errors="ignore")["P@1"].dropna() if row is not None else pd.Series(dtype=float)
-        out[f"dxml_best_baseline_{dataset}"] = (f"{others.idxmax()} ({_p1(others.max())})"
+        out[f"dxml_best_baseline_{dataset}"] = (f"{methods.name(others.idxmax())} ({_p1(others.max())})"
                                                 if len(others) else "not run")
         knn = have and "knn" in row.index
         out[f"dxml_over_knn_{dataset}"] = (
@@ -691,7 +685,7 @@ def numbers(frames: dict, params) -> dict:
         out[f"dxml_knn_vs_paper_{dataset}"] = (f"{100 * row.loc['knn', 'P@1'] - paper[(dataset, 'KNN', 'P@1')]:+.2f}"
                                                if knn else "not run")
     extra = [f"{d}: DXML {_p1(means.loc[(d, 'dxml'), 'P@1'])}, best baseline "
-             f"{means.xs(d, level='dataset').drop('dxml')['P@1'].idxmax()} "
+             f"{methods.name(means.xs(d, level='dataset').drop('dxml')['P@1'].idxmax())} "
              f"{_p1(means.xs(d, level='dataset').drop('dxml')['P@1'].max())}"
              for d in dict.fromkeys(means.index.get_level_values(0))
              if d not in SMALL_DATASETS and (d, "dxml") in means.index

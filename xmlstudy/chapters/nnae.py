@@ -1,4 +1,4 @@
-"""The chapter on the non-negative autoencoder paper (Kang, Pei, Jia and Zhang, *Towards
+"""The chapter on the non-negative autoencoder paper (Kang, Cheng, Mao, Kuo and Lee, *Towards
 Interpretable Deep Extreme Multi-label Learning*, arXiv 2019), with what its referee asked for.
 
 Everything the chapter ``notebooks/nnae.py`` shows comes from here: the grid behind
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, explain, image_explanations, published
+from xmlstudy import experiments, explain, image_explanations, methods, published
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import record_field, summary_table
 
@@ -33,23 +33,30 @@ IMAGE_DATASETS = ("ucmerced-aitlas", "ucmerced-planted")
 FACTORIZATIONS = (("nnae", (64, 16)), ("nnae-softplus", (64, 16)), ("nmf", (64, 16)),
                   ("nmf", (64,)), ("nmf", (16,)), ("lda", (64,)), ("lda", (16,)),
                   ("pca", (64,)), ("pca", (16,)), ("random-groups", (64,)), ("random-groups", (16,)))
-NAMES = {("nnae", (64, 16)): "autoencoder", ("nnae-softplus", (64, 16)): "autoencoder, softplus",
-         ("nmf", (64, 16)): "two-level NMF", ("nmf", (64,)): "NMF-64", ("nmf", (16,)): "NMF-16",
-         ("lda", (64,)): "LDA-64", ("lda", (16,)): "LDA-16", ("pca", (64,)): "PCA-64",
-         ("pca", (16,)): "PCA-16", ("random-groups", (64,)): "random-64",
-         ("random-groups", (16,)): "random-16"}
-BASELINE_NAMES = {"knn": "kNN", "ovr-linear": "one-vs-rest", "parabel": "Parabel"}
-SHALLOW = ("two-level NMF", "NMF-64", "NMF-16", "LDA-64", "LDA-16", "PCA-64", "PCA-16")
+
+
+def factorization_name(method: str, units: tuple) -> str:
+    """A factorization as the chapter's tables name it: the method's registry name, with its
+    number of groups where the chapter runs it at several sizes ("NMF (64)", "two-level NMF";
+    the autoencoder always has the paper's 64 and 16 units)."""
+    name = methods.name(method)
+    if method.startswith("nnae"):
+        return name
+    return f"two-level {name}" if len(units) == 2 else f"{name} ({units[0]})"
+
+
+NAMES = {(m, u): factorization_name(m, u) for m, u in FACTORIZATIONS}
+AUTOENCODER = factorization_name("nnae", (64, 16))
+SHALLOW = tuple(NAMES[(m, u)] for m, u in FACTORIZATIONS if m in ("nmf", "lda", "pca"))
 HELD_OUT = 0.2      # share of the training split held out for the hierarchy measures
-SMOKE = dict(epochs=30)
 
 # The image track: UC Merced with the AiTLAS split, EfficientNet-Lite0 (xmlstudy.models.image).
 IMAGE_DATASET, PLANTED_DATASET = "ucmerced-aitlas", "ucmerced-planted"
 IMAGE_METHODS = ("nnae-image", "image-bce")
-IMAGE_NAMES = {"nnae-image": "two-step (autoencoder codes)", "image-bce": "fine-tuned, BCE"}
-RESOLUTION = 128                 # the input resolution of the main runs and the explanations
+# The input resolution of the main runs and the explanations (the image methods' setting, with
+# their epochs, in xmlstudy.methods.IMAGE_FULL).
+RESOLUTION = methods.IMAGE_FULL["resolution"]
 OTHER_RESOLUTIONS = (224,)       # seed 0 of both methods, for the resolution trade-off
-IMAGE_PARAMS = {"epochs": 15}
 # The explanation measures: 50 test images drawn once (seed 0), LIME with 500 samples, its
 # stability over 3 LIME seeds on the first 10 of them, RISE curves in 20 steps over ~50 SLIC
 # superpixels; the planted check on 20 test images with the patch.
@@ -57,7 +64,6 @@ EXPLAIN = {"images": 50, "samples": 500, "seeds": 3, "stability_images": 10, "se
            "steps": 20, "figures": 4}
 PLANTED_EXPLAIN = {"images": 20, "samples": 300, "seeds": 1, "stability_images": 0,
                    "segments": 50, "steps": 10, "figures": 2}
-IMAGE_SMOKE = {"resolution": 64, "epochs": 2}
 EXPLAIN_SMOKE = {"images": 2, "samples": 30, "seeds": 2, "stability_images": 1, "segments": 20,
                  "steps": 4, "figures": 2}
 
@@ -76,10 +82,9 @@ def grid(profile: str = "full") -> list:
     runs every path once on shrunk Recipes5k and Bibtex."""
     smoke = profile == "smoke"
     seeds = (0,) if smoke else (0, 1, 2)
-    extra = SMOKE if smoke else {}
 
     def config(experiment, method, dataset, seed, units, valid_fraction):
-        params = {"units": list(units), **(extra if method.startswith("nnae") else {})}
+        params = {**methods.settings(method, dataset, profile), "units": list(units)}
         return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=dataset,
                          seed=seed, profile=profile, params=params, valid_fraction=valid_fraction)
 
@@ -100,13 +105,13 @@ def image_grid(profile: str = "full") -> list:
     runs every path at 64 pixels for two epochs with a handful of LIME samples."""
     smoke = profile == "smoke"
     seeds = (0,) if smoke else (0, 1, 2)
-    base = {**IMAGE_PARAMS, "resolution": RESOLUTION, **(IMAGE_SMOKE if smoke else {})}
     explain_ = EXPLAIN_SMOKE if smoke else EXPLAIN
     planted = EXPLAIN_SMOKE if smoke else PLANTED_EXPLAIN
 
     def config(experiment, method, dataset, seed, **params):
         return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=dataset,
-                         seed=seed, profile=profile, params={**base, **params})
+                         seed=seed, profile=profile,
+                         params={**methods.settings(method, dataset, profile), **params})
 
     configs = [config("image", m, IMAGE_DATASET, s) for m in IMAGE_METHODS for s in seeds]
     if not smoke:
@@ -135,13 +140,14 @@ IMAGE_EXPERIMENTS = ("image", "image_resolution", "explanations", "planted")
 def collect(params) -> tuple[dict, int, int]:
     """``({"nnae/hierarchy": ..., "nnae/many_labels": ..., "nnae/image": ..., ...,
     "baselines/main": ...}, missing, total)``."""
-    from xmlstudy.chapters import baselines
+    from xmlstudy import chapters
 
     names = params.datasets or DATASETS + IMAGE_DATASETS
     wanted = experiments.select(grid(params.profile), names, params.seeds, params.device,
                                 keep_seeds=("image_resolution", "explanations", "planted"))
     many = [d for d in names if d in MANY_LABEL_DATASETS]
-    wanted += experiments.select(baselines.grid(params.profile), many, params.seeds, params.device)
+    wanted += experiments.select(chapters.grid("baselines", params.profile), many, params.seeds,
+                                 params.device)
     frames, missing = {}, 0
     for paper, experiment_names in ((PAPER, ("hierarchy", "many_labels") + IMAGE_EXPERIMENTS),
                                     ("baselines", ("main",))):
@@ -156,7 +162,7 @@ def collect(params) -> tuple[dict, int, int]:
 def named(records: pd.DataFrame) -> pd.DataFrame:
     """The records with a column ``name``: the factorization as the chapter calls it."""
     out = records.copy()
-    out["name"] = [NAMES.get((m, tuple((p or {}).get("units", ()))), BASELINE_NAMES.get(m, m))
+    out["name"] = [NAMES.get((m, tuple((p or {}).get("units", ()))), methods.name(m))
                    for m, p in zip(out["method"], out["params"])] if len(out) else []
     return out
 
@@ -238,9 +244,9 @@ def _by_dataset(frame: pd.DataFrame, index: str, column: str, datasets, order=No
 
 
 def _level_order(units: int) -> list:
-    names = ["autoencoder", "autoencoder, softplus", "two-level NMF"]
-    single = [n for n in NAMES.values() if n.endswith(f"-{units}")]
-    return [f"{n}, level {1 if units == 64 else 2}" for n in names] + single
+    two = [NAMES[(m, u)] for m, u in FACTORIZATIONS if len(u) == 2]
+    single = [NAMES[(m, u)] for m, u in FACTORIZATIONS if u == (units,)]
+    return [f"{n}, level {1 if units == 64 else 2}" for n in two] + single
 
 
 def faithfulness_table(frames: dict, measure: str, units: int) -> pd.DataFrame:
@@ -316,21 +322,30 @@ def tail_table(frames: dict) -> pd.DataFrame:
     m = model_measures(frames["nnae/hierarchy"])
     if not len(m):
         return pd.DataFrame()
-    m = m[m["name"].isin(["autoencoder", "two-level NMF", "NMF-16", "LDA-16", "PCA-16"])]
+    m = m[m["name"].isin([AUTOENCODER, NAMES[("nmf", (64, 16))], NAMES[("nmf", (16,))],
+                          NAMES[("lda", (16,))], NAMES[("pca", (16,))]])]
     table = m.set_index(["dataset", "name"])[["coverage", "head share", "head share (true)",
                                               "P@5", "PSP@5"]]
     return table.rename_axis(index=[None, None])
 
 
 def completion_figure(frames: dict):
-    """Recipe completion hits@10 and level-2 NPMI per data set, one bar per factorization."""
+    """Recipe completion hits@10 and level-2 NPMI per data set, one bar per factorization, in
+    its method's registry colour (lighter for the same method at another size)."""
     hits = completion_table(frames)
     npmi = faithfulness_table(frames, "npmi", 16)
+    colours, sizes = {}, {}
+    for m, u in FACTORIZATIONS:
+        sizes[m] = sizes.get(m, -1) + 1
+        colours[NAMES[(m, u)]] = methods.lighter(methods.colour(m), 0.3 * sizes[m])
+    for name in list(colours):
+        colours[f"{name}, level 2"] = colours[name]
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.6))
     for ax, table, title in ((axes[0], hits, "recipe completion: hits@10"),
                              (axes[1], npmi, "NPMI of the 16 groups' top 10")):
         if len(table):
-            table.T.plot.bar(ax=ax, legend=False, width=0.85, rot=20)
+            table.T.plot.bar(ax=ax, legend=False, width=0.85, rot=20,
+                             color=[colours.get(row, "grey") for row in table.index])
         ax.set_title(title, fontsize="medium")
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
@@ -357,7 +372,7 @@ def image_table(frames: dict) -> pd.DataFrame:
     if not len(recs):
         return pd.DataFrame()
     recs = recs.copy()
-    recs["name"] = [f"{IMAGE_NAMES.get(m, m)}, {int((p or {}).get('resolution', 0))} px"
+    recs["name"] = [f"{methods.name(m)}, {int((p or {}).get('resolution', 0))} px"
                     for m, p in zip(recs["method"], recs["params"])]
     table = summary_table(recs, ["mAP", "P@1", "P@3", "validation/ex-F1"], rows=("name",))
     return table.rename(columns={"validation/ex-F1": "ex-F1 (validation threshold)"})
@@ -385,7 +400,7 @@ def aitlas_table(frames: dict) -> pd.DataFrame:
     split (AiTLAS: 100 epochs of full fine-tuning at 224 pixels; theirs are published numbers)."""
     rows = [{"model": f"AiTLAS {k} (published)", "mAP": v} for k, v in aitlas_map().items()]
     for r in pd.concat([image_means(frames, "image"), image_means(frames, "image_resolution")]).to_dict("records"):
-        rows.append({"model": f"{IMAGE_NAMES.get(r['method'], r['method'])}, {int(r['resolution'])} px "
+        rows.append({"model": f"{methods.name(r['method'])}, {int(r['resolution'])} px "
                               f"({int(r['seeds'])} seed{'' if int(r['seeds']) == 1 else 's'})", "mAP": 100 * r["mAP"]})
     return pd.DataFrame(rows).sort_values("mAP", ascending=False).set_index("model").rename_axis(None)
 
@@ -425,7 +440,7 @@ def planted_table(frames: dict) -> pd.DataFrame:
     rows = []
     for i in range(len(recs)):
         means = _explain_means(recs.iloc[[i]])
-        name = IMAGE_NAMES.get(recs.iloc[i]["method"], recs.iloc[i]["method"])
+        name = methods.name(recs.iloc[i]["method"])
         for ranking in image_explanations.RANKINGS:
             if f"label/{ranking}/iou" in means:
                 rows.append({"model": name, "ranking": ranking, "IoU": means[f"label/{ranking}/iou"],
@@ -502,14 +517,14 @@ def _judge_faithful(frames: dict) -> claims_.Verdict:
         lv = levels[levels["dataset"] == dataset].set_index("row")
         md = models[models["dataset"] == dataset].set_index("name")
         checks = []
-        for units, row in ((64, "autoencoder, level 1"), (16, "autoencoder, level 2")):
+        for units, row in ((64, f"{AUTOENCODER}, level 1"), (16, f"{AUTOENCODER}, level 2")):
             rivals = lv[(lv["units"] == units) & lv.index.str.contains("NMF|LDA|PCA")]
             if row in lv.index and len(rivals):
                 checks.append(lv.loc[row, "npmi"] >= rivals["npmi"].max())
         rivals = md[md.index.isin(SHALLOW)]
-        if "autoencoder" in md.index and len(rivals):
-            checks.append(md.loc["autoencoder", "hits@10"] >= rivals["hits@10"].max())
-            lines.append(f"{dataset} hits@10 {md.loc['autoencoder', 'hits@10']:.3f} vs best shallow "
+        if AUTOENCODER in md.index and len(rivals):
+            checks.append(md.loc[AUTOENCODER, "hits@10"] >= rivals["hits@10"].max())
+            lines.append(f"{dataset} hits@10 {md.loc[AUTOENCODER, 'hits@10']:.3f} vs best shallow "
                          f"{rivals['hits@10'].max():.3f}")
         hits += sum(bool(c) for c in checks)
         total += len(checks)
@@ -525,15 +540,15 @@ def _judge_taxonomy(frames: dict) -> claims_.Verdict:
     hits, total, lines = 0, 0, []
     for dataset in dict.fromkeys(levels["dataset"]):
         lv = levels[levels["dataset"] == dataset].set_index("row")
-        for units, row in ((64, "autoencoder, level 1"), (16, "autoencoder, level 2")):
-            chance = f"random-{units}"
+        for units, row in ((64, f"{AUTOENCODER}, level 1"), (16, f"{AUTOENCODER}, level 2")):
+            chance = NAMES[("random-groups", (units,))]
             if row in lv.index and chance in lv.index:
                 for measure in ("ari", "probe"):
                     total += 1
                     hits += int(lv.loc[row, measure] > lv.loc[chance, measure])
-        if "autoencoder, level 2" in lv.index:
+        if f"{AUTOENCODER}, level 2" in lv.index:
             best = lv[lv["units"] == 16]["ari"].idxmax()
-            lines.append(f"{dataset} level-2 ARI {lv.loc['autoencoder, level 2', 'ari']:.3f} "
+            lines.append(f"{dataset} level-2 ARI {lv.loc[f'{AUTOENCODER}, level 2', 'ari']:.3f} "
                          f"(best: {best} {lv.loc[best, 'ari']:.3f})")
     return claims_.Verdict(claims_.share_verdict(hits, total),
                            f"above random groups in {hits} of {total} checks (ARI and probe "
@@ -564,7 +579,7 @@ def _judge_many_labels(frames: dict) -> claims_.Verdict:
 
 def _judge_tail(frames: dict) -> claims_.Verdict:
     m = model_measures(frames["nnae/hierarchy"])
-    m = m[m["name"] == "autoencoder"]
+    m = m[m["name"] == AUTOENCODER]
     hits = int(((m["coverage"] < 0.5) & (m["head share"] > m["head share (true)"])).sum())
     detail = "; ".join(f"{r['dataset']} {100 * r['coverage']:.0f}% of labels ever predicted, the "
                        f"10 most frequent take {100 * r['head share']:.0f}% of the top-5 slots "
@@ -660,11 +675,11 @@ def numbers(frames: dict, params) -> dict:
     out = {}
     models = model_measures(frames["nnae/hierarchy"])
     hits = models.set_index(["dataset", "name"])["hits@10"] if len(models) else pd.Series(dtype=float)
-    key = ("bbc_food", "autoencoder")
+    key = ("bbc_food", AUTOENCODER)
     out["nnae_bbc_hits"] = f"{hits[key]:.2f}" if key in hits.index else "not run"
-    key = ("bbc_food", "two-level NMF")
+    key = ("bbc_food", NAMES[("nmf", (64, 16))])
     out["nnae_bbc_hits_nmf2"] = f"{hits[key]:.2f}" if key in hits.index else "not run"
-    key = ("bbc_food", "random-16")
+    key = ("bbc_food", NAMES[("random-groups", (16,))])
     out["nnae_bbc_hits_random"] = f"{hits[key]:.2f}" if key in hits.index else "not run"
     h = frames["nnae/hierarchy"]
     loss = _values(h[h["method"] == "nnae"], "final_loss") if len(h) else pd.Series(dtype=float)
@@ -674,7 +689,7 @@ def numbers(frames: dict, params) -> dict:
     fit = pd.to_numeric(h[h["method"] == "nnae"]["fit_s"], errors="coerce") if len(h) else pd.Series(dtype=float)
     out["nnae_fit_s"] = f"{fit.max():.0f}" if len(fit.dropna()) else "not run"
     out.update(image_numbers(frames))
-    cov = models[models["name"] == "autoencoder"]["coverage"] if len(models) else pd.Series(dtype=float)
+    cov = models[models["name"] == AUTOENCODER]["coverage"] if len(models) else pd.Series(dtype=float)
     out["nnae_coverage"] = (f"{100 * cov.min():.0f}-{100 * cov.max():.0f}%" if len(cov.dropna())
                             else "not run")
     return out

@@ -1,5 +1,5 @@
-"""The Rank-AE chapter (Wang, Liu, Wang and Li, *Ranking-Based Autoencoder for Extreme
-Multi-label Classification*, NAACL 2019).
+"""The Rank-AE chapter (Wang, Chen, Sun, Qin, Li and Zhou, *Ranking-Based Autoencoder for
+Extreme Multi-label Classification*, NAACL 2019).
 
 Everything the chapter ``notebooks/rankae.py`` shows comes from here: the grid behind
 ``python -m xmlstudy run --paper rankae`` (records in ``results/rankae/<experiment>.jsonl``), the
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, published
+from xmlstudy import experiments, methods, published
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import mean_table, paper_vs_reproduced, summary_table
 
@@ -31,32 +31,11 @@ DATASETS = ("delicious", "bibtex", "imdb-rankae", "corel5k", "reuters")
 METHODS = ("rankae", "rankae-no-attn", "bce-ae")
 # The paper tunes on 20% of the training split, then trains on all of it (section 3.1).
 VALID_FRACTION = 0.2
-FULL = dict(epochs=60, patience=8)
-SMOKE = dict(epochs=2, patience=None, hidden=32, embedding=16)
-
-
-# The settings chosen on validation by experiment "search" (seed 0, the coordinate search of
-# xmlstudy.models.rankae over lambda, m, lr and weight decay; its records hold every trial's
-# validation score, and tests/test_rankae.py checks these against them). A (data set, method)
-# not listed here has not been searched yet and has no main runs.
-CHOSEN: dict = {
-    ("delicious", "rankae"): dict(lam=1.0, margin=0.1, lr=0.001, weight_decay=0.0),
-    ("delicious", "rankae-no-attn"): dict(lam=10.0, margin=0.1, lr=0.001, weight_decay=0.0),
-    # BCE has no margin: its m is the start point's, never searched and never used.
-    ("delicious", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=0.0),
-    ("bibtex", "rankae"): dict(lam=1.0, margin=0.1, lr=0.003, weight_decay=0.0),
-    ("bibtex", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=0.0),
-    ("bibtex", "rankae-no-attn"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=1e-05),
-    ("imdb-rankae", "rankae"): dict(lam=10.0, margin=1.0, lr=0.001, weight_decay=0.0),
-    ("imdb-rankae", "bce-ae"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=1e-05),
-    ("imdb-rankae", "rankae-no-attn"): dict(lam=10.0, margin=1.0, lr=0.001, weight_decay=1e-05),
-    ("corel5k", "rankae"): dict(lam=1.0, margin=0.1, lr=0.003, weight_decay=0.0),
-    ("corel5k", "rankae-no-attn"): dict(lam=1.0, margin=0.5, lr=0.001, weight_decay=0.0),
-    ("corel5k", "bce-ae"): dict(lam=1.0, margin=0.5, lr=0.003, weight_decay=0.0),
-    ("reuters", "rankae"): dict(lam=1.0, margin=0.1, lr=0.001, weight_decay=0.0),
-    ("reuters", "rankae-no-attn"): dict(lam=10.0, margin=0.5, lr=0.003, weight_decay=0.0),
-    ("reuters", "bce-ae"): dict(lam=1.0, margin=0.5, lr=0.003, weight_decay=0.0),
-}
+# The methods' settings (epoch budget, and lambda, m, lr and weight decay as the search chose
+# them) are the methods registry's: xmlstudy.methods.RANKAE_CHOSEN lists the (data set, method)
+# pairs searched so far; one not listed has no main runs yet.
+# What the search chooses: experiment "search" runs without them (the model then searches).
+SEARCHED = tuple(methods.RANKAE_SEARCH_START)
 
 
 # Experiment "design": what the loss is trained on, the latent size (the paper's h = 200 "for
@@ -86,22 +65,11 @@ MARGINS = (0.1, 0.3, 0.5, 0.7, 0.9)
 MARGIN_RATES = (0.0, 0.3, 0.6)
 
 
-# The smoke runs of the experiments that follow the search skip it (fixed start settings).
-# (xmlstudy.models.rankae.SEARCH_START, written out so that this module does not import torch;
-# tests/test_rankae.py checks that the two agree).
-SEARCH_START_SMOKE = dict(lam=1.0, margin=0.5, lr=1e-3, weight_decay=0.0)
-
-
-def run_params(method: str, dataset: str, profile: str = "full", search: bool = False) -> dict:
-    """Constructor parameters of ``method`` on ``dataset``: the epoch budget (the paper gives
-    none) with early stopping on validation, and lambda, m, lr and weight decay as chosen by
-    the search (``search=True``: the search itself, without the refit)."""
-    params = dict(SMOKE if profile == "smoke" else FULL)
-    if search:
-        return {**params, "refit": False}
-    if profile == "full" and (dataset, method) in CHOSEN:
-        params.update(CHOSEN[(dataset, method)])
-    return params
+def search_params(method: str, dataset: str, profile: str = "full") -> dict:
+    """Experiment "search": the registry's settings of ``method`` without the four the search
+    chooses, and without the refit (its records keep the validation score of every trial)."""
+    params = methods.settings(method, dataset, profile)
+    return {**{k: v for k, v in params.items() if k not in SEARCHED}, "refit": False}
 
 
 def grid(profile: str = "full") -> list:
@@ -116,39 +84,31 @@ def grid(profile: str = "full") -> list:
         return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=dataset,
                          seed=seed, profile=profile, params=params, valid_fraction=VALID_FRACTION)
 
-    configs = [config("search", m, d, 0, run_params(m, d, profile, search=True))
+    configs = [config("search", m, d, 0, search_params(m, d, profile))
                for d in datasets for m in METHODS]
-    configs += [config("main", m, d, s, run_params(m, d, profile))
+    configs += [config("main", m, d, s, methods.settings(m, d, profile))
                 for s in seeds for d in datasets for m in METHODS
-                if profile == "smoke" or (d, m) in CHOSEN]
+                if profile == "smoke" or (d, m) in methods.RANKAE_CHOSEN]
     # The choices the paper leaves open, one at a time around the main design on Delicious
     # (seed 0, the chosen lambda, m, lr and decay, judged on validation, no refit).
-    if profile == "full" and ("delicious", "rankae") in CHOSEN:
-        base = {**run_params("rankae", "delicious"), "refit": False}
+    if profile == "full" and ("delicious", "rankae") in methods.RANKAE_CHOSEN:
+        base = {**methods.settings("rankae", "delicious"), "refit": False}
         configs += [config("design", "rankae", "delicious", 0, {**base, **change})
                     for change in DESIGN]
     words = datasets if profile == "smoke" else WORD_DATASETS
-    configs += [config("embeddings", "rankae", d, s, {**run_params("rankae", d, profile), **change})
+    configs += [config("embeddings", "rankae", d, s, {**methods.settings("rankae", d, profile), **change})
                 for s in seeds for d in words
                 for change in (EMBEDDINGS[1:2] if profile == "smoke" else EMBEDDINGS)
-                if profile == "smoke" or (d, "rankae") in CHOSEN]
+                if profile == "smoke" or (d, "rankae") in methods.RANKAE_CHOSEN]
     return configs + noise_grid(profile) + text_grid(profile)
 
 
 # Raw text (Reuters, the one data set with documents): the deep text baselines of Table 2 (fastText,
 # and Kim's CNN for XML-CNN) and Rank-AE with a BiLSTM feeding its attention (Figure 5), which
-# takes the settings the search chose for Rank-AE on Reuters' tf-idf features.
+# takes the settings the search chose for Rank-AE on Reuters' tf-idf features (their lengths and
+# budgets are the methods registry's: xmlstudy.methods.TEXT_LENGTH, BILSTM_BUDGET).
 TEXT_DATASET = "reuters"   # one of DATASETS
 TEXT_BASELINES = ("fasttext", "kim-cnn")
-TEXT_SMOKE = {"fasttext": dict(lr_grid=[0.1], epoch_grid=[2], dim=16, bucket=10000),
-              "kim-cnn": dict(epochs=1, embedding=16, filters=8, length=50),
-              "rankae-bilstm": dict(epochs=1, patience=None, hidden=32, embedding=16,
-                                    lstm_hidden=8, length=50)}
-# Both sequence models read a document's first 150 tokens (median Reuters training document: 94
-# tokens; 29% are longer). The BiLSTM takes over a minute per epoch on one CPU thread, so its
-# budget is 12 epochs with patience 3 (the tf-idf models' is 60 with patience 8).
-TEXT_LENGTH = 150
-ATTENTION = dict(length=TEXT_LENGTH, refit=False, epochs=12, patience=3)
 
 
 def text_grid(profile: str = "full") -> list:
@@ -156,7 +116,7 @@ def text_grid(profile: str = "full") -> list:
     on raw Reuters text, 3 seeds, with the topic-word and deletion measures of
     :mod:`xmlstudy.attention`). They follow the Reuters search of Rank-AE; until it has run,
     only the smoke profile has them."""
-    if profile == "full" and (TEXT_DATASET, "rankae") not in CHOSEN:
+    if profile == "full" and (TEXT_DATASET, "rankae") not in methods.RANKAE_CHOSEN:
         return []
     seeds = (0,) if profile == "smoke" else (0, 1, 2)
 
@@ -164,14 +124,10 @@ def text_grid(profile: str = "full") -> list:
         return RunConfig(paper=PAPER, experiment=experiment, method=method, dataset=TEXT_DATASET,
                          seed=seed, profile=profile, params=params, valid_fraction=VALID_FRACTION)
 
-    if profile == "smoke":
-        attention = {**TEXT_SMOKE["rankae-bilstm"], **SEARCH_START_SMOKE, "refit": False}
-        return ([config("main", m, 0, TEXT_SMOKE[m]) for m in TEXT_BASELINES]
-                + [config("attention", "rankae-bilstm", 0, attention)])
-    attention = {**FULL, **CHOSEN[(TEXT_DATASET, "rankae")], **ATTENTION}
-    lengths = {"kim-cnn": {"length": TEXT_LENGTH}}
-    return ([config("main", m, s, lengths.get(m, {})) for s in seeds for m in TEXT_BASELINES]
-            + [config("attention", "rankae-bilstm", s, attention) for s in seeds])
+    return ([config("main", m, s, methods.settings(m, TEXT_DATASET, profile))
+             for s in seeds for m in TEXT_BASELINES]
+            + [config("attention", "rankae-bilstm", s,
+                      methods.settings("rankae-bilstm", TEXT_DATASET, profile)) for s in seeds])
 
 
 
@@ -185,18 +141,19 @@ def _noise_config(experiment, method, profile, setting, params):
 def noise_grid(profile: str = "full") -> list:
     """Experiments "noise" (every method at every rate of both kinds, seed 0) and "margin"
     (Rank-AE with each m at three rates of missing + invalid labels). They need the settings
-    chosen on the clean IMDB-F data; until the search has run, only the smoke profile has them."""
-    from xmlstudy.chapters import baselines
-
-    if profile == "full" and not all((NOISE_DATASET, m) in CHOSEN for m in ("rankae", "bce-ae")):
+    chosen on the clean IMDB-F data; until the search has run, only the smoke profile has them.
+    The baselines keep their own settings; in smoke the deep methods start from the search's
+    start point instead of searching."""
+    if profile == "full" and not all((NOISE_DATASET, m) in methods.RANKAE_CHOSEN
+                                     for m in ("rankae", "bce-ae")):
         return []
-    base = {c.method: c.params for c in baselines.grid(profile)}
 
     def params(method):
-        if method in base:
-            return base[method]
-        smoke = SEARCH_START_SMOKE if profile == "smoke" else {}
-        return {**run_params(method, NOISE_DATASET, profile), **smoke, "refit": False}
+        settings = methods.settings(method, NOISE_DATASET, profile)
+        if method not in METHODS:
+            return settings
+        smoke = methods.RANKAE_SEARCH_START if profile == "smoke" else {}
+        return {**settings, **smoke, "refit": False}
 
     def setting(kind, rate):
         return {} if rate == 0 else {"noise": kind, "rate": rate}
@@ -237,9 +194,6 @@ METRICS = ("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5")
 # What stands in for the paper's columns in this study (the baselines chapter's methods).
 STAND_INS = {"parabel": "FastXML's place (label trees)", "ovr-linear": "PD-Sparse's place (one-vs-rest linear)",
              "knn": "SLEEC's place (neighbours; SLEEC votes among neighbours in its embedding)"}
-NAMES = {"rankae": "Rank-AE", "rankae-no-attn": "Rank-AE, no attention", "bce-ae": "BCE-AE (no ranking loss)",
-         "parabel": "Parabel", "ovr-linear": "one-vs-rest", "knn": "kNN", "fasttext": "fastText",
-         "kim-cnn": "Kim's CNN (XML-CNN's place)", "rankae-bilstm": "Rank-AE, BiLSTM on raw text"}
 
 
 # --- the chapter's parameters and records -----------------------------------------------------------
@@ -258,11 +212,12 @@ EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin", "att
 
 def collect(params) -> tuple[dict, int, int]:
     """``({"rankae/main": ..., "baselines/main": ...}, missing, total)``."""
-    from xmlstudy.chapters import baselines
+    from xmlstudy import chapters
 
     names = params.datasets or DATASETS
     wanted = experiments.select(grid(params.profile), names, params.seeds, params.device)
-    wanted += experiments.select(baselines.grid(params.profile), names, params.seeds, params.device)
+    wanted += experiments.select(chapters.grid("baselines", params.profile), names, params.seeds,
+                                 params.device)
     frames = {"benchmark/rankae": experiments.load_records("benchmark", "rankae", params.profile)}
     missing = 0
     for paper in (PAPER, "baselines"):
@@ -281,12 +236,12 @@ def _means(records: pd.DataFrame, metrics=METRICS) -> pd.DataFrame:
     return mean_table(records, metrics)
 
 
-def average_ranks(records: pd.DataFrame, metrics=METRICS, methods=None) -> pd.DataFrame:
+def average_ranks(records: pd.DataFrame, metrics=METRICS, among=None) -> pd.DataFrame:
     """The paper's summary row on our records: per (data set, metric) the methods ranked by their
     mean (1 = best, ties share the mean rank), then each method's rank averaged over P@k rows and
     over nDCG@k rows. Only data sets where every method ran count."""
-    if methods is not None and len(records):
-        records = records[records["method"].isin(methods)]
+    if among is not None and len(records):
+        records = records[records["method"].isin(among)]
     means = _means(records, metrics)
     if not len(means):
         return pd.DataFrame(columns=["P@k", "nDCG@k"])
@@ -298,7 +253,7 @@ def average_ranks(records: pd.DataFrame, metrics=METRICS, methods=None) -> pd.Da
         ranks = [wide[m].rank(axis=1, ascending=False) for m in cols if m in wide.columns.get_level_values(0)]
         out[family] = pd.concat(ranks).mean() if ranks else pd.Series(dtype=float)
     table = pd.DataFrame(out).sort_values("P@k")
-    return table.rename(index=lambda m: NAMES.get(m, m)).round(2)
+    return table.rename(index=methods.name).round(2)
 
 
 # --- the claims -------------------------------------------------------------------------------------
@@ -310,7 +265,7 @@ def _judge_table2(frames: dict) -> claims_.Verdict:
 
 def _judge_rank(frames: dict) -> claims_.Verdict:
     # Rank-AE against the other methods, as the paper's row ranks it (its ablations left out).
-    ranks = average_ranks(_all(frames), methods=("rankae", *STAND_INS))
+    ranks = average_ranks(_all(frames), among=("rankae", *STAND_INS))
     if "Rank-AE" not in ranks.index:
         return claims_.Verdict("not testable here", "Rank-AE and the baselines have no common data set yet")
     best = ranks["P@k"].idxmin()
@@ -325,10 +280,10 @@ def _judge_rank(frames: dict) -> claims_.Verdict:
                                     f"{average_rank()['P@k']:.2f}); {p1}")
 
 
-def _judge_ablation(variant: str, name: str):
+def _judge_ablation(variant: str):
     def judge(frames: dict) -> claims_.Verdict:
         return claims_.beats(_means(frames["rankae/main"]), "rankae", variant,
-                             f"Rank-AE above {name} in P@k/nDCG@k")
+                             f"Rank-AE above {methods.name(variant)} in P@k/nDCG@k")
     return judge
 
 
@@ -407,7 +362,7 @@ def noise_table(frames: dict, metric: str = "P@1") -> pd.DataFrame:
     table = tidy.pivot_table(index=["kind", "rate"], columns="method", values=metric)
     table = table.reindex(columns=[m for m in NOISE_METHODS if m in table.columns])
     table.index = table.index.set_levels([f"{100 * r:.0f}%" for r in table.index.levels[1]], level=1)
-    return table.rename(columns=NAMES).rename_axis(columns=None).round(2)
+    return table.rename(columns=methods.name).rename_axis(columns=None).round(2)
 
 
 def noise_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
@@ -423,7 +378,8 @@ def noise_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
             for method in NOISE_METHODS:
                 line = part[part["method"] == method].sort_values("rate") if len(part) else part
                 if len(line):
-                    ax.plot(100 * line["rate"], line[metric], marker="o", label=NAMES[method])
+                    ax.plot(100 * line["rate"], line[metric], label=methods.name(method),
+                            color=methods.colour(method), marker=methods.marker(method))
             ax.set_title(f"{kind.replace('-', ' + ')} labels: {metric}", fontsize="medium")
             ax.set_ylabel(f"{metric} (%)")
             if row == len(NOISE_KINDS) - 1:
@@ -466,8 +422,8 @@ def _judge_noise(frames: dict) -> claims_.Verdict:
             top = tidy[(tidy["kind"] == kind)]["rate"].max()
             p1 = tidy[(tidy["kind"] == kind) & (tidy["rate"] == top) & (tidy["method"] == "rankae")]["P@1"].iloc[0]
             lines.append(f"{kind} at {100 * top:.0f}%: Rank-AE's P@1 {p1:.2f}, {drops['rankae']:.1f}% "
-                         f"below its clean value (BCE-AE {drops.get('bce-ae', float('nan')):.1f}%; "
-                         f"least: {NAMES.get(least, least)} {drops[least]:.1f}%)")
+                         f"below its clean value ({methods.name('bce-ae')} {drops.get('bce-ae', float('nan')):.1f}%; "
+                         f"least: {methods.name(least)} {drops[least]:.1f}%)")
     return claims_.Verdict(claims_.share_verdict(hits, checks),
                            f"Rank-AE has the highest P@1/3/5 in {hits} of {checks} noisy settings; "
                            + "; ".join(lines))
@@ -543,8 +499,7 @@ def attention_table(frames: dict) -> pd.DataFrame:
     present = [c for c in ATTENTION_MEASURES if len(records) and c in records.columns]
     if not present:
         return pd.DataFrame()
-    records = records.assign(method=records["method"].map(lambda m: NAMES.get(m, m)))
-    table = summary_table(records, present, scale=1.0, digits=3)
+    table = summary_table(methods.named(records), present, scale=1.0, digits=3)
     return table.rename(columns=ATTENTION_MEASURES)
 
 
@@ -593,12 +548,13 @@ CLAIMS = (
                   section="rankae-table-2"),
     claims_.Claim("rankae-attention", PAPER, "The dual attention helps: full Rank-AE beats "
                   "\"No attn\" on every data set", "Figure 4", ("rankae/main",),
-                  _judge_ablation("rankae-no-attn", "no attention"), section="rankae-ablation"),
+                  _judge_ablation("rankae-no-attn"), section="rankae-ablation"),
     claims_.Claim("rankae-loss", PAPER, "The ranking loss helps: full Rank-AE beats \"No loss\" "
                   "(BCE) on every data set", "Figure 4", ("rankae/main",),
-                  _judge_ablation("bce-ae", "BCE-AE"), section="rankae-ablation"),
+                  _judge_ablation("bce-ae"), section="rankae-ablation"),
     claims_.Claim("rankae-noise", PAPER, "Rank-AE is the most robust to missing and invalid "
-                  "labels (above BCE-AE and the other methods at every noise rate)", "Figure 3",
+                  f"labels (above {methods.name('bce-ae')} and the other methods at every noise "
+                  "rate)", "Figure 3",
                   ("rankae/noise",), _judge_noise, section="rankae-noise"),
     claims_.Claim("rankae-margin", PAPER, "The margin m makes the loss tolerant of noisy labels "
                   "(m < 1 for noisy data)", "Section 2.3", ("rankae/margin", "rankae/noise"),
@@ -625,16 +581,13 @@ def table2(frames: dict, metrics) -> pd.DataFrame:
     records = records[records["dataset"] == "delicious"] if len(records) else records
     ours = summary_table(records, list(metrics)) if len(records) else pd.DataFrame()
     for (dataset, method), row in ours.iterrows():
-        rows.append({"method": f"{NAMES.get(method, method)} (ours)", **row.to_dict()})
+        rows.append({"method": f"{methods.name(method)} (ours)", **row.to_dict()})
     return pd.DataFrame(rows).set_index("method")
 
 
 def all_datasets(frames: dict) -> pd.DataFrame:
     """Every method on every data set of the chapter (percent, mean ± std over seeds)."""
-    records = _all(frames)
-    if len(records):
-        records = records.assign(method=records["method"].map(lambda m: NAMES.get(m, m)))
-    return summary_table(records, ["P@1", "P@3", "P@5", "nDCG@5", "PSP@5"])
+    return summary_table(methods.named(_all(frames)), ["P@1", "P@3", "P@5", "nDCG@5", "PSP@5"])
 
 
 def choices(frames: dict) -> pd.DataFrame:
@@ -643,7 +596,7 @@ def choices(frames: dict) -> pd.DataFrame:
     search = frames.get("rankae/search")
     if search is None or not len(search):
         return pd.DataFrame()
-    rows = [{"dataset": r["dataset"], "method": NAMES.get(r["method"], r["method"]),
+    rows = [{"dataset": r["dataset"], "method": methods.name(r["method"]),
              **r["fit_info"]["chosen"], "epochs": r["fit_info"]["best_epoch"],
              "trials": len(r["fit_info"]["search"]),
              "valid P@1,3,5 (%)": 100 * r["fit_info"]["best_valid_mean_P@1,3,5"]}
@@ -653,7 +606,7 @@ def choices(frames: dict) -> pd.DataFrame:
 
 def ablation_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
     """Figure 4 on our data: P@k (percent, mean ± std over seeds) of Rank-AE and its two
-    ablations, one panel per data set, bars from zero."""
+    ablations, one panel per data set, bars from zero, in the methods' registry colours."""
     main = frames["rankae/main"]
     datasets = list(dict.fromkeys(main["dataset"])) if len(main) else []
     fig, axes = plt.subplots(1, max(len(datasets), 1), figsize=(3.4 * max(len(datasets), 1), 3.2),
@@ -665,7 +618,7 @@ def ablation_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
             means = [100 * pd.to_numeric(rows[m]).mean() for m in metrics]
             stds = [100 * pd.to_numeric(rows[m]).std(ddof=1) if len(rows) > 1 else 0.0 for m in metrics]
             ax.bar(np.arange(len(metrics)) + (i - (len(METHODS) - 1) / 2) * width, means, width,
-                   yerr=stds, capsize=2, label=NAMES[method])
+                   yerr=stds, capsize=2, label=methods.name(method), color=methods.colour(method))
         ax.set_xticks(np.arange(len(metrics)), metrics)
         ax.set_title(dataset)
         ax.set_ylabel("percent (mean ± std over seeds)")
@@ -696,7 +649,7 @@ def design_table(frames: dict) -> pd.DataFrame:
 
 def rank_table(frames: dict) -> pd.DataFrame:
     """The paper's average-rank row on our records: Rank-AE and the stand-ins for its rivals."""
-    return average_ranks(_all(frames), methods=("rankae", *STAND_INS))
+    return average_ranks(_all(frames), among=("rankae", *STAND_INS))
 
 
 def verdict_table(frames: dict, tolerance: float = TOLERANCE) -> pd.DataFrame:
@@ -716,7 +669,7 @@ def numbers(frames: dict, params) -> dict:
                              if have else "not run")
     base = means.xs("delicious", level="dataset").drop(list(METHODS), errors="ignore") \
         if "delicious" in means.index.get_level_values(0) else pd.DataFrame()
-    out["rankae_best_baseline"] = (f"{NAMES.get(base['P@1'].idxmax())} ({100 * base['P@1'].max():.2f})"
+    out["rankae_best_baseline"] = (f"{methods.name(base['P@1'].idxmax())} ({100 * base['P@1'].max():.2f})"
                                    if len(base) else "not run")
     verdicts = verdict_table(frames, params.tolerance)
     out["rankae_n_compared"] = str(len(verdicts))
@@ -740,7 +693,7 @@ def numbers(frames: dict, params) -> dict:
         drops = _drops(tidy, kind)
         if drops:
             lines.append(f"With {kind.replace('-', ' + ')} labels at the highest rate, P@1 loses "
-                         + ", ".join(f"{v:.1f}% ({NAMES.get(m, m)})" for m, v in sorted(drops.items(), key=lambda kv: kv[1]))
+                         + ", ".join(f"{v:.1f}% ({methods.name(m)})" for m, v in sorted(drops.items(), key=lambda kv: kv[1]))
                          + " of its clean value.")
     out["rankae_noise_summary"] = " ".join(lines) or "The noise runs have no records yet."
     return out

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, stats
+from xmlstudy import experiments, methods, stats
 from xmlstudy.records import unpack_bits
 from xmlstudy.experiments import RunConfig
 from xmlstudy.tables import mean_std, record_field, summarize
@@ -26,11 +26,7 @@ PAPER = "synthesis"
 METHODS = ("knn", "ovr-linear", "parabel", "mlknn", "c2ae", "dxml", "rankae", "bce-ae", "cgmvae",
            "nnae", "mlp-bce")
 DATASETS = ("bibtex", "delicious", "corel5k", "imdb", "reuters", "yeast", "scene", "sider")
-NAMES = {"knn": "kNN", "ovr-linear": "one-vs-rest", "parabel": "Parabel", "mlknn": "ML-kNN",
-         "c2ae": "C2AE", "dxml": "DXML", "rankae": "Rank-AE", "bce-ae": "BCE-AE",
-         "cgmvae": "C-GMVAE", "nnae": "NN-AE two-step", "mlp-bce": "MLP (BCE)"}
-# One colour per method on every figure of the page: the ten of the default cycle, then black.
-COLORS = {m: f"C{i}" if i < 10 else "black" for i, m in enumerate(METHODS)}
+# Names, colours and markers are the methods registry's (xmlstudy.methods).
 SEEDS = (0, 1, 2)
 RANK_METRICS = ("P@1", "P@3", "P@5", "nDCG@5", "PSP@5", "validation/ex-F1", "validation/mi-F1",
                 "validation/ma-F1")
@@ -51,11 +47,6 @@ EXTRA_REUSE = {("cgmvae", "corel5k"): "embeddings", ("nnae", "bibtex"): "many_la
 BUDGET = {(m, "imdb"): "not run: 120,919 training rows put this model at hours per seed on the "
                        "study's two CPU cores; see the Rank-AE chapter's IMDB-F subset"
           for m in ("c2ae", "cgmvae", "rankae", "bce-ae")}
-
-# C-GMVAE and C2AE have per-data-set settings for the paper's five data sets only; elsewhere they
-# take those of the data set of the same kind (sparse text features: reuters; visual words: yeast,
-# as the C-GMVAE chapter does for corel5k).
-SETTINGS_FROM = {"bibtex": "reuters", "corel5k": "yeast", "imdb": "reuters", "imdb-rankae": "reuters"}
 
 # Experiment "noise": every method on the Rank-AE chapter's IMDB-F subset (its 20% clean
 # validation split) and on delicious, labels of the training part made noisy, seed 0. The clean
@@ -79,40 +70,18 @@ PATIENCE_CHECK = {"methods": ("c2ae", "cgmvae", "mlp-bce"), "datasets": ("bibtex
                   "fraction": 0.1}
 
 
-def _smoke(method: str) -> dict:
-    from xmlstudy.chapters import baselines, cgmvae, dxml, rankae
-
-    if method in ("knn", "ovr-linear", "parabel"):
-        return {c.method: c.params for c in baselines.grid("smoke")}[method]
-    if method == "dxml":
-        return dxml.run_params("bibtex", "smoke")
-    if method in ("rankae", "bce-ae"):
-        return {**rankae.run_params(method, "delicious", "smoke"), **rankae.SEARCH_START_SMOKE}
-    if method in ("c2ae", "cgmvae", "mlknn"):
-        return cgmvae.run_params(method, "yeast", "smoke")
-    if method == "mlp-bce":
-        return dict(epochs=2, patience=None, hidden=32)
-    return {}
-
-
 def run_params(method: str, dataset: str, profile: str = "full") -> dict:
-    """Settings of ``method`` on ``dataset`` where its chapter has none of its own: the
-    chapter's defaults for an unsearched data set (DXML's chosen settings, Rank-AE's search
-    start, C-GMVAE's and C2AE's of the data set named in :data:`SETTINGS_FROM`), the
-    baselines' own validation choices, and the defaults of the two-step and MLP models."""
-    from xmlstudy.chapters import cgmvae, dxml, rankae
-
-    if profile == "smoke":
-        return _smoke(method)
-    if method == "dxml":
-        return dxml.run_params(dataset)
-    if method in ("rankae", "bce-ae"):
-        return rankae.run_params(method, dataset)
-    if method in ("c2ae", "cgmvae", "mlknn"):
-        return cgmvae.run_params(method, SETTINGS_FROM.get(dataset, dataset))
-    if method == "nnae":
-        return {"units": [64, 16]}   # the paper's, as in the non-negative autoencoder chapter
-    return {}
+    """Settings of ``method`` on ``dataset``: the methods registry's (for a data set its chapter
+    did not search, DXML's chosen settings, Rank-AE's own search, C-GMVAE's and C2AE's of the
+    data set of the same kind), with two smoke-profile exceptions that the smoke records were
+    made with: Rank-AE and its BCE variant start from the search's start point instead of
+    searching, and the two-step model runs at its constructor's defaults."""
+    if profile == "smoke" and method == "nnae":
+        return {}
+    params = methods.settings(method, dataset, profile)
+    if profile == "smoke" and method in ("rankae", "bce-ae"):
+        params.update(methods.RANKAE_SEARCH_START)
+    return params
 
 
 def reused(profile: str = "full") -> dict:
@@ -249,7 +218,7 @@ def benchmark_records(frames: dict) -> pd.DataFrame:
 
 
 def _name(method: str) -> str:
-    return NAMES.get(method, method)
+    return methods.name(method)
 
 
 def benchmark_table(records: pd.DataFrame, metric: str = "P@1", scale: float = 100.0,
@@ -522,8 +491,9 @@ def noise_figure(records: pd.DataFrame, metrics=("P@1", "validation/ma-F1")):
             part = tables[metric]
             part = part[(part["dataset"] == dataset) & (part["noise"] == kind)]
             for row in _in_method_order(part).to_dict("records"):
-                ax.plot([100 * r for r in rates], [row[c] for c in columns], marker="o", ms=3,
-                        label=row["method"], color=_color(row["method"]))
+                key = methods.key_of(row["method"])
+                ax.plot([100 * r for r in rates], [row[c] for c in columns], ms=3, label=row["method"],
+                        color=methods.colour(key), marker=methods.marker(key))
             ax.set_title(f"{dataset}, {kind}", fontsize=9)
             ax.set_xlabel("noisy training labels (%)")
             ax.set_ylabel(f"{metric.split('/')[-1]} (%)")
@@ -536,8 +506,9 @@ def _method_legend(fig, names) -> None:
     panel's own legend would list only the methods of that panel)."""
     from matplotlib.lines import Line2D
 
-    shown = [_name(m) for m in METHODS if _name(m) in set(names)]
-    handles = [Line2D([], [], color=_color(n), marker="o", ms=3, label=n) for n in shown]
+    shown = [m for m in METHODS if _name(m) in set(names)]
+    handles = [Line2D([], [], color=methods.colour(m), marker=methods.marker(m), ms=3, label=_name(m))
+               for m in shown]
     rows = -(-len(handles) // 6)
     fig.tight_layout(rect=(0, (0.1 + 0.2 * rows) / fig.get_figheight(), 1, 1))   # inches kept for it
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=8, frameon=False)
@@ -556,11 +527,6 @@ def _in_dataset_order(table: pd.DataFrame, then: tuple = ()) -> pd.DataFrame:
     order = {d: i for i, d in enumerate(FEWER_DATASETS)}
     return table.sort_values(["dataset", *then], key=lambda c: c.map(order) if c.name == "dataset" else c,
                              kind="stable").reset_index(drop=True)
-
-
-def _color(name: str) -> str:
-    """The colour of a method given by its display name (the tables' form)."""
-    return next((COLORS[m] for m, n in NAMES.items() if n == name), "grey")
 
 
 # --- fewer training rows ---------------------------------------------------------------------------------
@@ -710,8 +676,9 @@ def fewer_figure(records: pd.DataFrame, metric: str = "validation/ma-F1"):
     fig, axes = plt.subplots(1, len(datasets), figsize=(3.3 * len(datasets), 3.2), squeeze=False)
     for ax, dataset in zip(axes[0], datasets):
         for row in _in_method_order(table[table["dataset"] == dataset]).to_dict("records"):
-            ax.plot(shares, [row.get(c, np.nan) for c in columns], marker="o", ms=3,
-                    label=row["method"], color=_color(row["method"]))
+            key = methods.key_of(row["method"])
+            ax.plot(shares, [row.get(c, np.nan) for c in columns], ms=3, label=row["method"],
+                    color=methods.colour(key), marker=methods.marker(key))
         ax.set_xticks(shares, columns)
         ax.set_title(dataset, fontsize=9)
         ax.set_xlabel("share of the training rows")

@@ -300,10 +300,11 @@ def _mean_precision(Y: sp.csr_matrix, scores: np.ndarray) -> float:
 
 class DXML(Model):
     """DXML with the paper's settings where it gives them (section 4.1) and, for the rest, the
-    defaults chosen on Bibtex's validation split (``xmlstudy.chapters.dxml.CHOSEN``). ``k`` and ``n_clusters`` left as None are chosen on validation from ``k_grid``
-    and ``cluster_grid`` (together with ``weighting`` when it is None); given values are used
-    as they are. When the largest k of ``k_grid`` is the best, larger ones (x1.5 each step) are
-    tried on validation until one stops improving.
+    defaults chosen on Bibtex's validation split (``xmlstudy.methods.DXML_CHOSEN``). ``k`` and
+    ``n_clusters`` left as None are chosen on validation from ``k_grid`` and ``cluster_grid``
+    (together with ``weighting`` when it is None); given values are used as they are. When the
+    largest k of ``k_grid`` is the best, larger ones (x1.5 each step) are tried on validation
+    until one stops improving.
 
     ``refit=True`` follows the usual last step of model selection: once the epoch count, k, the
     number of clusters and the weighting are chosen on validation, the model is trained again

@@ -1,5 +1,5 @@
-"""Rank-AE: a ranking-based autoencoder for extreme multi-label classification (Wang, Liu, Wang
-and Li, NAACL 2019), as printed in its section 2.
+"""Rank-AE: a ranking-based autoencoder for extreme multi-label classification (Wang, Chen, Sun,
+Qin, Li and Zhou, NAACL 2019), as printed in its section 2.
 
 Three maps into a latent space of size h (100 for few labels, 200 for many):
 
