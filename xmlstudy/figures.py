@@ -3,6 +3,42 @@ Figure; the chapter modules (``xmlstudy.chapters``) hold their chapters' own fig
 from __future__ import annotations
 
 import matplotlib.pyplot as plt  # noqa: F401
+from matplotlib.colors import to_hex
+
+from xmlstudy import methods
+
+
+def _handle_colour(handle) -> str | None:
+    """The colour a legend entry shows (a line's, a patch's face, a scatter's first point)."""
+    for getter in ("get_color", "get_facecolor", "get_markerfacecolor"):
+        if hasattr(handle, getter):
+            value = getattr(handle, getter)()
+            if hasattr(value, "ndim") and value.ndim == 2:   # a collection: one row per point
+                value = value[0] if len(value) else None
+            if value is None or (isinstance(value, str) and value == "none"):
+                continue
+            return to_hex(value, keep_alpha=False)
+    return None
+
+
+def check_legends(fig) -> None:
+    """Stop when a legend of ``fig`` names a method other than by its registry name, or shows a
+    registry name in another colour than the method's (:mod:`xmlstudy.methods`): a method looks
+    the same on every figure of the book."""
+    forbidden = methods.forbidden_names()
+    by_name = {m.name: m for m in methods.METHODS.values()}
+    legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
+    for legend in filter(None, legends):
+        for handle, text in zip(legend.legend_handles, legend.get_texts()):
+            label = text.get_text()
+            if label in forbidden:
+                raise ValueError(f"a figure legend names {forbidden[label]!r} as {label!r}; use "
+                                 f"its registry name {methods.name(forbidden[label])!r}")
+            entry = by_name.get(label)
+            shown = _handle_colour(handle) if entry else None
+            if entry and shown and shown != to_hex(entry.colour):
+                raise ValueError(f"a figure legend draws {label!r} in {shown}; the registry's "
+                                 f"colour for it is {entry.colour} (xmlstudy.methods)")
 
 def label_frequency(train_sets: dict, columns: int = 4):
     """The long tail: for each dataset (``{name: training Dataset}``) the number of training

@@ -124,6 +124,30 @@ METHODS: dict[str, Method] = _methods(
 )
 
 
+# Names this book once used for a method beside its display name. None of them, and no record key,
+# may name a method in a table or a figure legend (tests/test_site.py reads the built pages,
+# xmlstudy.figures.check_legends every figure); the names printed in the papers' own tables
+# ("BR", "1-vs-All", "MPVAE", ...) are not here: they label the papers' numbers.
+FORMER_NAMES: dict[str, tuple[str, ...]] = {
+    "ovr-linear": ("1-vs-rest", "BR (1-vs-rest)", "one-vs-rest (ours)"),
+    "bce-ae": ("BCE-AE", "BCE-AE (no ranking loss)"),
+    "rankae-no-attn": ("Rank-AE, no attention",),
+    "nnae": ("NN-AE two-step", "NN-AE", "autoencoder"),
+    "nnae-softplus": ("autoencoder, softplus",),
+    "cgmvae-uni-gaussian": ("uni-Gaussian", "uni-Gaussian (MPVAE)"),
+    "cgmvae-official": ("official-code settings", "official settings"),
+    "nnae-image": ("two-step (autoencoder codes)",),
+    "image-bce": ("fine-tuned, BCE",),
+}
+
+
+def forbidden_names() -> dict:
+    """``{text: method}`` for every text that must not name a method on a page: the record keys
+    (except where a key is also the display name) and :data:`FORMER_NAMES`."""
+    out = {key: key for key, entry in METHODS.items() if entry.name != key}
+    out.update({old: key for key, olds in FORMER_NAMES.items() for old in olds})
+    return out
+
 def method(key: str) -> Method:
     """The registry entry of ``key`` (a method name of the records)."""
     if key not in METHODS:

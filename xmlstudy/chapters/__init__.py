@@ -148,6 +148,9 @@ def glue_figure(name: str, figure, absent: str) -> None:
         return
     import matplotlib.pyplot as plt
 
+    from xmlstudy.figures import check_legends
+
+    check_legends(figure)
     glue(name, figure, display=False)
     plt.close(figure)
 
