@@ -129,7 +129,7 @@ METHODS: dict[str, Method] = _methods(
 # xmlstudy.figures.check_legends every figure); the names printed in the papers' own tables
 # ("BR", "1-vs-All", "MPVAE", ...) are not here: they label the papers' numbers.
 FORMER_NAMES: dict[str, tuple[str, ...]] = {
-    "ovr-linear": ("1-vs-rest", "BR (1-vs-rest)", "one-vs-rest (ours)"),
+    "ovr-linear": ("1-vs-rest", "BR (1-vs-rest)"),
     "bce-ae": ("BCE-AE", "BCE-AE (no ranking loss)"),
     "rankae-no-attn": ("Rank-AE, no attention",),
     "nnae": ("NN-AE two-step", "NN-AE", "autoencoder"),
