@@ -138,6 +138,55 @@ def test_run_command_names_a_bad_seed_list(capsys):
     assert "'0,x' is not a comma-separated list of integers" in err
 
 
+SMOKE_YEAST = ["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast"]
+
+
+def run_command_error(capsys, argv) -> str:
+    """The one error line `python -m xmlstudy run` stops with (exit status 2)."""
+    with pytest.raises(SystemExit) as stop:
+        chapters.main(argv)
+    assert stop.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("flag, valid", [("--datasets", "bibtex, corel5k, delicious"), ("--methods", "knn, ovr-linear, parabel"),
+                                         ("--seeds", "0"), ("--experiment", "main")])
+def test_run_command_refuses_an_empty_list_and_names_the_choices(capsys, flag, valid):
+    argv = ["--paper", "baselines", "--profile", "smoke", flag, ""]
+    assert f"error: {flag}: empty list; give one or more of: {valid}" in run_command_error(capsys, argv + ["--dry-run"])
+    assert f"{flag}: empty list" in run_command_error(capsys, argv)  # before anything would run
+    if flag != "--experiment":  # a list of blanks is empty too
+        assert f"error: {flag}: empty list" in run_command_error(capsys, argv[:-1] + [" , "])
+
+
+def test_run_command_refuses_repeats_and_values_outside_the_grid(capsys):
+    assert "error: --seeds: 0 is given twice; give each once" in run_command_error(
+        capsys, SMOKE_YEAST + ["--seeds", "0,0", "--dry-run"])
+    assert "error: --datasets: yeast is given twice" in run_command_error(
+        capsys, ["--paper", "baselines", "--datasets", "yeast,yeast", "--dry-run"])
+    assert ("error: --datasets: ['whats_cooking'] not in the baselines grid; valid: bibtex, corel5k"
+            in run_command_error(capsys, ["--paper", "baselines", "--datasets", "whats_cooking", "--dry-run"]))
+    assert ("error: --methods: ['dxml'] not in the baselines grid with the filters before it; valid: knn, "
+            "ovr-linear, parabel" in run_command_error(capsys, SMOKE_YEAST + ["--methods", "dxml", "--dry-run"]))
+
+
+def test_run_command_checks_the_results_folder_before_anything_runs(capsys, tmp_path):
+    a_file = tmp_path / "records.txt"
+    a_file.write_text("")
+    for extra in ([], ["--dry-run"]):
+        assert (f"error: --results-dir {str(a_file)!r} is a file, not a folder; give a folder for the result "
+                f"records (it is created if missing)") in run_command_error(
+            capsys, SMOKE_YEAST + ["--results-dir", str(a_file)] + extra)
+    assert ("error: --results-dir: cannot create the folder " + repr(str(a_file / "sub" / "baselines"))
+            + " (Not a directory)") in run_command_error(capsys, SMOKE_YEAST + ["--results-dir", str(a_file / "sub")])
+    # a folder nobody may write in (/proc, even for root)
+    assert "error: --results-dir: cannot create the folder '/proc/baselines'" in run_command_error(
+        capsys, SMOKE_YEAST + ["--results-dir", "/proc"])
+    new = tmp_path / "new"
+    assert chapters.main(SMOKE_YEAST + ["--results-dir", str(new), "--dry-run"]) == 0
+    assert not new.exists()  # a dry run writes nothing, not even the folder
+
+
 def test_chapter_configs_follow_the_parameters():
     from types import SimpleNamespace
 

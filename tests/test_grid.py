@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -192,3 +193,111 @@ def test_hand_started_cluster_puts_gpu_runs_on_gpu_workers(tmp_path, monkeypatch
             p.terminate()
         for p in procs:
             p.wait(timeout=30)
+
+
+# --- stopping a grid, and a scheduler that is not there ----------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, whole_group", [(signal.SIGINT, True), (signal.SIGTERM, False)],
+                         ids=["ctrl-c", "kill"])
+def test_a_signal_stops_the_grid_with_one_line_that_says_how_to_resume(tmp_path, signum, whole_group):
+    """Ctrl-C in a terminal sends SIGINT to every process of its group (the workers and their
+    runs too); `kill` sends SIGTERM to the one process. Either way: exit status 128 + signal, no
+    traceback from any process, the records written stay whole, and the last line says how many
+    configurations finished and the command that resumes the grid."""
+    before = RunConfig("baselines", "main", "knn", "yeast", profile="smoke")  # as in the smoke grid
+    experiments.load_or_run(before, tmp_path)
+    args = ["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast", "--results-dir", str(tmp_path)]
+    proc = subprocess.Popen([sys.executable, "-m", "xmlstudy", "run", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "TQDM_DISABLE": "1"})
+    seen = []
+    while not any(line.startswith("Dask dashboard") for line in seen):  # the grid has started
+        line = proc.stderr.readline()
+        assert line or proc.poll() is None, seen
+        seen.append(line)
+    family = psutil.Process(proc.pid).children(recursive=True)
+    assert family  # the local cluster's processes
+    if whole_group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
+    out, err = proc.communicate(timeout=120)
+    err = "".join(seen) + err
+    assert proc.returncode == 128 + signum == (130 if signum == signal.SIGINT else 143)
+    assert "Traceback" not in err and "Error" not in err, err
+    last = err.strip().splitlines()[-1]
+    name = signal.Signals(signum).name
+    resume = f"Resume with: python -m xmlstudy run {' '.join(args)}"
+    assert last.startswith(f"python -m xmlstudy run: stopped by {name}: ") and last.endswith(resume), last
+    finished = int(last.split(f"{name}: ")[1].split(" of 2 configurations finished")[0])
+    assert f"({finished} records written, 0 failed; 1 were done before), {2 - finished} not run." in last
+    recs = written(tmp_path, before)
+    assert len(recs) == 1 + finished and recs[0]["config_hash"] == before.config_hash
+    assert len({r["config_hash"] for r in recs}) == len(recs)
+    assert [p.name for p in (tmp_path / "baselines").iterdir()] == ["main.jsonl"]  # no temporary file
+    gone, alive = psutil.wait_procs(family, timeout=30)
+    assert not alive, [p.cmdline() for p in alive]
+
+
+def test_a_scheduler_address_is_checked_before_anything_runs(tmp_path, capsys, monkeypatch):
+    from xmlstudy import chapters
+
+    with socket.socket() as s:  # a port where nothing listens once the socket is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast", "--results-dir", str(tmp_path)]
+    start = time.monotonic()
+    assert chapters.main(args + ["--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    assert time.monotonic() - start < 10
+    err = capsys.readouterr().err.strip()
+    assert err == (f"python -m xmlstudy run: error: no Dask scheduler at tcp://127.0.0.1:{port} (--scheduler): "
+                   f"connection refused; start a scheduler there with 'dask scheduler --port {port}' and workers "
+                   f"with 'dask worker tcp://127.0.0.1:{port}', or leave out --scheduler to run on a local cluster "
+                   f"of this machine")
+    monkeypatch.setenv(experiments.SCHEDULER_ENV, f"tcp://127.0.0.1:{port}")
+    assert chapters.main(args) == 2
+    assert f"(${experiments.SCHEDULER_ENV}): connection refused" in capsys.readouterr().err
+    assert "or unset XMLSTUDY_SCHEDULER to run" in str(pytest.raises(
+        experiments.SchedulerError, run_grid, small_grid(), results_dir=tmp_path).value)
+    monkeypatch.delenv(experiments.SCHEDULER_ENV)
+    for address, problem in (("tcp://127.0.0.1:notaport", "the port 'notaport' is not a number in 1..65535"),
+                             ("tcp://127.0.0.1", "is not a scheduler address PROTOCOL://HOST:PORT"),
+                             ("udp://127.0.0.1:8786", "unknown protocol 'udp'")):
+        with pytest.raises(SystemExit) as stop:
+            chapters.main(args + ["--scheduler", address, "--dry-run"])  # even a dry run
+        assert stop.value.code == 2
+        assert re.search(f"error: --scheduler {re.escape(repr(address))}:? {problem}", capsys.readouterr().err)
+    assert not written(tmp_path, small_grid()[0])  # nothing ran
+
+
+def test_a_signal_inside_stop_requests_is_recorded_and_a_second_one_stops_at_once():
+    from xmlstudy.cluster import stop_requests
+
+    before = signal.getsignal(signal.SIGTERM)
+    with stop_requests() as stop:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.1)  # the handler runs between two bytecodes of this thread
+        assert stop == [signal.SIGTERM]
+        with pytest.raises(KeyboardInterrupt, match="SIGINT"):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_stop_runs_ends_the_process_of_a_task_and_keeps_later_ones_from_starting(monkeypatch):
+    from xmlstudy import cluster
+
+    monkeypatch.setattr(cluster, "_current_task", lambda: "task-1")
+    result = []
+    worker = threading.Thread(target=lambda: result.append(cluster.run_process(["sleep", "60"], "")))
+    start = time.monotonic()
+    worker.start()
+    while "task-1" not in cluster._RUNS:
+        time.sleep(0.01)
+    assert cluster.stop_runs(["task-1", "task-2"]) == 1  # task-2 was not running here
+    worker.join(timeout=10)
+    assert result == [None] and time.monotonic() - start < 10
+    monkeypatch.setattr(cluster, "_current_task", lambda: "task-2")
+    assert cluster.run_process(["sleep", "60"], "") is None  # stopped before it began: not started
+    assert cluster.run_process(["cat"], "a record") == (0, "a record")  # (task-2 is done with)
+    assert not cluster._RUNS and not cluster._STOPPED

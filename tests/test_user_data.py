@@ -40,7 +40,8 @@ def reference(text: str, *, label_names=None, n_labels=None, labels_first=None):
     """(X, Y, feature names, label names) of an ARFF text, from liac-arff's parse, as CSR.
 
     Labels: by name (a Mulan .xml), else n_labels/labels_first, else '-C N' in the relation.
-    Nominal features one-hot (absent sparse entry = the first value, '?' = all zero)."""
+    Nominal features one-hot (absent sparse entry = the first value, '?' = all zero); a {0,1} or
+    {1,0} attribute holds its value (absent sparse entry: the first value, 1 for {1,0})."""
     body = re.split(r"@data", text, maxsplit=1, flags=re.IGNORECASE)[-1]
     sparse = any(s.strip().startswith("{") for s in body.splitlines())
     parsed = liac.loads(text, encode_nominal=True, return_type=liac.LOD if sparse else liac.DENSE)
@@ -50,6 +51,13 @@ def reference(text: str, *, label_names=None, n_labels=None, labels_first=None):
     indices = np.array([j for r in rows for j in r], dtype=np.int64)
     values = np.array([np.nan if v is None else v for r in rows for v in r.values()], dtype=np.float64)
     M = sp.csr_matrix((values, indices, indptr), shape=(len(rows), len(attrs)))
+    binary = [isinstance(kind, list) and sorted(kind) == ["0", "1"] for _, kind in attrs]
+    if any(kind == ["1", "0"] for _, kind in attrs):  # liac-arff gives the index: turn it into the value
+        dense = M.toarray()
+        for j, (_, kind) in enumerate(attrs):
+            if kind == ["1", "0"]:
+                dense[:, j] = 1 - dense[:, j]
+        M = sp.csr_matrix(dense)
     names = [a[0] for a in attrs]
     if label_names is not None:
         label_cols = [names.index(n) for n in label_names]
@@ -58,14 +66,14 @@ def reference(text: str, *, label_names=None, n_labels=None, labels_first=None):
             c = int(re.search(r"-C\s+(-?\d+)", parsed["relation"]).group(1))
             n_labels, labels_first = abs(c), c > 0
         label_cols = list(range(n_labels)) if labels_first else list(range(len(attrs) - n_labels, len(attrs)))
-    assert all(attrs[j][1] == ["0", "1"] for j in label_cols), "labels are {0,1} attributes"
+    assert all(binary[j] for j in label_cols), "labels are {0,1} attributes"
     Y = M[:, label_cols]
     assert not np.isnan(Y.data).any(), "labels are never missing"
     blocks, feature_names = [], []
     for j, (name, kind) in enumerate(attrs):
         if j in label_cols:
             continue
-        if isinstance(kind, list) and kind != ["0", "1"]:
+        if isinstance(kind, list) and not binary[j]:
             codes = M[:, [j]].toarray().ravel()
             block = np.zeros((len(rows), len(kind)))
             for i, code in enumerate(codes):
@@ -210,20 +218,67 @@ def test_a_label_listed_twice_stops(tmp_path):
         data.load_arff(path, xml=xml)
 
 
-def test_a_mulan_file_with_a_stale_minus_c_stops_and_says_what_to_pass(tmp_path):
+def test_a_mulan_file_with_a_stale_minus_c_follows_its_xml_with_a_warning(tmp_path):
     path = write(tmp_path, "stale.arff", SIX.replace("@relation six", "@relation 'six: -C 6'"))
+    # Without the .xml, -C rules, and makes a numeric attribute a label: stop at its line.
     with pytest.raises(ParseError, match=r"stale.arff:2: '-C 6' in the relation name makes 'x' a label, but it "
-                                         r"is declared numeric.*n_labels=6, labels_first=False"):
+                                         r"is declared numeric.*n_labels=6, labels_first=False.*give the .xml"):
         data.load_arff(path)
     xml = write(tmp_path, "six.xml", xml_of([f"L{i}" for i in range(1, 7)]))
-    with pytest.raises(ParseError, match=r"'-C 6' says the first 6 .* names the last 6. Pass n_labels=6, "
-                                         r"labels_first=False to follow the .xml"):
-        data.load_arff(path, xml=xml)
-    for options in ({"xml": xml}, {}):
+    stale = (r"stale.arff:1: the relation's '-C 6' says the first 6 attributes are labels, but .*six.xml names "
+             r"the last 6 \(L1, L2, L3, L4, L5, L6\); the .xml is authoritative for a Mulan file.*make it '-C -6'")
+    for load in ("converted", "from the cache"):  # the warning comes back with the cached arrays
+        with pytest.warns(arff.LabelSourceWarning, match=stale):
+            s = data.load_arff(path, xml=xml, valid_fraction=0.0, test_fraction=0.5)
+        assert s.train.feature_names == ["x", "y"] and s.train.label_names == [f"L{i}" for i in range(1, 7)], load
+        assert "stale '-C 6' ignored" in s.train.meta["labels_from"]
+    # load_user finds the .xml beside the file, as the chapters' xc_train does
+    write(tmp_path, "stale.xml", xml_of([f"L{i}" for i in range(1, 7)]))
+    with pytest.warns(arff.LabelSourceWarning, match="'-C 6'"):
+        assert data.load_user(path, valid_fraction=0.0, test_fraction=0.5).train.n_labels == 6
+    for options in ({"xml": xml}, {}):  # both arguments say it outright: no warning
         s = data.load_arff(path, n_labels=6, labels_first=False, valid_fraction=0.0, test_fraction=0.5, **options)
         assert s.train.feature_names == ["x", "y"] and s.train.n_labels == 6
     with pytest.raises(ParseError, match="Pass both n_labels= and labels_first= to override -C"):
         data.load_arff(path, labels_first=False)
+
+
+def test_a_minus_c_that_agrees_with_the_xml_does_not_warn(tmp_path, recwarn):
+    path = write(tmp_path, "ok.arff", SIX.replace("@relation six", "@relation 'six: -C -6'"))
+    s = data.load_arff(path, xml=write(tmp_path, "six.xml", xml_of([f"L{i}" for i in range(1, 7)])),
+                       valid_fraction=0.0, test_fraction=0.5)
+    assert s.train.n_labels == 6 and not [w for w in recwarn if w.category is arff.LabelSourceWarning]
+
+
+ONE_FIRST = """@relation 'flip: -C -2'
+@attribute x numeric
+@attribute f {1,0}
+@attribute A {1,0}
+@attribute B {0,1}
+@data
+"""
+
+
+@pytest.mark.parametrize("extra", ["", "nominal"])  # the bulk parser, and the line-by-line one
+def test_a_value_left_out_of_a_sparse_row_is_the_first_declared_one(tmp_path, extra):
+    """As in Weka: omitted means index 0, which for {1,0} is 1. Rows: nothing given; every
+    value given as 0; every value given as 1; a missing feature."""
+    header = ONE_FIRST if not extra else ONE_FIRST.replace("@attribute x numeric",
+                                                           "@attribute x numeric\n@attribute c {u,v}")
+    shift = 1 if extra else 0
+    rows = ["{}", f"{{0 0,{1 + shift} 0,{2 + shift} 0,{3 + shift} 0}}",
+            f"{{0 2,{1 + shift} 1,{2 + shift} 1,{3 + shift} 1}}", f"{{{1 + shift} ?}}"]
+    ds = arff.read_multilabel(write(tmp_path, "flip.arff", header + "\n".join(rows) + "\n"))
+    assert ds.label_names == ["A", "B"]
+    np.testing.assert_array_equal(ds.Y.toarray(), [[1, 0], [0, 0], [1, 1], [1, 0]])
+    x = ds.X.toarray()[:, [0, ds.feature_names.index("f")]]
+    np.testing.assert_array_equal(x, [[0, 1], [0, 0], [2, 1], [0, 0]])  # '?' of f: 0, counted
+    assert ds.meta["missing_values"] == {"f": 1}
+    # dense rows give every value: the declared order changes nothing
+    dense = "0,u,1,1,0\n2,v,0,0,1\n" if extra else "0,1,1,0\n2,0,0,1\n"
+    ds = arff.read_multilabel(write(tmp_path, "dense.arff", header + dense))
+    np.testing.assert_array_equal(ds.Y.toarray(), [[1, 0], [0, 1]])
+    np.testing.assert_array_equal(ds.X.toarray()[:, [0, ds.feature_names.index("f")]], [[0, 1], [2, 0]])
 
 
 def test_labels_from_arguments_and_what_stops(tmp_path):
@@ -320,8 +375,8 @@ def tables(draw):
         if kind == "numeric":
             values = draw(st.lists(st.integers(-12, 12).map(lambda k: k / 4), min_size=n, max_size=n))
             columns.append(("numeric", None, values))
-        elif kind == "binary":
-            columns.append(("binary", ["0", "1"],
+        elif kind == "binary":  # declared {0,1} or {1,0}
+            columns.append(("binary", draw(st.sampled_from([["0", "1"], ["1", "0"]])),
                             draw(st.lists(st.sampled_from([0, 1, None]), min_size=n, max_size=n))))
         else:
             declared = draw(st.lists(st.sampled_from(POOL), min_size=2, max_size=4, unique=True))
@@ -330,7 +385,9 @@ def tables(draw):
     n_labels = draw(st.integers(1, 3))
     Y = np.array(draw(st.lists(st.lists(st.booleans(), min_size=n_labels, max_size=n_labels),
                                min_size=n, max_size=n)), dtype=np.float64)
-    return {"columns": columns, "Y": Y, "labels_first": draw(st.booleans()), "sparse": draw(st.booleans()),
+    label_orders = draw(st.lists(st.sampled_from([["0", "1"], ["1", "0"]]), min_size=n_labels, max_size=n_labels))
+    return {"columns": columns, "Y": Y, "label_orders": label_orders,
+            "labels_first": draw(st.booleans()), "sparse": draw(st.booleans()),
             "layout": draw(st.sampled_from(["meka", "mulan", "arguments"])),
             "xml_order": draw(st.permutations(range(n_labels)))}
 
@@ -363,7 +420,8 @@ def as_arff(table) -> tuple[str, str | None, dict]:
     L, first, layout = table["Y"].shape[1], table["labels_first"], table["layout"]
     relation = f"'gen: -C {L if first else -L}'" if layout == "meka" else "gen"
     features = [(f"f{i}", kind, declared, values) for i, (kind, declared, values) in enumerate(table["columns"])]
-    labels = [(f"L{j}", "binary", ["0", "1"], [int(v) for v in table["Y"][:, j]]) for j in range(L)]
+    labels = [(f"L{j}", "binary", table["label_orders"][j], [int(v) for v in table["Y"][:, j]])
+              for j in range(L)]
     attrs = labels + features if first else features + labels
     header = [f"@relation {relation}", "% written by the property test"]
     for name, kind, declared, _ in attrs:
@@ -379,8 +437,9 @@ def as_arff(table) -> tuple[str, str | None, dict]:
             else:
                 text = repr(v) if kind == "numeric" else quoted(declared[v]) if kind == "nominal" else str(v)
             if table["sparse"]:
-                # a sparse row leaves out 0, which for a nominal attribute is its first value
-                if v is not None and v == 0:
+                # a sparse row leaves out 0 of a numeric attribute and the first declared value
+                # of a nominal one (a code of 0; for {1,0}, the value 1)
+                if v is not None and (str(v) == declared[0] if kind == "binary" else v == 0):
                     continue
                 text = f"{j} {text}"
             cells.append(text)

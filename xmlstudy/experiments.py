@@ -27,7 +27,6 @@ import math
 import os
 import platform
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -39,6 +38,9 @@ from typing import Iterable
 import numpy as np
 
 from xmlstudy import records
+from xmlstudy.cluster import (GridInterrupted, SchedulerError, check_scheduler,
+                              children_ignore_sigint, run_process, stop_requests, stop_runs,
+                              wait_until_idle)
 from xmlstudy.training import seed_everything
 
 log = logging.getLogger("xmlstudy.experiments")
@@ -533,21 +535,26 @@ def _child_main() -> None:
         result = {"record": run(RunConfig.from_dict(json.loads(sys.stdin.read())))}
     except Exception:  # noqa: BLE001 - the worker raises it with this traceback
         result = {"error": traceback.format_exc()}
-    print("\n" + json.dumps(result), flush=True)
+    try:
+        print("\n" + json.dumps(result), flush=True)
+    except BrokenPipeError:  # the worker is gone (a stopped grid): nobody reads the record
+        os._exit(1)
 
 
-def _run_isolated(config_dict: dict) -> dict:
+def _run_isolated(config_dict: dict) -> dict | None:
     """Run one configuration in a fresh Python process and return its record, so that its peak
     memory is not hidden by memory an earlier run left to the allocator, and CUDA and thread
     pools start clean. The process inherits the worker's environment (its one thread per
-    library, its GPU, ``XMLSTUDY_DATA_DIR``)."""
-    proc = subprocess.run([sys.executable, "-c", _CHILD], input=json.dumps(config_dict),
-                          stdout=subprocess.PIPE, text=True)
-    lines = proc.stdout.strip().splitlines()
+    library, its GPU, ``XMLSTUDY_DATA_DIR``). None when the grid was stopped meanwhile."""
+    finished = run_process([sys.executable, "-c", _CHILD], json.dumps(config_dict))
+    if finished is None:
+        return None  # ended by stop_runs: the grid that wanted this record was stopped
+    returncode, stdout = finished
+    lines = stdout.strip().splitlines()
     try:
         result = json.loads(lines[-1])
     except (IndexError, json.JSONDecodeError):
-        raise RuntimeError(f"the process of this run exited with status {proc.returncode} "
+        raise RuntimeError(f"the process of this run exited with status {returncode} "
                            "without a record (killed, e.g. for lack of memory?)") from None
     if "error" in result:
         raise RuntimeError(f"the run failed in its process:\n{result['error']}")
@@ -576,6 +583,11 @@ class GridReport:
         return not self.failures
 
 
+# Seconds to connect to a scheduler that accepted the probe's TCP connection (Dask's own 30 s
+# would look like a hang).
+CONNECT_TIMEOUT_S = 10
+
+
 @contextlib.contextmanager
 def _client(jobs: int, scheduler: str | None):
     """A Dask client of the cluster at ``scheduler``, or of a new ``LocalCluster`` of ``jobs``
@@ -583,13 +595,20 @@ def _client(jobs: int, scheduler: str | None):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except OSError as err:  # something listens there, but not a Dask scheduler
+            raise SchedulerError(f"no Dask scheduler answered at {scheduler} within "
+                                 f"{CONNECT_TIMEOUT_S} s ({err}); is it the address 'dask "
+                                 f"scheduler' printed?") from None
+        with client:
             yield client
         return
     # memory_limit=0: no memory limit per worker, so a run may use the whole machine, as a run
     # outside Dask may. The nanny starts each worker with OMP/MKL/OPENBLAS_NUM_THREADS=1.
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                      memory_limit=0) as cluster, Client(cluster) as client:
+    with children_ignore_sigint():  # Ctrl-C stops the grid through this process alone
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, memory_limit=0)
+    with cluster, Client(cluster) as client:
         yield client
 
 
@@ -611,7 +630,13 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
     runs each configuration in a fresh Python process, so peak memory is measured per run;
     ``isolate=False`` runs it in the worker process itself. A script that calls this on a
     ``LocalCluster`` does so under ``if __name__ == "__main__":``, since Dask's worker processes
-    import the main module."""
+    import the main module.
+
+    A scheduler address that does not parse or where nothing listens raises
+    :class:`~xmlstudy.cluster.SchedulerError` before anything runs. SIGINT (Ctrl-C) or SIGTERM
+    stops the grid between two records: the records of finished runs are written, the other
+    tasks are cancelled and :class:`~xmlstudy.cluster.GridInterrupted` is raised with the report
+    so far; running the grid again resumes it."""
     from distributed import wait
     from tqdm import tqdm
 
@@ -625,11 +650,17 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
     if not todo:
         return report
 
+    source = "scheduler" if scheduler else f"${SCHEDULER_ENV}"
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
-    with _client(jobs, scheduler) as client:
+    if scheduler:
+        check_scheduler(scheduler, source)
+    with stop_requests() as stop, _client(jobs, scheduler) as client:
         if scheduler:
-            log.info("waiting for a worker of the scheduler at %s", scheduler)
-            client.wait_for_workers(1)
+            log.info("waiting for a worker of the scheduler at %s (start one with 'dask worker "
+                     "%s')", scheduler, scheduler)
+            while not stop and not client.scheduler_info()["workers"]:
+                with contextlib.suppress(TimeoutError):
+                    client.wait_for_workers(1, timeout=2)
         gpu_cluster = any((w.get("resources") or {}).get("GPU")
                           for w in client.scheduler_info()["workers"].values())
         if progress:
@@ -643,7 +674,7 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
         # Only progress=False passes disable, so that TQDM_DISABLE=1 silences the bar otherwise.
         bar = tqdm(total=len(futures), desc="runs", **({} if progress else {"disable": True}))
         pending = set(futures)
-        while pending:
+        while pending and not stop:
             try:
                 done, pending = wait(pending, timeout=2, return_when="FIRST_COMPLETED")
             except TimeoutError:  # nothing finished: refresh the count of running tasks
@@ -654,6 +685,14 @@ def run_grid(configs: Iterable[RunConfig], jobs: int = 1, results_dir: str | Pat
             bar.set_postfix_str(f"running {_running(client, [f.key for f in pending])}, "
                                 f"failed {len(report.failures)}")
         bar.close()
+        if stop:  # drop the tasks left, and end the runs in progress (Dask cannot stop a thread)
+            client.cancel(list(pending))
+            with contextlib.suppress(Exception):  # a worker that is gone has nothing to stop
+                client.run(stop_runs, [f.key for f in pending])
+            if not scheduler:  # other clients' tasks may keep a shared cluster's workers busy
+                wait_until_idle(client)
+    if stop:
+        raise GridInterrupted(stop[0], report, not_run=len(todo) - report.ran)
     return report
 
 

@@ -5,12 +5,15 @@ overwrites them with ``-p name value``. Papermill only *warns* about a name the 
 declare, so a typo such as ``-p seed 1`` (for ``seeds``) would silently run the defaults. The
 second cell therefore calls::
 
-    from xmlstudy.parameters import validate, PROFILE, DEVICE, one_or_more_of, list_of
+    from xmlstudy.parameters import validate, PROFILE, DEVICE, SEEDS, datasets_in_grid
     params = validate(globals(), {"profile": PROFILE, "device": DEVICE,
-                                  "datasets": one_or_more_of(["bibtex", "delicious"]),
-                                  "seeds": list_of(int)})
+                                  "datasets": datasets_in_grid(grid("full"), "dxml"),
+                                  "seeds": SEEDS})
 
-which raises a ``ValueError`` naming the bad parameter and the valid choices. Use ``params.NAME``
+which raises a ``ValueError`` naming the bad parameter and the valid choices. Every check that
+can fail is made here, before the notebook computes anything: a result folder that cannot be
+written (:func:`writable_dir`), a user's data file that does not parse (:func:`user_data_files`,
+a rule over two parameters, passed as ``joint=``). Use ``params.NAME``
 afterwards, not the bare name: ``papermill -p seeds "[0, 1]"`` passes the *string* "[0, 1]"
 (papermill's ``-p`` knows only numbers, booleans, None and strings), and ``validate`` turns such a
 bracketed literal into the list it spells. ``-y "seeds: [0, 1]"`` passes a real list.
@@ -22,10 +25,14 @@ A rule is one of
   accepted where ``int`` is asked for, and an ``int`` is accepted where ``float`` is;
 * a callable ``rule(value) -> str | None`` returning an error message, or ``None`` when the
   value is fine.
+
+A joint rule (``validate(..., joint=[...])``) is a callable ``rule(params: dict) -> str | None``
+over all parameters at once, for what no single parameter can tell (two that go together).
 """
 from __future__ import annotations
 
 import ast
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
@@ -69,8 +76,9 @@ def one_of(choices: Iterable) -> Callable[[Any], str | None]:
     return lambda value: _check(value, allowed)
 
 
-def list_of(rule: Rule, *, min_len: int = 1) -> Callable[[Any], str | None]:
-    """Rule: a list (or tuple) of at least ``min_len`` elements, each passing ``rule``."""
+def list_of(rule: Rule, *, min_len: int = 1, distinct: bool = False) -> Callable[[Any], str | None]:
+    """Rule: a list (or tuple) of at least ``min_len`` elements, each passing ``rule``; with
+    ``distinct``, none repeated."""
 
     def check(value: Any) -> str | None:
         if not isinstance(value, (list, tuple)):
@@ -81,21 +89,69 @@ def list_of(rule: Rule, *, min_len: int = 1) -> Callable[[Any], str | None]:
             problem = _check(element, rule)
             if problem:
                 return f"element {i}: {problem}"
+        if distinct:
+            twice = _repeated(value)
+            if twice is not None:
+                return f"got {value!r}; {twice!r} appears more than once, each value may appear only once"
         return None
 
     return check
 
 
+def _repeated(values) -> Any:
+    """The first value that appears a second time in ``values``, or None."""
+    seen = []
+    for v in values:
+        if any(v == s and isinstance(v, bool) == isinstance(s, bool) for s in seen):
+            return v
+        seen.append(v)
+    return None
+
+
 def one_or_more_of(choices: Iterable) -> Callable[[Any], str | None]:
     """Rule: a non-empty list of distinct values taken from ``choices``."""
-    allowed = tuple(choices)
-    inner = list_of(allowed)
+    return list_of(tuple(choices), distinct=True)
+
+
+def seeds(value: Any) -> str | None:
+    """Rule: a non-empty list of distinct seeds, integers >= 0 (what numpy's and torch's
+    generators take). A seed given twice would run one configuration twice and count it as two
+    independent runs in every mean and spread."""
+    problem = list_of(int)(value)
+    if problem:
+        return problem
+    negative = [s for s in value if s < 0]
+    if negative:
+        return f"got {value!r}; a seed is an integer >= 0, not {negative[0]}"
+    twice = _repeated(value)
+    if twice is not None:
+        return (f"got {value!r}; seed {twice} appears more than once, which would count one run "
+                f"twice; give each seed once")
+    return None
+
+
+def datasets_in_grid(grid: Iterable, chapter: str) -> Callable[[Any], str | None]:
+    """Rule: a non-empty list of distinct data sets that the grid of ``chapter`` runs.
+
+    ``grid``: the chapter's run configurations (their ``dataset``), or the data set names. A
+    registered data set the grid does not hold would select no configuration and leave the
+    chapter's tables empty; the message says so and lists the data sets the chapter runs."""
+    runs = tuple(dict.fromkeys(getattr(c, "dataset", c) for c in grid))
+    shape = list_of(str, distinct=True)
 
     def check(value: Any) -> str | None:
-        problem = inner(value)
-        if problem is None and len(set(value)) != len(value):
-            return f"got {value!r}; each value may appear only once"
-        return problem
+        problem = shape(value)
+        if problem:
+            return problem
+        for i, name in enumerate(value):
+            if name not in runs:
+                from xmlstudy import data
+
+                why = ("is a registered data set, but the grid of this chapter does not run it"
+                       if name in data.names() else "is not a data set of this study")
+                return (f"element {i}: {name!r} {why}; the {chapter} chapter runs: "
+                        f"{', '.join(runs)}")
+        return None
 
     return check
 
@@ -127,6 +183,66 @@ def existing_file(value: Any) -> str | None:
     return None
 
 
+def writable_dir(value: Any) -> str | None:
+    """Rule: the path of a folder that result records can be written to. A missing folder is
+    created (with its parents), so that a path that cannot be made stops here, before any run
+    computes, and not when the first record is written."""
+    if not isinstance(value, str) or not value.strip():
+        return f"got {value!r}; expected the path of a folder, as a string"
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        return (f"{value!r} is a file, not a folder; give a folder for the result records "
+                f"(it is created if missing)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return f"cannot create the folder {value!r} ({err.strerror}); give a folder you can write to"
+    try:
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as err:
+        return f"cannot write in the folder {value!r} ({err.strerror}); give a folder you can write to"
+    return None
+
+
+# --- joint rules: over several parameters at once -----------------------------------------------
+def both_or_neither(first: str, second: str) -> Callable[[dict], str | None]:
+    """Joint rule: parameters ``first`` and ``second`` are both given (not None) or both None."""
+
+    def check(params: dict) -> str | None:
+        given = [name for name in (first, second) if params.get(name) is not None]
+        if len(given) == 1:
+            absent = second if given[0] == first else first
+            return (f"{given[0]!r} is given but {absent!r} is not; give both {first!r} and "
+                    f"{second!r}, or neither")
+        return None
+
+    return check
+
+
+def user_data_files(train: str = "xc_train", test: str = "xc_test") -> Callable[[dict], str | None]:
+    """Joint rule for a user's own data set: the parameters ``train`` and ``test`` are both
+    given or both None, and the two files load (:func:`xmlstudy.data.load_user`: Extreme
+    Classification Repository text, or Mulan/MEKA ARFF with a Mulan ``.xml`` beside the train
+    file). A malformed file stops here with its file and line, not after the chapter's grid has
+    run; the converted arrays are cached, so the chapter's own load is then quick."""
+    pair = both_or_neither(train, test)
+
+    def check(params: dict) -> str | None:
+        problem = pair(params)
+        if problem or params.get(train) is None:
+            return problem
+        from xmlstudy import data
+
+        try:
+            data.load_user(params[train], params[test])
+        except (data.DataError, ValueError, OSError) as err:
+            return f"{train!r} / {test!r}: {err}"
+        return None
+
+    return check
+
+
 def _example(rule: Rule) -> str:
     if isinstance(rule, tuple) and rule:
         return repr(rule[0])
@@ -138,7 +254,7 @@ def _example(rule: Rule) -> str:
 # Rules every notebook uses.
 PROFILE = ("smoke", "full")
 DEVICE = ("auto", "cpu", "cuda")
-SEEDS = list_of(int)
+SEEDS = seeds
 
 
 def parameters_in(namespace: dict) -> dict:
@@ -169,10 +285,11 @@ def _literal(value: Any) -> Any:
     return value
 
 
-def validate(namespace: dict, rules: dict[str, Rule]) -> SimpleNamespace:
+def validate(namespace: dict, rules: dict[str, Rule], joint: Iterable = ()) -> SimpleNamespace:
     """Check the notebook parameters in ``namespace`` against ``rules`` and return them as an
     attribute object. Raises ``ValueError`` for a name without a rule (a typo in ``papermill -p``),
-    a parameter the rules expect but the namespace lacks, or a value a rule rejects."""
+    a parameter the rules expect but the namespace lacks, or a value a rule rejects; then, when
+    every value passed, for what a ``joint`` rule rejects."""
     given = {name: _literal(value) for name, value in parameters_in(namespace).items()}
     unknown = sorted(set(given) - set(rules))
     if unknown:
@@ -193,4 +310,8 @@ def validate(namespace: dict, rules: dict[str, Rule]) -> SimpleNamespace:
             problems.append(f"parameter {name!r}: {problem}")
     if problems:
         raise ValueError("invalid notebook parameters:\n  " + "\n  ".join(problems))
-    return SimpleNamespace(**{name: given[name] for name in rules})
+    values = {name: given[name] for name in rules}
+    problems = [problem for rule in joint if (problem := rule(values))]
+    if problems:
+        raise ValueError("invalid notebook parameters:\n  " + "\n  ".join(problems))
+    return SimpleNamespace(**values)

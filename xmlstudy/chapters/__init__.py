@@ -12,13 +12,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
+import shlex
+import signal
 import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from xmlstudy import claims as claims_
 from xmlstudy import experiments
+from xmlstudy.cluster import GridInterrupted, SchedulerError, check_scheduler, parse_address
 
 # Chapter name -> module. The grids of `make results` run in this order.
 CHAPTERS = {"baselines": "xmlstudy.chapters.baselines",
@@ -185,6 +191,9 @@ def show_claims(claims, frames: dict) -> pd.DataFrame:
 
 
 # --- command line: python -m xmlstudy run ----------------------------------------------------
+PROG = "python -m xmlstudy run"
+
+
 def _csv(kind, name):
     def parse(text):
         values = [v.strip() for v in text.split(",") if v.strip()]
@@ -197,12 +206,93 @@ def _csv(kind, name):
     return parse
 
 
+def _select(parser, args, configs: list) -> list:
+    """The configurations the filters ask for; an empty or repeated value, or one the grid does
+    not hold, stops with the values that are valid there (after the filters before it)."""
+    experiment = None if args.experiment is None else [e for e in [args.experiment.strip()] if e]
+    narrowed = False
+    for name, wanted, attr in (("experiment", experiment, "experiment"),
+                               ("datasets", args.datasets, "dataset"),
+                               ("methods", args.methods, "method"),
+                               ("seeds", args.seeds, "seed")):
+        if wanted is None:
+            continue
+        present = sorted({getattr(c, attr) for c in configs}, key=str)
+        valid = ", ".join(map(str, present))
+        if not wanted:
+            parser.error(f"--{name}: empty list; give one or more of: {valid}")
+        twice = [w for i, w in enumerate(wanted) if w in wanted[:i]]
+        if twice:
+            parser.error(f"--{name}: {twice[0]} is given twice; give each once")
+        missing = [w for w in wanted if w not in present]
+        if missing:
+            parser.error(f"--{name}: {missing} not in the {args.paper} grid"
+                         f"{' with the filters before it' if narrowed else ''}; valid: {valid}")
+        configs = [c for c in configs if getattr(c, attr) in wanted]
+        narrowed = True
+    return configs
+
+
+def _check_results_dir(parser, args, configs: list) -> None:
+    """Stop now, not when the first run has finished, when its record cannot be written: the
+    folders of the record files are created and written to (a dry run only refuses a file)."""
+    from xmlstudy.parameters import writable_dir
+
+    if args.results_dir is not None and Path(args.results_dir).expanduser().is_file():
+        parser.error(f"--results-dir {args.results_dir!r} is a file, not a folder; give a folder "
+                     f"for the result records (it is created if missing)")
+    if args.dry_run:
+        return
+    folders = {experiments.results_file(c.paper, c.experiment, c.profile, args.results_dir).parent
+               for c in configs}
+    for folder in sorted(folders):
+        problem = writable_dir(str(folder))
+        if problem:
+            flag = "--results-dir" if args.results_dir is not None else "the default results folder"
+            parser.error(f"{flag}: {problem}" + ("" if args.results_dir is not None else
+                                                  "; pass --results-dir"))
+
+
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - the signature signal.signal requires
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m xmlstudy run --paper P [--experiment E] [--profile full|smoke] [--jobs N]
     [--scheduler tcp://HOST:PORT] [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2]
-    [--dry-run]``: the configurations run as tasks on a Dask cluster
-    (:func:`xmlstudy.experiments.run_grid`)."""
-    parser = argparse.ArgumentParser(prog="python -m xmlstudy run",
+    [--results-dir DIR] [--dry-run]``: the configurations run as tasks on a Dask cluster
+    (:func:`xmlstudy.experiments.run_grid`).
+
+    Every argument, the results folder and the scheduler are checked before anything runs.
+    Ctrl-C or SIGTERM stops the grid with one line: how many configurations finished (their
+    records are written) and the command that resumes it; the exit code is 130 or 143."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    resume = f"{PROG} {shlex.join(argv)}"
+    # SIGTERM (kill, a batch system) ends the process like Ctrl-C, with the same one line.
+    previous = (signal.signal(signal.SIGTERM, _raise_interrupt)
+                if threading.current_thread() is threading.main_thread() else None)
+    try:
+        return _main(argv)
+    except GridInterrupted as stop:
+        report = stop.report
+        written = report.ran - len(report.failures)
+        print(f"{PROG}: stopped by {stop.signal_name}: {report.ran} of {report.total - report.skipped} "
+              f"configurations finished ({written} records written, {len(report.failures)} failed; "
+              f"{report.skipped} were done before), {stop.not_run} not run. Resume with: {resume}",
+              file=sys.stderr)
+        return stop.exit_code
+    except KeyboardInterrupt as stop:  # before the grid ran, or a second signal during its stop
+        name = str(stop) if str(stop) in ("SIGINT", "SIGTERM") else "SIGINT"
+        print(f"{PROG}: stopped by {name}; the records of the runs that finished are written, "
+              f"nothing else. Resume with: {resume}", file=sys.stderr)
+        return 128 + signal.Signals[name]
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog=PROG,
                                      description="Run a chapter's experiment grid, skipping "
                                                  "records that already exist.")
     parser.add_argument("--paper", required=True, help=f"one of: {', '.join(CHAPTERS)}")
@@ -226,20 +316,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown paper {args.paper!r}; valid: {', '.join(CHAPTERS)}")
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
-    configs = grid(args.paper, args.profile)
-    for name, wanted, attr in (("experiment", [args.experiment] if args.experiment else None,
-                                "experiment"),
-                               ("datasets", args.datasets, "dataset"),
-                               ("methods", args.methods, "method"),
-                               ("seeds", args.seeds, "seed")):
-        if wanted is None:
-            continue
-        present = sorted({getattr(c, attr) for c in configs}, key=str)
-        missing = [w for w in wanted if w not in present]
-        if missing:
-            parser.error(f"--{name}: {missing} not in the {args.paper} grid; valid: "
-                         f"{', '.join(map(str, present))}")
-        configs = [c for c in configs if getattr(c, attr) in wanted]
+    from_env = args.scheduler is None and os.environ.get(experiments.SCHEDULER_ENV)
+    scheduler = args.scheduler or from_env or None
+    source = f"${experiments.SCHEDULER_ENV}" if from_env else "--scheduler"
+    if scheduler is not None:
+        try:
+            parse_address(scheduler, source)
+        except SchedulerError as err:
+            parser.error(str(err))
+    configs = _select(parser, args, grid(args.paper, args.profile))
+    _check_results_dir(parser, args, configs)
 
     if args.dry_run:
         for c in configs:
@@ -247,12 +333,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{state}  {c.label()}  {c.params or ''}")
         print(f"{len(configs)} configurations")
         return 0
+    if scheduler is not None:
+        try:
+            check_scheduler(scheduler, source)
+        except SchedulerError as err:
+            print(f"{PROG}: error: {err}", file=sys.stderr)
+            return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     import distributed  # noqa: F401 - it sets its loggers to INFO when imported: quieten them after
 
     logging.getLogger("distributed").setLevel(logging.WARNING)
-    report = experiments.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir,
-                                  scheduler=args.scheduler)
+    try:
+        report = experiments.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir,
+                                      scheduler=scheduler)
+    except SchedulerError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
     print(f"{report.total} configurations: {report.skipped} already done, {report.ran} run, "
           f"{len(report.failures)} failed")
     for label in report.failures:

@@ -2,13 +2,14 @@
 
 ARFF (Weka's Attribute-Relation File Format) is a header of ``@relation`` and ``@attribute``
 lines followed by ``@data`` rows, either dense (``v1,v2,...``) or sparse (``{index value, ...}``,
-0-based). An entry a sparse row leaves out is 0, which for a nominal attribute means its first
-declared value (as in Weka).
+0-based). An entry a sparse row leaves out is Weka's internal 0: 0 for a numeric attribute and
+the *first declared value* of a nominal one, so a label declared ``{1,0}`` that a sparse row
+leaves out is 1 (Weka, Mulan and MEKA read it so; every registered file declares ``{0,1}``).
 
 What each attribute type becomes:
 
 * numeric (``numeric``, ``real``, ``integer``): one feature column;
-* ``{0,1}``: one 0/1 column (every label is such an attribute);
+* ``{0,1}`` or ``{1,0}``: one 0/1 column holding the value (every label is such an attribute);
 * any other nominal ``{a,b,c}``: one-hot, one feature column per declared value, named
   ``attr=value``;
 * ``string``, ``date`` and ``relational``: rejected, naming the attribute and its line (they need
@@ -24,7 +25,9 @@ Multi-label repositories store labels as ordinary ``{0,1}`` attributes and say e
 ones they are (:func:`label_columns`):
 
 * Mulan: an XML file lists the label names (:func:`read_mulan_labels`); Mulan matches them by
-  name, and they must be the last (or first) attributes of the file, all of them;
+  name, and they must be the last (or first) attributes of the file, all of them. For a Mulan
+  file the .xml is authoritative: a ``-C N`` left in its relation name that says otherwise is
+  ignored with a warning naming both;
 * MEKA: the relation name carries ``-C N``: the first ``N`` attributes are labels, or the last
   ``|N|`` when ``N`` is negative;
 * or the caller says ``n_labels`` and ``labels_first``.
@@ -39,6 +42,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -49,6 +53,8 @@ import scipy.sparse as sp
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.data.errors import LabelColumnsError, MissingDataFile, ParseError
 
+# 2: an omitted sparse value of a {1,0} attribute is 1, its first declared value (was 0)
+READER_VERSION = "2"
 NUMERIC_TYPES = ("numeric", "real", "integer")
 MISSING_OPTIONS = ("error", "zero")
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -60,7 +66,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 @dataclass
 class Attribute:
     name: str
-    kind: str  # "numeric", "binary" (the nominal {0,1}) or "nominal"
+    kind: str  # "numeric", "binary" (the nominal {0,1} or {1,0}) or "nominal"
     line: int
     values: tuple[str, ...] = ()  # the declared values of a nominal attribute, in order
     codes: dict[str, int] = field(default_factory=dict, repr=False)
@@ -68,6 +74,11 @@ class Attribute:
     @property
     def binary(self) -> bool:
         return self.kind == "binary"
+
+    @property
+    def one_first(self) -> bool:
+        """A binary attribute declared ``{1,0}``: its index is not its value."""
+        return self.binary and self.values[0] == "1"
 
     def declared(self) -> str:
         return self.kind if self.kind == "numeric" else "{" + ",".join(self.values) + "}"
@@ -77,8 +88,10 @@ class Attribute:
 class ArffFile:
     """The parsed content of one ARFF file: ``values`` is ``rows x attributes`` (CSR, float64).
 
-    A numeric or ``{0,1}`` attribute holds its value, any other nominal attribute the index of
-    its value among the declared ones; ``nan`` marks a missing value ``?``.
+    A numeric attribute holds its value, a nominal one (``{0,1}`` included) the index of its
+    value among the declared ones, so that 0, what a sparse row leaves out, is the first declared
+    value, as in Weka. For ``{0,1}`` the index is the value; :func:`split_labels` turns the index
+    of a ``{1,0}`` attribute into its value. ``nan`` marks a missing value ``?``.
     """
 
     path: str
@@ -264,7 +277,7 @@ def _value(token: str, quoted: bool, attr: Attribute, path: Path, line: int, mis
         if token not in attr.codes:
             raise ParseError(path, line, f"attribute {attr.name!r} is {attr.declared()} but the value "
                                          f"is {token!r}")
-        return float(token) if attr.binary else float(attr.codes[token])
+        return float(attr.codes[token])  # the index; for {0,1} it is the value
     if not _NUMBER.fullmatch(token):
         try:
             finite = np.isfinite(float(token))
@@ -388,6 +401,9 @@ def _parse_rows_fast(rows: list[str], attrs: list[Attribute]) -> sp.csr_matrix:
         raise _Unusual  # nan, inf or beyond float32
     if cols.size and not np.isin(texts[binary[cols]], ("0", "1")).all():
         raise _Unusual  # a {0,1} value must be written 0 or 1, not 1.0 or +1
+    one_first = np.array([a.one_first for a in attrs])
+    if cols.size and one_first.any():
+        vals = np.where(one_first[cols], 1.0 - vals, vals)  # the index of the value in {1,0}
     matrix = sp.csr_matrix((vals, cols, indptr), shape=(len(rows), n_attr))
     matrix.eliminate_zeros()
     return matrix
@@ -549,12 +565,20 @@ def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: in
                 f"{xml} names {_side(first, k)} attributes of {arff.path} as labels, but "
                 f"n_labels={n_labels!r}, labels_first={labels_first!r} were passed; pass "
                 f"n_labels={k}, labels_first={first} (or none), or fix the .xml")
+        source = f"the Mulan label file {xml}"
         if c_says not in (None, (k, first)) and not both:
-            raise ParseError(where, None,
-                             f"the relation's '-C {c}' says {_side(c > 0, abs(c))} attributes are labels, "
-                             f"but {xml} names {_side(first, k)}. Pass n_labels={k}, labels_first={first} "
-                             f"to follow the .xml, or leave out xml= to follow -C")
-        return cols, f"the Mulan label file {xml}"
+            # Mulan reads its labels from the .xml alone; a -C in the relation name is MEKA's
+            # convention, often left stale when a MEKA file was converted (or the other way).
+            names = [arff.attributes[j].name for j in cols]
+            shown = ", ".join(names) if k <= 6 else ", ".join(names[:3] + ["..."] + names[-2:])
+            warnings.warn(
+                f"{where}: the relation's '-C {c}' says {_side(c > 0, abs(c))} attributes are "
+                f"labels, but {xml} names {_side(first, k)} ({shown}); the .xml is authoritative "
+                f"for a Mulan file, so its {k} labels are used. To silence this, remove '-C {c}' "
+                f"from the @relation line or make it '-C {k if first else -k}'",
+                LabelSourceWarning, stacklevel=2)
+            source += f" (the relation's stale '-C {c}' ignored)"
+        return cols, source
     if both:
         k, first = n_labels, labels_first
         source = f"n_labels={k}, labels_first={first}"
@@ -592,14 +616,43 @@ def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: in
         attr = arff.attributes[j]
         if not attr.binary:
             hint = (f"If the labels are {_side(not first, k)} attributes, pass n_labels={k}, "
-                    f"labels_first={not first} (or the Mulan .xml)")
+                    f"labels_first={not first}; for a Mulan file, give the .xml that names the "
+                    f"labels (xml=, or <name>.xml beside the file), which overrides -C")
             raise ParseError(arff.path, attr.line,
                              f"{source} makes {attr.name!r} a label, but it is declared "
                              f"{attr.declared()}; labels are {{0,1}} attributes. {hint}")
     return cols, source
 
 
+class LabelSourceWarning(UserWarning):
+    """Two sources of the label columns disagreed and the authoritative one was followed."""
+
+
 # --- from attributes to features and labels -------------------------------------------------
+
+def attribute_values(arff: ArffFile) -> sp.csr_matrix:
+    """``arff.values`` with the index of each ``{1,0}`` attribute turned into its value (``1 -
+    index``; a missing value stays nan), so that every binary column holds 0 or 1 as written.
+    Such a column left out of sparse rows is mostly 1s, and stored so."""
+    flipped = [j for j, a in enumerate(arff.attributes) if a.one_first]
+    if not flipped:
+        return arff.values
+    n = arff.values.shape[0]
+    coo = arff.values.tocoo()
+    keep = ~np.isin(coo.col, flipped)
+    rows, cols, data = [coo.row[keep]], [coo.col[keep]], [coo.data[keep]]
+    by_column = arff.values.tocsc()
+    for j in flipped:
+        start, end = by_column.indptr[j], by_column.indptr[j + 1]
+        index = np.zeros(n)
+        index[by_column.indices[start:end]] = by_column.data[start:end]
+        value = 1.0 - index  # nan stays nan
+        present = np.flatnonzero(value)
+        rows.append(present)
+        cols.append(np.full(present.size, j))
+        data.append(value[present])
+    return sp.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=arff.values.shape)
 
 def split_labels(arff: ArffFile, label_columns: list[int]):
     """Cut an ARFF matrix into (X, Y, feature_names, label_names, missing_values).
@@ -607,8 +660,9 @@ def split_labels(arff: ArffFile, label_columns: list[int]):
     Nominal features become one column per declared value; a missing value leaves a feature's
     columns 0 and is counted in ``missing_values`` (attribute name -> rows).
     """
-    attrs, n = arff.attributes, arff.values.shape[0]
-    Y = arff.values[:, label_columns].tocsr()
+    attrs, values = arff.attributes, attribute_values(arff)
+    n = values.shape[0]
+    Y = values[:, label_columns].tocsr()
     bad = np.flatnonzero(np.isnan(Y.data) | ~np.isin(Y.data, (0.0, 1.0)))
     if bad.size:
         row = int(np.searchsorted(Y.indptr, bad[0], side="right") - 1)
@@ -619,7 +673,7 @@ def split_labels(arff: ArffFile, label_columns: list[int]):
                          f"label attribute {attr.name!r} {problem}; labels must be 0 or 1")
     label_set = set(label_columns)
     feature_columns = [i for i in range(len(attrs)) if i not in label_set]
-    counts = np.bincount(arff.values.indices[np.isnan(arff.values.data)], minlength=len(attrs))
+    counts = np.bincount(values.indices[np.isnan(values.data)], minlength=len(attrs))
     missing_values = {attrs[j].name: int(counts[j]) for j in feature_columns if counts[j]}
 
     blocks, names, run = [], [], []
@@ -628,11 +682,11 @@ def split_labels(arff: ArffFile, label_columns: list[int]):
             run.append(j)  # neighbouring plain columns are sliced out together
             continue
         if run:
-            blocks.append(arff.values[:, run].tocsr())
+            blocks.append(values[:, run].tocsr())
             names += [attrs[i].name for i in run]
             run = []
         if j is not None:
-            codes = arff.values[:, [j]].toarray().ravel()  # absent: the first declared value
+            codes = values[:, [j]].toarray().ravel()  # absent: the first declared value
             rows = np.flatnonzero(~np.isnan(codes))
             blocks.append(sp.csr_matrix((np.ones(rows.size), (rows, codes[rows].astype(np.int64))),
                                         shape=(n, len(attrs[j].values))))
@@ -650,14 +704,23 @@ def read_multilabel(path: str | Path, *, xml: str | Path | None = None, n_labels
                     split: str = "all") -> Dataset:
     """One multi-label ARFF file as a :class:`Dataset`; labels found by :func:`label_columns`.
 
-    ``meta`` records the file, where the labels came from and the missing values per attribute.
+    ``meta`` records the file, where the labels came from, the missing values per attribute and
+    the text of any :class:`LabelSourceWarning` (also issued here), so that a cached copy can
+    repeat it.
     """
     parsed = read_arff(path, missing=missing)
-    columns, source = label_columns(parsed, xml=xml, n_labels=n_labels, labels_first=labels_first)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        columns, source = label_columns(parsed, xml=xml, n_labels=n_labels, labels_first=labels_first)
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=2)
     X, Y, feature_names, label_names, missing_values = split_labels(parsed, columns)
     meta = {"source_file": str(path), "labels_from": source}
     if missing_values:
         meta["missing_values"] = missing_values
+    notes = [str(w.message) for w in caught if issubclass(w.category, LabelSourceWarning)]
+    if notes:
+        meta["warnings"] = notes
     return Dataset(name=name or Path(path).stem, split=split, X=X, Y=Y, feature_names=feature_names,
                    label_names=label_names, meta=meta)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import numbers
+import warnings
 from pathlib import Path
 
 from xmlstudy.data import arff, cache
@@ -26,7 +27,7 @@ from xmlstudy.data.files import sha256_of
 from xmlstudy.data.splits import carve_validation, random_test_split
 from xmlstudy.data.xc import load_xc
 
-READER_VERSION = "1"
+READER_VERSION = "2"  # 2: a {1,0} label left out of a sparse row is 1 (arff.py)
 ARFF_SUFFIXES = (".arff", ".arff.gz", ".arff.bz2")
 
 
@@ -106,7 +107,11 @@ def load_arff(train: str | Path, test: str | Path | None = None, *, xml: str | P
                                              f"belong together")
         return parts
 
-    parts = cache.cached(f"arff-{name}", key, convert)
+    converted = []
+    parts = cache.cached(f"arff-{name}", key, lambda: converted.append(1) or convert())
+    if not converted:  # read from the cache: repeat what the conversion warned about
+        for note in dict.fromkeys(w for ds in parts.values() for w in ds.meta.get("warnings", ())):
+            warnings.warn(note, arff.LabelSourceWarning, stacklevel=2)
     if "all" in parts:
         train_part, test_part = random_test_split(parts["all"], test_fraction, seed)
         split = {"protocol": "random", "test_fraction": test_fraction, "seed": seed}
