@@ -26,7 +26,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # and attention explanations)
     ("models", ("xmlstudy.models", "xmlstudy.training", "xmlstudy.metrics", "xmlstudy.explain",
                 "xmlstudy.image_explanations", "xmlstudy.attention")),
-    ("experiments", ("xmlstudy.experiments", "xmlstudy.records", "xmlstudy.sidecars")),
+    ("experiments", ("xmlstudy.experiments", "xmlstudy.records", "xmlstudy.sidecars",
+                     "xmlstudy.cluster")),
     # what the chapters judge and show with, knowing no paper (and the methods registry and the
     # published numbers, which know every paper but no chapter)
     ("claims", ("xmlstudy.claims", "xmlstudy.stats", "xmlstudy.tables", "xmlstudy.figures",
