@@ -71,6 +71,18 @@ def test_precision_in_batches_sums_over_batches():
     assert p["P@5"] == pytest.approx(8 / 5 / 7)       # 3 columns only: the other 2 are misses
 
 
+def test_precision_in_batches_agrees_with_the_study_metrics():
+    from xmlstudy import metrics, models
+    from xmlstudy.data import synthetic
+
+    s = synthetic.generate(n_rows=800, n_labels=200, n_features=300, seed=5)
+    model = models.create("knn", seed=0).fit(s.train, s.valid)
+    top, _ = model.topk(s.test.X, 5)
+    expected = metrics.ranking_metrics(s.test.Y, top, ks=(1, 3, 5))
+    got = scale.precision_in_batches(model, s.test.X, s.test.Y, batch_rows=7)
+    assert got == pytest.approx({k: expected[k] for k in ("P@1", "P@3", "P@5")}, abs=1e-12)
+
+
 def test_which_methods_and_which_take_epochs():
     methods = scale.feature_methods()
     assert {"knn", "parabel", "ovr-linear", "mlp-bce", "dxml", "cgmvae", "rankae"} <= set(methods)
