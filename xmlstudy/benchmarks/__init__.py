@@ -12,6 +12,8 @@ BENCHMARKS = {
     "grid": "xmlstudy.benchmarks.grid",
     "rankae": "xmlstudy.benchmarks.rankae",
     "nnae": "xmlstudy.benchmarks.nnae",
+    "scale": "xmlstudy.benchmarks.scale",
+    "synthetic": "xmlstudy.benchmarks.synthetic",
 }
 
 
