@@ -54,6 +54,26 @@ def test_notebook_pages_have_output(chapter):
     assert 'class="cell_output' in html, f"{page(chapter)} shows no cell output: was it executed?"
 
 
+def _table_cells(html: str) -> list[str]:
+    """The text of every cell of every table of a page (tags dropped, entities unescaped)."""
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", html, re.S)
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
+
+
+@pytest.mark.parametrize("chapter", toc_files())
+def test_tables_name_methods_by_their_registry_names(chapter):
+    """A table names a method as the methods registry does: never by its record key or a name
+    the book used before (xmlstudy.methods.FORMER_NAMES); "(paper)" / "(ours)" may follow."""
+    from xmlstudy import methods
+
+    forbidden = methods.forbidden_names()
+    html = page(chapter).read_text(encoding="utf-8")
+    bad = sorted({cell for cell in _table_cells(html)
+                  if re.sub(r" \((paper|ours)\)$", "", cell) in forbidden})
+    assert not bad, (f"{page(chapter)}: table cells name methods by a key or former name: {bad}; "
+                     f"use {[methods.name(forbidden[re.sub(r' [(](paper|ours)[)]$', '', b)]) for b in bad]}")
+
+
 def test_bibliography_lists_the_seed_papers():
     html = page("book/references").read_text(encoding="utf-8").lower()  # the style lowercases titles
     for title in ("deep extreme multi-label learning", "ranking-based autoencoder",
