@@ -1,38 +1,40 @@
 """The Rank-AE chapter (Wang, Chen, Sun, Qin, Li and Zhou, *Ranking-Based Autoencoder for
 Extreme Multi-label Classification*, NAACL 2019; the model is :mod:`xmlstudy.models.rankae`).
 
-Everything the chapter ``notebooks/rankae.py`` shows comes from this package, which re-exports
-what the notebook, the tests and the chapters registry call. Its modules, in the order they
-build on each other:
+Everything the chapter ``notebooks/rankae.py`` shows comes from this package; it re-exports
+what the notebook, the tests and the chapters registry call (``rankae.grid``, ``rankae.CLAIMS``,
+``rankae.table2``, ...). Its modules, each building only on the ones before it:
 
 - :mod:`~xmlstudy.chapters.rankae.grid`: the experiment grid behind ``python -m xmlstudy run
-  --paper rankae`` (:func:`grid`; records in ``results/rankae/<experiment>.jsonl``).
+  --paper rankae`` (records in ``results/rankae/<experiment>.jsonl``).
 - :mod:`~xmlstudy.chapters.rankae.paper`: the paper's numbers as the chapter reads them (from
   ``xmlstudy/published/rankae.csv``) and the tolerance of a match.
-- :mod:`~xmlstudy.chapters.rankae.records`: the notebook's parameters (:func:`validate`) and the
-  records it reads (:func:`collect`).
+- :mod:`~xmlstudy.chapters.rankae.records`: the notebook's parameters and the records it reads.
 - :mod:`~xmlstudy.chapters.rankae.tables` and :mod:`~xmlstudy.chapters.rankae.noise`: the tables.
-- :mod:`~xmlstudy.chapters.rankae.claims`: the claims (:data:`CLAIMS`) and their judges.
+- :mod:`~xmlstudy.chapters.rankae.claims`: the claims and the judges of their verdicts.
 - :mod:`~xmlstudy.chapters.rankae.figures`: the figures and the attention examples.
-- :mod:`~xmlstudy.chapters.rankae.numbers`: the numbers glued into the prose (:func:`numbers`).
+- :mod:`~xmlstudy.chapters.rankae.numbers`: the numbers and names glued into the prose.
 
-Each section of the page and the function that makes it:
+Each section of the page and what makes it:
 
-========================================  ==================================================
-section of the page                       function
-========================================  ==================================================
-the claims, and what held                 :data:`CLAIMS` (shown by ``chapters.show_claims``)
-the method as implemented                 :func:`choices`
-Table 2: Delicious                        :func:`table2`, :func:`all_datasets`, :func:`rank_table`
-Figure 4: the ablations                   :func:`ablation_figure`
-the choices the paper leaves open         :func:`design_table`, :func:`embeddings_table`
-Figure 3: noisy labels                    :func:`noise_figure`, :func:`noise_table`,
-                                          :func:`noise_loss_table`, :func:`margin_table`
-the cost of the loss                      :func:`loss_timing`, :func:`epoch_cost`
-Figure 5: where the attention goes        :func:`attention_table`, :func:`attention_html`
-paper against reproduction                :func:`verdict_table`
-the numbers in the prose                  :func:`numbers`
-========================================  ==================================================
+- *The claims, and what held*: :data:`~xmlstudy.chapters.rankae.claims.CLAIMS`.
+- *The method as implemented*: :func:`~xmlstudy.chapters.rankae.tables.choices`.
+- *Table 2: Delicious*: :func:`~xmlstudy.chapters.rankae.tables.table2`,
+  :func:`~xmlstudy.chapters.rankae.tables.all_datasets`,
+  :func:`~xmlstudy.chapters.rankae.tables.rank_table`.
+- *Figure 4: the ablations*: :func:`~xmlstudy.chapters.rankae.figures.ablation_figure`.
+- *The choices the paper leaves open*: :func:`~xmlstudy.chapters.rankae.tables.design_table`,
+  :func:`~xmlstudy.chapters.rankae.tables.embeddings_table`.
+- *Figure 3: noisy labels*: :func:`~xmlstudy.chapters.rankae.figures.noise_figure`,
+  :func:`~xmlstudy.chapters.rankae.noise.noise_table`,
+  :func:`~xmlstudy.chapters.rankae.noise.noise_loss_table`,
+  :func:`~xmlstudy.chapters.rankae.noise.margin_table`.
+- *The cost of the loss*: :func:`~xmlstudy.chapters.rankae.tables.loss_timing`,
+  :func:`~xmlstudy.chapters.rankae.tables.epoch_cost`.
+- *Figure 5: where the attention goes*: :func:`~xmlstudy.chapters.rankae.tables.attention_table`,
+  :func:`~xmlstudy.chapters.rankae.figures.attention_html`.
+- *Paper against reproduction*: :func:`~xmlstudy.chapters.rankae.tables.verdict_table`.
+- The numbers in the prose: :func:`~xmlstudy.chapters.rankae.numbers.numbers`.
 """
 from __future__ import annotations
 
