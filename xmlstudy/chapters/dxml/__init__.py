@@ -8,36 +8,42 @@ verdicts, and the chapter's tables, figures and glued numbers. The model itself 
 import the names below from here; each is defined in one of the submodules:
 
 * :mod:`~xmlstudy.chapters.dxml.experiment_grid`: the data sets, experiments and settings of the
-  grid (:func:`grid`, :func:`run_params`);
+  grid (:func:`~.experiment_grid.grid`, :func:`~.experiment_grid.run_params`);
 * :mod:`~xmlstudy.chapters.dxml.paper_numbers`: the paper's Tables 2, 4 and 6 as the chapter uses
   them;
-* :mod:`~xmlstudy.chapters.dxml.parameters`: the notebook's parameters (:func:`validate`,
-  :func:`knobs`) and the records they select (:func:`collect`);
-* :mod:`~xmlstudy.chapters.dxml.claims`: the claims (:data:`CLAIMS`) and their judges;
+* :mod:`~xmlstudy.chapters.dxml.parameters`: the notebook's parameters
+  (:func:`~.parameters.validate`, :func:`~.parameters.knobs`) and the records they select
+  (:func:`~.parameters.collect`);
+* :mod:`~xmlstudy.chapters.dxml.claims`: the claims (:data:`~.claims.CLAIMS`) and their judges;
 * :mod:`~xmlstudy.chapters.dxml.tables`, :mod:`~xmlstudy.chapters.dxml.fitting`,
   :mod:`~xmlstudy.chapters.dxml.figures`, :mod:`~xmlstudy.chapters.dxml.glued` and
-  :mod:`~xmlstudy.chapters.dxml.user_data`: what the page shows.
+  :mod:`~xmlstudy.chapters.dxml.own_data`: what the page shows.
 
 The page's sections, and the function that makes each:
 
 ============================================  ==================================================
 section of the page                           made by
 ============================================  ==================================================
-The claims, and what held                     :data:`CLAIMS` (judged by ``chapters.show_claims``)
-The method as implemented                     :func:`chosen_table`
-Tables 2 and 4: Bibtex and Delicious          :func:`small_table`
-The paper's protocol: ten random splits       :func:`protocols_table`, :func:`paper_split_table`
-Propensity-scored precision                   :func:`psp_table`
-Data sets the paper did not use               :func:`extra_table`
-Figure 2: non-linear against linear           :func:`ablation_figure` of :func:`ablation_records`
-Further ablations                             :func:`ablation_table`, :func:`ablation_figure`
-The validation sweep                          :func:`sweep_evidence`, :func:`sweep_figure`
-Refit on train + validation                   :func:`refit_table`
-Table 6: training and test time               :func:`timing`
-The label embedding                           :func:`label_embedding`
-The large data sets                           :func:`user_data`
-Paper against reproduction                    :func:`verdict_table`
-every number glued into the prose             :func:`numbers`
+The claims, and what held                     :data:`~.claims.CLAIMS` (judged by
+                                              :func:`xmlstudy.chapters.show_claims`)
+The method as implemented                     :func:`~.tables.chosen_table`
+Tables 2 and 4: Bibtex and Delicious          :func:`~.tables.small_table`
+The paper's protocol: ten random splits       :func:`~.tables.protocols_table`,
+                                              :func:`~.tables.paper_split_table`
+Propensity-scored precision                   :func:`~.tables.psp_table`
+Data sets the paper did not use               :func:`~.tables.extra_table`
+Figure 2: non-linear against linear           :func:`~.figures.ablation_figure` of
+                                              :func:`~.tables.ablation_records`
+Further ablations                             :func:`~.tables.ablation_table`,
+                                              :func:`~.figures.ablation_figure`
+The validation sweep                          :func:`~.fitting.sweep_evidence`,
+                                              :func:`~.figures.sweep_figure`
+Refit on train + validation                   :func:`~.tables.refit_table`
+Table 6: training and test time               :func:`~.fitting.timing`
+The label embedding                           :func:`~.figures.label_embedding`
+The large data sets                           :func:`~.own_data.user_data`
+Paper against reproduction                    :func:`~.tables.verdict_table`
+every number glued into the prose             :func:`~.glued.numbers`
 ============================================  ==================================================
 """
 from __future__ import annotations
@@ -54,7 +60,7 @@ from .parameters import KNOBS, collect, configs, knobs, validate
 from .tables import (OUR_METHODS, PUBLISHED_COLUMNS, ablation_records, ablation_table,
                      chosen_table, extra_table, paper_column, paper_split_table, protocols_table,
                      psp_table, refit_table, small_table, verdict_table, vs_published_table)
-from .user_data import user_data
+from .own_data import user_data
 
 __all__ = [
     # the grid and the paper's numbers
