@@ -16,19 +16,19 @@
 # %% [markdown]
 # # A deep non-negative autoencoder for interpretable labels
 #
-# Kang, Pei, Jia and Zhang (*Towards Interpretable Deep Extreme Multi-label Learning*, arXiv
-# 2019) compress a label matrix with a deep autoencoder whose weights are kept non-negative and
-# whose decoder is its encoder transposed, a deep relative of non-negative matrix factorization
-# (NMF). The 16-dimensional codes become the targets of a regressor from the input (a fine-tuned
-# VGG-16 on BBC Food dish images in the paper); the decoder turns predicted codes back into label
-# scores, and the weights, read as a two-level hierarchy of ingredient groups, explain the
-# prediction together with LIME. The paper shows pictures only: two explained dishes and one
-# list of predicted ingredients. Its referee asked for a hierarchy-extraction procedure, a
-# quantitative measure of faithfulness and evidence that the explanations help. This chapter
-# builds the method ({py:mod}`xmlstudy.models.nnae`), writes the hierarchy down and measures it
-# on held-out recipes against shallow factorizations ({py:mod}`xmlstudy.explain`). Everything on
-# the page is computed by {py:mod}`xmlstudy.chapters.nnae` from the records in `results/nnae/`
-# and `results/baselines/`.
+# Kang, Cheng, Mao, Kuo and Lee, in *Towards Interpretable Deep Extreme Multi-label Learning*
+# {cite:p}`kang2019towards`, compress a label matrix with a deep autoencoder whose weights are
+# kept non-negative and whose decoder is its encoder transposed, a deep relative of non-negative
+# matrix factorization (NMF). The 16-dimensional codes become the targets of a regressor from the
+# input (a fine-tuned VGG-16 on BBC Food dish images in the paper); the decoder turns predicted
+# codes back into label scores, and the weights, read as a two-level hierarchy of ingredient
+# groups, explain the prediction together with LIME. The paper shows pictures only: two
+# explained dishes and one list of predicted ingredients. Its referee asked for a
+# hierarchy-extraction procedure, a quantitative measure of faithfulness and evidence that the
+# explanations help. This chapter builds the method ({py:mod}`xmlstudy.models.nnae`), writes the
+# hierarchy down and measures it on held-out recipes against shallow factorizations
+# ({py:mod}`xmlstudy.explain`). Everything on the page is computed by
+# {py:mod}`xmlstudy.chapters.nnae` from the records in `results/nnae/` and `results/baselines/`.
 
 # %% tags=["parameters"]
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
