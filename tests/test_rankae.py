@@ -331,7 +331,7 @@ def test_noise_and_margin_judges_on_hand_made_records():
 
 def test_noise_losses_table_and_glued_numbers_on_hand_made_records():
     from xmlstudy.chapters.rankae import noise_loss_table
-    from xmlstudy.chapters.rankae.numbers import noise_numbers
+    from xmlstudy.chapters.rankae.glued import noise_numbers
 
     frames = {"rankae/noise": pd.DataFrame([_noise_record(*r) for r in NOISE_RECORDS])}
     table = noise_loss_table(frames)
@@ -350,7 +350,7 @@ def test_noise_losses_table_and_glued_numbers_on_hand_made_records():
 
 def test_the_paper_numbers_in_the_prose_are_the_transcribed_ones():
     from xmlstudy import published
-    from xmlstudy.chapters.rankae.numbers import published_numbers
+    from xmlstudy.chapters.rankae.glued import published_numbers
 
     printed = published.load("rankae").set_index(["dataset", "method", "metric"])["value"]
     glued = published_numbers()

@@ -5,13 +5,13 @@ Everything the chapter ``notebooks/nnae.py`` shows comes from this package; the 
 :mod:`xmlstudy.models.nnae`, the measures :mod:`xmlstudy.explain` and
 :mod:`xmlstudy.image_explanations`. Its modules, each importing only those above it:
 
-* :mod:`~xmlstudy.chapters.nnae.grid`: the data sets, the factorizations compared, the image
+* :mod:`~xmlstudy.chapters.nnae.experiment_grid`: the data sets, the factorizations compared, the image
   track's settings, the grid behind ``python -m xmlstudy run --paper nnae`` (records in
   ``results/nnae/<experiment>.jsonl``), the notebook's parameters and its records;
 * :mod:`~xmlstudy.chapters.nnae.measures`: the measures read from the records;
 * :mod:`~xmlstudy.chapters.nnae.claims`: the claims and their judges;
 * :mod:`~xmlstudy.chapters.nnae.tables`, :mod:`~xmlstudy.chapters.nnae.figures` and
-  :mod:`~xmlstudy.chapters.nnae.numbers`: what the page shows.
+  :mod:`~xmlstudy.chapters.nnae.glued`: what the page shows.
 
 The page's sections and the functions that make them (all re-exported here):
 
@@ -33,7 +33,7 @@ The page's sections and the functions that make them (all re-exported here):
 """
 from xmlstudy.chapters.nnae.claims import CLAIMS
 from xmlstudy.chapters.nnae.figures import completion_figure, explanation_figure
-from xmlstudy.chapters.nnae.grid import (AUTOENCODER, DATASETS, EXPLAIN, FACTORIZATIONS, GROUPED,
+from xmlstudy.chapters.nnae.experiment_grid import (AUTOENCODER, DATASETS, EXPLAIN, FACTORIZATIONS, GROUPED,
                                          HELD_OUT, HIERARCHY_DATASETS, IMAGE_DATASET,
                                          IMAGE_DATASETS, IMAGE_EXPERIMENTS, IMAGE_METHODS,
                                          MANY_LABEL_DATASETS, NAMES, OTHER_RESOLUTIONS, PAPER,
@@ -41,7 +41,7 @@ from xmlstudy.chapters.nnae.grid import (AUTOENCODER, DATASETS, EXPLAIN, FACTORI
                                          collect, factorization_name, grid, image_grid, validate)
 from xmlstudy.chapters.nnae.measures import (aitlas_map, image_means, level_measures,
                                              model_measures, named)
-from xmlstudy.chapters.nnae.numbers import image_numbers, numbers
+from xmlstudy.chapters.nnae.glued import image_numbers, numbers
 from xmlstudy.chapters.nnae.tables import (aitlas_table, completion_table, faithfulness_image_table,
                                            faithfulness_table, hierarchy_table, image_table,
                                            planted_table, prediction_table, tail_table,

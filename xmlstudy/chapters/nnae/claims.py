@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy.chapters.nnae.grid import AUTOENCODER, GROUPED, NAMES, PAPER, SHALLOW
+from xmlstudy.chapters.nnae.experiment_grid import AUTOENCODER, GROUPED, NAMES, PAPER, SHALLOW
 from xmlstudy.chapters.nnae.measures import (aitlas_map, explanation_means, image_means,
                                              level_measures, model_measures, named, numeric_column)
 

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from xmlstudy import experiments, image_explanations, methods
-from xmlstudy.chapters.nnae.grid import FACTORIZATIONS, NAMES
+from xmlstudy.chapters.nnae.experiment_grid import FACTORIZATIONS, NAMES
 from xmlstudy.chapters.nnae.measures import image_records
 from xmlstudy.chapters.nnae.tables import completion_table, faithfulness_table
 from xmlstudy.tables import record_field

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import experiments, explain, methods, published
-from xmlstudy.chapters.nnae.grid import IMAGE_DATASET, NAMES, PAPER
+from xmlstudy.chapters.nnae.experiment_grid import IMAGE_DATASET, NAMES, PAPER
 from xmlstudy.tables import record_field
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import experiments, image_explanations, methods
-from xmlstudy.chapters.nnae.grid import (AUTOENCODER, FACTORIZATIONS, GROUPED, HELD_OUT,
+from xmlstudy.chapters.nnae.experiment_grid import (AUTOENCODER, FACTORIZATIONS, GROUPED, HELD_OUT,
                                          HIERARCHY_DATASETS, MANY_LABEL_DATASETS, NAMES)
 from xmlstudy.chapters.nnae.measures import (aitlas_map, explanation_means, image_means,
                                              image_records, level_measures, model_measures, named)

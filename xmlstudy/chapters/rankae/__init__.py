@@ -5,7 +5,7 @@ Everything the chapter ``notebooks/rankae.py`` shows comes from this package; it
 what the notebook, the tests and the chapters registry call (``rankae.grid``, ``rankae.CLAIMS``,
 ``rankae.table2``, ...). Its modules, each building only on the ones before it:
 
-- :mod:`~xmlstudy.chapters.rankae.grid`: the experiment grid behind ``python -m xmlstudy run
+- :mod:`~xmlstudy.chapters.rankae.experiment_grid`: the experiment grid behind ``python -m xmlstudy run
   --paper rankae`` (records in ``results/rankae/<experiment>.jsonl``).
 - :mod:`~xmlstudy.chapters.rankae.paper`: the paper's numbers as the chapter reads them (from
   ``xmlstudy/published/rankae.csv``) and the tolerance of a match.
@@ -13,7 +13,7 @@ what the notebook, the tests and the chapters registry call (``rankae.grid``, ``
 - :mod:`~xmlstudy.chapters.rankae.tables` and :mod:`~xmlstudy.chapters.rankae.noise`: the tables.
 - :mod:`~xmlstudy.chapters.rankae.claims`: the claims and the judges of their verdicts.
 - :mod:`~xmlstudy.chapters.rankae.figures`: the figures and the attention examples.
-- :mod:`~xmlstudy.chapters.rankae.numbers`: the numbers and names glued into the prose.
+- :mod:`~xmlstudy.chapters.rankae.glued`: the numbers and names glued into the prose.
 
 Each section of the page and what makes it:
 
@@ -34,18 +34,18 @@ Each section of the page and what makes it:
 - *Figure 5: where the attention goes*: :func:`~xmlstudy.chapters.rankae.tables.attention_table`,
   :func:`~xmlstudy.chapters.rankae.figures.attention_html`.
 - *Paper against reproduction*: :func:`~xmlstudy.chapters.rankae.tables.verdict_table`.
-- The numbers in the prose: :func:`~xmlstudy.chapters.rankae.numbers.numbers`.
+- The numbers in the prose: :func:`~xmlstudy.chapters.rankae.glued.numbers`.
 """
 from __future__ import annotations
 
 from xmlstudy.chapters.rankae.claims import CLAIMS
 from xmlstudy.chapters.rankae.figures import ablation_figure, attention_html, noise_figure
-from xmlstudy.chapters.rankae.grid import (DATASETS, METHODS, NOISE_DATASET, NOISE_KINDS,
+from xmlstudy.chapters.rankae.experiment_grid import (DATASETS, METHODS, NOISE_DATASET, NOISE_KINDS,
                                            NOISE_METHODS, NOISE_RATES, PAPER, VALID_FRACTION,
                                            WORD_DATASETS, grid)
 from xmlstudy.chapters.rankae.noise import (margin_table, noise_frame, noise_loss_table,
                                             noise_table)
-from xmlstudy.chapters.rankae.numbers import numbers
+from xmlstudy.chapters.rankae.glued import numbers
 from xmlstudy.chapters.rankae.paper import METRICS, TOLERANCE, average_rank, table_2
 from xmlstudy.chapters.rankae.records import EXPERIMENTS, collect, validate
 from xmlstudy.chapters.rankae.tables import (all_datasets, attention_table, average_ranks,

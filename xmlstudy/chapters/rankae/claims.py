@@ -8,7 +8,7 @@ import pandas as pd
 
 from xmlstudy import claims as claims_
 from xmlstudy import methods
-from xmlstudy.chapters.rankae.grid import METHODS, NOISE_KINDS, PAPER
+from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, PAPER
 from xmlstudy.chapters.rankae.noise import margin_table, noise_frame, noise_losses
 from xmlstudy.chapters.rankae.paper import METRICS, TOLERANCE, average_rank, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.rankae.grid import METHODS, NOISE_KINDS, NOISE_METHODS
+from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, NOISE_METHODS
 from xmlstudy.chapters.rankae.noise import noise_frame
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.rankae.grid import MARGIN_RATES, NOISE_KINDS, NOISE_METHODS
+from xmlstudy.chapters.rankae.experiment_grid import MARGIN_RATES, NOISE_KINDS, NOISE_METHODS
 
 
 def noise_frame(records: pd.DataFrame) -> pd.DataFrame:

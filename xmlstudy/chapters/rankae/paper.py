@@ -9,7 +9,7 @@ IMDb row and its average rank. This module only selects from them.
 from __future__ import annotations
 
 from xmlstudy import published
-from xmlstudy.chapters.rankae.grid import PAPER
+from xmlstudy.chapters.rankae.experiment_grid import PAPER
 
 TOLERANCE = 1.5   # percentage points within which a published number counts as reproduced
 METRICS = ("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import experiments
-from xmlstudy.chapters.rankae.grid import DATASETS, PAPER, grid
+from xmlstudy.chapters.rankae.experiment_grid import DATASETS, PAPER, grid
 from xmlstudy.chapters.rankae.paper import METRICS
 from xmlstudy.tables import mean_table
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.rankae.grid import DATASETS
+from xmlstudy.chapters.rankae.experiment_grid import DATASETS
 from xmlstudy.chapters.rankae.paper import METRICS, STAND_INS, TOLERANCE, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
 from xmlstudy.tables import paper_vs_reproduced, summary_table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy.chapters.nnae.grid import AUTOENCODER, NAMES, OTHER_RESOLUTIONS, RESOLUTION
+from xmlstudy.chapters.nnae.experiment_grid import AUTOENCODER, NAMES, OTHER_RESOLUTIONS, RESOLUTION
 from xmlstudy.chapters.nnae.measures import (aitlas_map, fit_info_values, image_means,
                                              image_records, model_measures)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.rankae.grid import METHODS, NOISE_KINDS, WORD_DATASETS
+from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, WORD_DATASETS
 from xmlstudy.chapters.rankae.noise import noise_frame, noise_losses
 from xmlstudy.chapters.rankae.paper import average_rank, imdb_row, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
