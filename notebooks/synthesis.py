@@ -66,11 +66,48 @@ chapters.show_claims(synthesis.CLAIMS, frames);
 
 # %% [markdown]
 # What the common ground shows that none of the papers measured (the sections below hold the
-# evidence):
+# evidence).
+
+# %% tags=["remove-cell"]
+lead = synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.resamples)
+chapters.glue_all(synthesis.findings(frames, lead))
+noise = synthesis.noise_records(frames)
+fewer = synthesis.fewer_records(frames)
+
+# %% [markdown]
+# **Leads.** The best method's P@1 lead over the runner-up survives a paired bootstrap on
+# {glue:text}`lead_held` of {glue:text}`lead_tested` data sets ({glue:text}`lead_held_where`); on
+# the others the top two are not told apart. Data sets not yet tested, for want of per-row
+# outcomes: {glue:text}`lead_untested`.
+#
+# **Noise.** Per data set and kind of noise, the method that loses the least P@1 at
+# {glue:text}`noise_rate` noisy labels (the change from its clean labels' P@1, among the methods
+# with noise records there), and the method with the highest P@1 at that rate:
 
 # %% tags=["remove-input"]
-lead = synthesis.bootstrap_table(bench, frames["synthesis/rows"], params.resamples)
-Markdown("\n".join(f"- {line}" for line in synthesis.findings(frames, lead)))
+least = synthesis.least_lost(noise)
+display(tables.styled(least, "Least P@1 lost under label noise", digits=1, index=False) if len(least)
+        else Markdown("*No data set has noise records of three methods yet.*"))
+
+# %% [markdown]
+# **Fewer rows.** Per data set, the best macro-F1 (validation thresholds) on 10% of train:
+
+# %% tags=["remove-input"]
+best = synthesis.best_at_tenth(fewer)
+display(tables.styled(best, "Best macro-F1 on 10% of train", digits=2, index=False) if len(best)
+        else Markdown("*No data set has 10% records of three methods yet.*"))
+
+# %% [markdown]
+# Cells (method and share of train) that early stopping ended in their first plateau, under half
+# their score on all of train: {glue:text}`far_stalled_n` ({glue:text}`far_stalled`). Run again
+# without early stopping, {glue:text}`patience_recover` recover; {glue:text}`patience_stay` stay
+# on their plateau.
+#
+# **Cost.** On the P@1-for-fit-time frontier, times over {glue:text}`frontier_datasets` data
+# sets: {glue:text}`frontier_counts`.
+#
+# **Tail labels.** Best recall@5 on the rarest quarter of the labels, data sets won (of
+# {glue:text}`tail_datasets`): {glue:text}`tail_wins`.
 
 # %% [markdown]
 # (synthesis-benchmark)=
@@ -104,8 +141,10 @@ tables.styled(synthesis.rank_table(bench), "Average rank per metric, and Friedma
 # The critical-difference diagrams (Demšar 2006): methods joined by a red bar are not told
 # apart by Nemenyi's test at α = 0.05.
 
-# %% tags=["remove-input"]
-display(Markdown(synthesis.coverage(bench, "P@1")))
+# %% [markdown]
+# On P@1 every method has records on {glue:text}`p1_datasets` of {glue:text}`p1_with_records`
+# data sets ({glue:text}`p1_complete`). Out for cells over the machine's budget:
+# {glue:text}`p1_budget`; still to run: {glue:text}`p1_to_run`.
 
 # %% tags=["remove-cell"]
 chapters.glue_figure("synthesis_fig_cd_p1", synthesis.critical_difference_figure(bench, "P@1"),
@@ -119,8 +158,10 @@ chapters.glue_figure("synthesis_fig_cd_p1", synthesis.critical_difference_figure
 # by Nemenyi's test; the bar at the top is the critical difference.
 # ```
 
-# %% tags=["remove-input"]
-display(Markdown(synthesis.coverage(bench, "validation/ma-F1")))
+# %% [markdown]
+# On macro-F1 every method has records on {glue:text}`maf1_datasets` of
+# {glue:text}`maf1_with_records` data sets ({glue:text}`maf1_complete`). Out for cells over the
+# machine's budget: {glue:text}`maf1_budget`; still to run: {glue:text}`maf1_to_run`.
 
 # %% tags=["remove-cell"]
 chapters.glue_figure("synthesis_fig_cd_maf1", synthesis.critical_difference_figure(bench, "validation/ma-F1"),
@@ -164,7 +205,6 @@ tables.styled(lead, "Best against runner-up, P@1", index=False)
 # rates: the epoch that is best on macro-F1 need not be good on P@1.
 
 # %% tags=["remove-cell"]
-noise = synthesis.noise_records(frames)
 chapters.glue_figure("synthesis_fig_noise", synthesis.noise_figure(noise), "No noise records yet.")
 
 # %% [markdown]
@@ -196,7 +236,6 @@ tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", 
 # form of C-GMVAE's Figure 2), then absolute.
 
 # %% tags=["remove-input"]
-fewer = synthesis.fewer_records(frames)
 display(tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer, relative=True)),
                       "Macro-F1 relative to C2AE (%)", digits=1))
 tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer)), "Macro-F1 (%) by share of train", digits=1)
@@ -228,9 +267,14 @@ else:
 check = synthesis.patience_table(frames)
 if len(check):
     display(tables.styled(check, "10% of train, with and without early stopping", digits=1))
-    display(Markdown(synthesis.patience_summary(check)))
 else:
     display(Markdown("No records of experiment `patience` yet."))
+
+# %% [markdown]
+# Without early stopping, {glue:text}`patience_recover` recover (macro-F1 at least
+# {glue:text}`recovery_factor` times and {glue:text}`recovery_points` point above the stopped
+# runs'); {glue:text}`patience_stay` stay on their plateau for all epochs, so there it is not the
+# stopping rule that holds them back.
 
 # %% tags=["remove-cell"]
 chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No fewer-data records yet.")

@@ -150,10 +150,10 @@ def test_the_headline_judge_follows_the_ranks():
         for j, m in enumerate(("dxml", "knn", "parabel", "ovr-linear")):
             rows.append((m, d, 0, 0.9 - 0.1 * j + 0.001 * i, None))
     frames = {"synthesis/benchmark": _records(rows)}
-    assert synthesis._judge_best("dxml", "P@1", "P@1")(frames).verdict == "reproduced"
-    assert synthesis._judge_best("ovr-linear", "P@1", "P@1")(frames).verdict == "not reproduced"
+    assert synthesis.judge_best("dxml", "P@1", "P@1")(frames).verdict == "reproduced"
+    assert synthesis.judge_best("ovr-linear", "P@1", "P@1")(frames).verdict == "not reproduced"
     # Second of four on six data sets: rank 2 against 1, within the critical difference (1.91).
-    verdict = synthesis._judge_best("knn", "P@1", "P@1")(frames)
+    verdict = synthesis.judge_best("knn", "P@1", "P@1")(frames)
     assert verdict.verdict == "partly" and "2 of 4" in verdict.evidence
 
 
@@ -198,28 +198,40 @@ def test_findings_count_the_frontier_and_say_what_is_missing():
     frame["fit_s"] = frame["method"].map({"knn": 1.0, "parabel": 0.5, "dxml": 2.0})
     lead = pd.DataFrame({"dataset": ["yeast", "scene", "sider"], "best": ["kNN"] * 3,
                          "seeds": [3, 3, 0], "lead holds": ["yes", "no", "no per-row outcomes recorded"]})
-    lines = synthesis.findings({"synthesis/benchmark": frame}, lead)
-    assert lines[0].startswith("**Leads.**") and "on 1 of 2 data sets (yeast: kNN)" in lines[0]
-    assert "Not yet tested, for want of per-row outcomes: sider." in lines[0]
-    assert lines[1] == "**Noise.** No noise records yet."
-    assert lines[2] == "**Fewer rows.** No fewer-data records yet."
-    assert "over 2 data sets: kNN 2, Parabel 2." in lines[3] and "DXML" not in lines[3]
+    found = synthesis.findings({"synthesis/benchmark": frame}, lead)
+    assert (found["lead_held"], found["lead_tested"], found["lead_held_where"]) == ("1", "2", "yeast: kNN")
+    assert found["lead_untested"] == "sider"
+    assert (found["frontier_datasets"], found["frontier_counts"]) == ("2", "kNN 2, Parabel 2")
+    # No noise, fewer-rows or patience records, no tail recall: every list says so.
+    assert (found["far_stalled_n"], found["far_stalled"]) == ("0", "none")
+    assert found["patience_recover"] == found["patience_stay"] == found["tail_wins"] == "none"
+    assert synthesis.least_lost(synthesis.noise_records({})).empty
+    assert synthesis.best_at_tenth(synthesis.fewer_records({"synthesis/benchmark": frame})).empty
+    # Without a bootstrap table nothing was tested.
+    assert synthesis.findings({}, None)["lead_tested"] == "0"
 
 
 def test_coverage_names_the_complete_data_sets_and_the_cells_still_to_run():
     frame = _records([(m, "yeast", 0, 0.5, None) for m in ("knn", "parabel", "dxml")]
                      + [(m, "scene", 0, 0.5, None) for m in ("knn", "parabel")])
-    text = synthesis.coverage(frame, "P@1")
-    assert text == ("P@1: every method has records on 1 of 2 data sets (yeast). "
-                    "Still to run: scene DXML.")
+    assert synthesis.coverage(frame, "P@1") == {"complete": ["yeast"], "with_records": 2, "budget": [],
+                                                "to_run": ["scene DXML"]}
+    # A cell over the machine's budget keeps its data set out of the ranks, but is not to run.
+    frame = _records([(m, d, 0, 0.5, None) for d in ("yeast", "imdb") for m in ("knn", "parabel", "c2ae")
+                      if (m, d) not in synthesis.BUDGET])
+    assert synthesis.coverage(frame, "P@1") == {"complete": ["yeast"], "with_records": 2, "budget": ["imdb"],
+                                                "to_run": []}
+    glued = synthesis.numbers({"synthesis/benchmark": frame})
+    assert (glued["p1_datasets"], glued["p1_with_records"], glued["p1_complete"]) == ("1", "2", "yeast")
+    assert (glued["p1_budget"], glued["p1_to_run"]) == ("imdb", "none")
 
 
 def test_winners_pick_the_best_method_of_each_group_with_three_methods():
     table = pd.DataFrame({"dataset": ["a", "a", "a", "b", "b"], "method": ["x", "y", "z", "x", "y"],
                           "score": [0.2, 0.9, 0.5, 0.1, 0.3]})
-    (key, group, best), = synthesis._winners(table, "dataset", "score")    # "b" has two methods only
+    (key, group, best), = synthesis.winners(table, "dataset", "score")    # "b" has two methods only
     assert key == "a" and len(group) == 3 and best["method"] == "y"
-    assert synthesis._winners(table, "dataset", "score", lowest=True)[0][2]["method"] == "x"
+    assert synthesis.winners(table, "dataset", "score", lowest=True)[0][2]["method"] == "x"
 
 
 def _noise_records(rows):
@@ -276,16 +288,15 @@ def test_stalled_runs_are_those_with_an_early_best_epoch_and_findings_name_the_f
         ["DXML", "10%", "3 of 3"], ["C-GMVAE", "10%", "2 of 3"]]
     assert table["stalled score (%)"].tolist() == [28.0, 3.0] and table["at 100% (%)"].tolist() == [30.0, 30.0]
     assert table["under half of 100%"].tolist() == ["", "yes"]
-    fewer_line, = [line for line in synthesis.findings(frames) if line.startswith("**Fewer rows.**")]
+    found = synthesis.findings(frames)
     # DXML stalled near its full score, so only C-GMVAE is far below (under half of 30%).
-    assert fewer_line.endswith("ended 1 cell (method and share) in their first plateau, under half their "
-                               "score on all of train: bibtex C-GMVAE 10%.")
-    # With experiment "patience" on record, the same line goes on with what it found.
+    assert (found["far_stalled_n"], found["far_stalled"]) == ("1", "bibtex C-GMVAE 10%")
+    assert found["patience_recover"] == found["patience_stay"] == "none"
+    # With experiment "patience" on record, the findings say what it found.
     check = [{**rec("cgmvae", 0.1, s, 40, 0.25), "experiment": "patience"} for s in (0, 1, 2)]
     frames["synthesis/patience"] = records_frame(check)
-    fewer_line, = [line for line in synthesis.findings(frames) if line.startswith("**Fewer rows.**")]
-    assert fewer_line.endswith("bibtex C-GMVAE 10%. Without early stopping, C-GMVAE on bibtex recover (macro-F1 "
-                               "at least 1.5 times the stopped runs').")
+    found = synthesis.findings(frames)
+    assert (found["patience_recover"], found["patience_stay"]) == ("C-GMVAE on bibtex", "none")
 
 
 def test_the_noise_judge_and_finding_name_the_least_loss_with_its_sign():
@@ -298,13 +309,15 @@ def test_the_noise_judge_and_finding_name_the_least_loss_with_its_sign():
              for m in ("rankae", "knn", "parabel") for k in synthesis.NOISE_KINDS for r in synthesis.NOISE_RATES]
     recs = _noise_records(rows)
     frames = {"synthesis/noise": recs.drop(columns=["kind", "rate"])}
-    verdict = synthesis._judge_noise(frames)
+    verdict = synthesis.judge_noise(frames)
     assert verdict.verdict == "partly"          # 1 of 2 settings
     assert "delicious missing: Rank-AE −10.0%, least lost Parabel +10.0%" in verdict.evidence
     assert "delicious missing-invalid: Rank-AE −2.0%, least lost Rank-AE −2.0%" in verdict.evidence
-    noise_line, = [line for line in synthesis.findings(frames) if line.startswith("**Noise.**")]
-    assert "delicious missing: Parabel (+10.0%, of 3 methods; highest P@1 there: Parabel, 55.0)" in noise_line
-    assert "delicious missing-invalid: Rank-AE (−2.0%, of 3 methods; highest P@1 there: Rank-AE, 49.0)" in noise_line
+    least = synthesis.least_lost(synthesis.noise_records(frames))
+    assert least.values.tolist() == [["delicious", "missing", "Parabel", "+10.0%", 3, "Parabel", 55.0],
+                                     ["delicious", "missing-invalid", "Rank-AE", "−2.0%", 3, "Rank-AE", 49.0]]
+    assert list(least.columns[-2:]) == ["highest P@1", "its P@1 (%)"]
+    assert synthesis.findings(frames)["noise_rate"] == "60%"
 
 
 def test_the_fewer_rows_judge_ranks_c_gmvae_and_says_when_it_stalled():
@@ -316,8 +329,11 @@ def test_the_fewer_rows_judge_ranks_c_gmvae_and_says_when_it_stalled():
     recs = [rec("cgmvae", 0.1, s, 0.03, best_epoch=1) for s in (0, 1, 2)]
     recs += [rec(m, 0.1, s, v) for m, v in (("knn", 0.25), ("parabel", 0.20)) for s in (0, 1, 2)]
     recs += [rec(m, 1.0, s, 0.30) for m in ("cgmvae", "knn", "parabel") for s in (0, 1, 2)]
-    verdict = synthesis._judge_fewer({"synthesis/fewer_data": records_frame(recs)})
+    frames = {"synthesis/fewer_data": records_frame(recs)}
+    verdict = synthesis.judge_fewer(frames)
     assert verdict.verdict == "not reproduced"
+    best = synthesis.best_at_tenth(synthesis.fewer_records(frames))
+    assert best.values.tolist() == [["bibtex", "kNN", 25.0, 3]] and best.columns[2] == "ma-F1 (%)"
     assert verdict.evidence == ("C-GMVAE is first at 10% of train in 0 of 1 data sets (bibtex: C-GMVAE 3.00, "
                                 "3 of 3, best kNN 25.00 (C-GMVAE stalled in its first plateau))")
 
@@ -350,17 +366,16 @@ def test_patience_table_sets_the_runs_without_early_stopping_beside_the_stopped_
                                     for c in check)
 
 
-def test_patience_summary_names_who_recovers_without_early_stopping():
-    table = pd.DataFrame({("early stopping", "ma-F1 (%)"): [3.0, 3.0], ("early stopping", "best epoch"): [1.0, 1.0],
-                          ("all epochs", "ma-F1 (%)"): [12.3, 3.5], ("all epochs", "best epoch"): [57.0, 3.0]},
-                         index=pd.MultiIndex.from_tuples([("bibtex", "MLP (BCE)"), ("bibtex", "C-GMVAE")]))
-    assert synthesis.patience_summary(table) == (
-        "Without early stopping, MLP (BCE) on bibtex recover (macro-F1 at least 1.5 times the stopped runs'); "
-        "C-GMVAE on bibtex stay on their plateau for all epochs, so there it is not the stopping rule that holds "
-        "them back.")
+def test_patience_outcome_names_who_recovers_without_early_stopping():
+    # 3.0 -> 12.3 recovers; 3.0 -> 3.5 does not (under 1.5 times); 0.4 -> 0.9 is over 1.5 times
+    # but under a point above, so it does not either.
+    table = pd.DataFrame({("early stopping", "ma-F1 (%)"): [3.0, 3.0, 0.4],
+                          ("early stopping", "best epoch"): [1.0, 1.0, 1.0],
+                          ("all epochs", "ma-F1 (%)"): [12.3, 3.5, 0.9], ("all epochs", "best epoch"): [57.0, 3.0, 9.0]},
+                         index=pd.MultiIndex.from_tuples([("bibtex", "MLP (BCE)"), ("bibtex", "C-GMVAE"),
+                                                          ("delicious", "C2AE")]))
+    assert synthesis.patience_outcome(table) == {"recover": ["MLP (BCE) on bibtex"],
+                                                 "stay": ["C-GMVAE on bibtex", "C2AE on delicious"]}
     # The score is read by its column's name: the best-epoch columns first change nothing.
-    assert synthesis.patience_summary(table[table.columns[::-1]]) == synthesis.patience_summary(table)
-    assert synthesis.patience_summary(table.iloc[1:]) == (
-        "Without early stopping, C-GMVAE on bibtex stay on their plateau for all epochs, so there it is not the "
-        "stopping rule that holds them back.")
-    assert synthesis.patience_summary(pd.DataFrame()) == ""
+    assert synthesis.patience_outcome(table[table.columns[::-1]]) == synthesis.patience_outcome(table)
+    assert synthesis.patience_outcome(pd.DataFrame()) == {"recover": [], "stay": []}

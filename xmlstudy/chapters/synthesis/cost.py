@@ -1,0 +1,71 @@
+"""Cost: what each method's runs took (fit and prediction time, peak memory, trained
+parameters), and the accuracy-for-time frontier: the methods no other beats on both.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from xmlstudy import methods, stats
+
+from .benchmark import score_matrix
+from .grid import DATASETS, METHODS
+
+
+def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> pd.DataFrame:
+    """Data sets x methods: the median over seeds of a cost field of the records (``fit_s``,
+    ``predict_s``, ``n_parameters`` or ``peak_memory_mb``)."""
+    if not len(records):
+        return pd.DataFrame()
+    values = pd.to_numeric(records[field], errors="coerce")
+    table = records.assign(value=values).pivot_table(index="dataset", columns="method",
+                                                     values="value", aggfunc="median")
+    table = table.reindex(index=[d for d in DATASETS if d in table.index],
+                          columns=[m for m in METHODS if m in table.columns])
+    return table.round(digits).rename(columns=methods.name).rename_axis(index="dataset", columns=None)
+
+
+def frontier(records: pd.DataFrame, metric: str = "P@1") -> dict:
+    """``{dataset: (scores, fit times, on-frontier mask)}``: per data set the methods' mean
+    ``metric`` and median fit time, and which methods no other beats on both
+    (:func:`xmlstudy.stats.pareto_front`)."""
+    score = score_matrix(records, metric)
+    cost = records.assign(value=pd.to_numeric(records["fit_s"], errors="coerce")).pivot_table(
+        index="dataset", columns="method", values="value", aggfunc="median")
+    out = {}
+    for dataset in score.index:
+        s = score.loc[dataset].dropna()
+        c = cost.loc[dataset].reindex(s.index) if dataset in cost.index else pd.Series(np.nan, s.index)
+        s, c = s[c.notna()], c[c.notna()]
+        out[dataset] = (s, c, stats.pareto_front(c.to_numpy(), s.to_numpy()))
+    return out
+
+
+def pareto_figure(records: pd.DataFrame, metric: str = "P@1"):
+    """Per data set, ``metric`` against the median fit time (log scale), the methods on the
+    accuracy-for-time frontier (:func:`frontier`) ringed and named."""
+    import matplotlib.pyplot as plt
+
+    if not len(records):
+        return None
+    fronts = frontier(records, metric)
+    datasets = list(fronts)
+    cols = 4
+    fig, axes = plt.subplots((len(datasets) + cols - 1) // cols, cols,
+                             figsize=(3.4 * cols, 3.0 * ((len(datasets) + cols - 1) // cols)), squeeze=False)
+    for ax in axes.ravel()[len(datasets):]:
+        ax.axis("off")
+    for ax, dataset in zip(axes.ravel(), datasets):
+        s, c, front = fronts[dataset]
+        c = c.clip(lower=1e-2)   # a log axis: kNN's fit can round to 0 s
+        ax.scatter(c, 100 * s, s=14, color="grey")
+        ax.scatter(c[front], 100 * s[front], s=60, facecolors="none", edgecolors="tab:red")
+        for method in s.index[front]:
+            ax.annotate(methods.name(method), (c[method], 100 * s[method]), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+        ax.set_xscale("log")
+        ax.set_title(dataset, fontsize=9)
+        ax.set_xlabel("fit time (s, median)")
+        ax.set_ylabel(f"{metric} (%)")
+    fig.tight_layout()
+    return fig
