@@ -271,7 +271,7 @@ tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data
 tables.styled(cgmvae.fewer_table(frames, params.protocol), "Means over seeds per training fraction")
 
 # %% tags=["remove-cell"]
-fig = cgmvae.fewer_data_figure(cgmvae._fewer(frames, params.protocol), "ma-F1")
+fig = cgmvae.fewer_data_figure(cgmvae.fewer_data_stats(frames, params.protocol), "ma-F1")
 glue("cgmvae_fig_fewer", fig, display=False)
 plt.close(fig)
 
