@@ -10,7 +10,7 @@ from xmlstudy import methods, published
 from xmlstudy.chapters.cgmvae.grid import (PAPER, PAPER_SPLIT_DATASETS, PAPER_SPLIT_METHODS,
                                            run_params, scaled)
 from xmlstudy.chapters.cgmvae.measures import (VARIANTS, fewer_data_stats, half_vs_full,
-                                               paper_vs_ours, params_match)
+                                               paper_vs_ours, params_match, variant_means)
 from xmlstudy.chapters.cgmvae.paper import metric_path, paper_names, published_main
 from xmlstudy.tables import mean_std, record_field, summarize, summary_table
 
@@ -63,7 +63,7 @@ def budget_table(frames: dict) -> pd.DataFrame:
 
 # --- Tables 1-3 -------------------------------------------------------------------------------------
 def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
-                      metrics=("ex-F1", "mi-F1", "ma-F1", "HA", "P@1"), digits: int = 3) -> pd.DataFrame:
+               metrics=("ex-F1", "mi-F1", "ma-F1", "HA", "P@1"), digits: int = 3) -> pd.DataFrame:
     """Tables 1-3 side by side: per dataset and method, one cell per metric with ours (mean ± std
     over seeds, fractions) and the paper's number in brackets ("—": the paper gives none, or it
     is lost from its text), set metrics under ``protocol``."""
@@ -179,7 +179,7 @@ def split_misses(frames: dict, protocol: str = "best-on-test", tolerance: float 
 
 # --- Table 4: ablation ------------------------------------------------------------------------------
 def ablation_table(records: pd.DataFrame, protocol: str = "best-on-test",
-                          metrics=("ex-F1", "mi-F1", "ma-F1"), digits: int = 3) -> pd.DataFrame:
+                   metrics=("ex-F1", "mi-F1", "ma-F1"), digits: int = 3) -> pd.DataFrame:
     """Table 4 on our data: the uni-Gaussian, GM-only, contrastive-only and full variants (main
     and ablation records together, 100% of the training data), plus the paper's literal decoder,
     the paper's 100-epoch budget and the official-code settings (``VARIANTS``)."""
@@ -203,12 +203,26 @@ def ablation_table(records: pd.DataFrame, protocol: str = "best-on-test",
             for metric, s in zip(metrics, stats.itertuples(index=False)):
                 row[metric] = mean_std(s.mean, s.std, s.n, 1.0, digits)
             rows.append(row)
-    return pd.DataFrame(rows).set_index(["dataset", "variant"])
+    return pd.DataFrame(rows, columns=["dataset", "variant", *metrics]).set_index(["dataset", "variant"])
 
 
 def ablation_with_main(frames: dict, protocol: str) -> pd.DataFrame:
     both = pd.concat([frames["cgmvae/main"], frames["cgmvae/ablation"]], ignore_index=True)
     return ablation_table(both, protocol)
+
+
+def ablation_spread_table(frames: dict, protocol: str, metric: str = "ma-F1") -> pd.DataFrame:
+    """Whether Table 4's four variants can be told apart on our data: per data set, the best
+    variant by mean ``metric``, how far the worst variant's mean lies below the best's, and the
+    mean over the four variants of their standard deviation over seeds."""
+    means = variant_means(frames, metric, protocol)
+    if not len(means):
+        return pd.DataFrame(columns=["best variant", "best − worst", "mean seed std"])
+    best = means.loc[means.groupby("dataset", sort=False)["mean"].idxmax()].set_index("dataset")
+    per = means.groupby("dataset", sort=False).agg(spread=("mean", lambda v: v.max() - v.min()),
+                                                   seed_std=("std", "mean"))
+    return pd.DataFrame({"best variant": best["variant"], "best − worst": per["spread"],
+                         "mean seed std": per["seed_std"]}).round(3)
 
 
 # --- Table 5: fewer training data -------------------------------------------------------------------
@@ -221,6 +235,16 @@ def fewer_table(frames: dict, protocol: str) -> pd.DataFrame:
     pivot["vs C2AE %"] = stats[stats["method"] == "cgmvae"].set_index(
         ["dataset", "metric", "fraction"])["vs C2AE %"]
     return pivot.round(3).rename_axis(columns=None)
+
+
+def lead_over_c2ae_table(frames: dict, protocol: str, metric: str = "ma-F1") -> pd.DataFrame:
+    """Fig. 2's numbers: C-GMVAE's ``metric`` relative to C2AE's (per cent; zero: equal) per
+    data set and share of the training rows, on the data sets that ran on fewer data."""
+    stats = fewer_data_stats(frames, protocol)
+    gains = stats[(stats["method"] == "cgmvae") & (stats["metric"] == metric)]
+    gains = gains[gains["dataset"].isin(gains.loc[gains["fraction"] < 1, "dataset"])]
+    table = gains.pivot_table(index="dataset", columns="fraction", values="vs C2AE %", sort=False)
+    return table.rename(columns=lambda f: f"{100 * f:.0f}%").rename_axis(columns=None).round(1)
 
 
 def half_table(frames: dict, protocol: str) -> pd.DataFrame:
@@ -259,8 +283,39 @@ def budget_comparison(frames: dict, protocol: str, tolerance: float):
     return table, verdicts, main_verdicts
 
 
+def budget_change_table(frames: dict, protocol: str, tolerance: float) -> pd.DataFrame:
+    """What the paper's budget changes: per data set that ran at it and metric, the score at the
+    paper's budget minus the main runs' (the change of the difference to the paper's number;
+    :func:`budget_comparison`)."""
+    _, budget, budget_main = budget_comparison(frames, protocol, tolerance)
+    if not len(budget):
+        return pd.DataFrame()
+    change = budget.set_index(["dataset", "metric"])["difference"] \
+        - budget_main.set_index(["dataset", "metric"])["difference"]
+    table = change.unstack("metric").reindex(index=list(dict.fromkeys(budget["dataset"])),
+                                             columns=list(dict.fromkeys(budget["metric"])))
+    # The verdict tables list every published number; a data set not run at the budget has none.
+    return table.rename_axis(index="dataset", columns=None).astype(float).dropna(how="all").round(3)
+
+
+def search_picks_table(frames: dict, protocol: str, metrics=("ex-F1", "ma-F1", "P@1")) -> pd.DataFrame:
+    """What choosing on validation would pick in the search around Table 7 (the first row per
+    data set of :func:`search_table`): the change, its validation macro-F1 against Table 7's
+    own run (seed 0), and how each test metric moves against that run under ``protocol``."""
+    search = frames["cgmvae/search"]
+    table = search_table(search, frames["cgmvae/main"], protocol, metrics) if len(search) else pd.DataFrame()
+    columns = ["change", "valid ma-F1 vs Table 7", *(f"test {m} vs Table 7" for m in metrics)]
+    if not len(table):
+        return pd.DataFrame(columns=columns)
+    picked = table.groupby("dataset", sort=False).head(1).set_index("dataset")
+    table7 = table[table["change"] == "Table 7 (main run)"].set_index("dataset")
+    moved = picked[list(metrics)] - table7.loc[picked.index, list(metrics)]
+    out = pd.concat([picked[["change", "vs Table 7"]], moved], axis=1)
+    return out.set_axis(columns, axis=1).round(3)
+
+
 def search_table(search: pd.DataFrame, main: pd.DataFrame, protocol: str = "best-on-test",
-                  metrics=("ex-F1", "ma-F1", "P@1")) -> pd.DataFrame:
+                 metrics=("ex-F1", "ma-F1", "P@1")) -> pd.DataFrame:
     """The validation search around Table 7 (experiment "search", seed 0): per dataset, Table 7's
     own run (the main record of seed 0) and every single-setting change, with the validation
     macro-F1 that judges them (the epoch-selection score), its difference to Table 7's, and the

@@ -9,7 +9,7 @@ from xmlstudy.chapters.cgmvae.grid import run_params
 
 
 def user_data(params) -> pd.DataFrame:
-    """C-GMVAE, C2AE and binary relevance (the settings of yeast and sider) on a user's data set
+    """C-GMVAE, C2AE and one-vs-rest (the settings of yeast and sider) on a user's data set
     (Extreme Classification Repository text, or Mulan/MEKA ARFF: see xmlstudy.data.load_user)."""
     from xmlstudy import data, metrics
     from xmlstudy.models import create
