@@ -5,7 +5,7 @@ from __future__ import annotations
 from xmlstudy import claims as claims_
 from xmlstudy import methods
 from xmlstudy.chapters.cgmvae.embeddings import correlations
-from xmlstudy.chapters.cgmvae.grid import BASELINES, PAPER, scaled
+from xmlstudy.chapters.cgmvae.experiment_grid import BASELINES, PAPER, scaled
 from xmlstudy.chapters.cgmvae.measures import (fewer_data_stats, half_vs_full, paper_vs_ours,
                                                variant_means)
 from xmlstudy.chapters.cgmvae.paper import metric_path

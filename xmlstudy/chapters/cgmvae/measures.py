@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods, published
-from xmlstudy.chapters.cgmvae.grid import OFFICIAL_SPLIT_SEEDS, SMALL, scaled
+from xmlstudy.chapters.cgmvae.experiment_grid import OFFICIAL_SPLIT_SEEDS, SMALL, scaled
 from xmlstudy.chapters.cgmvae.paper import SET_METRICS, metric_path, published_values
 from xmlstudy.tables import paper_vs_reproduced, record_field, summarize
 
@@ -48,7 +48,7 @@ def protocol_gap(records: pd.DataFrame, method: str = "cgmvae") -> pd.DataFrame:
 
 def official_split_cost(records: pd.DataFrame) -> pd.DataFrame:
     """What one fit of the official-code settings costs on the data sets where they run on split
-    0 only (:data:`~xmlstudy.chapters.cgmvae.grid.OFFICIAL_SPLIT_SEEDS`), from the "paper_split"
+    0 only (:data:`~xmlstudy.chapters.cgmvae.experiment_grid.OFFICIAL_SPLIT_SEEDS`), from the "paper_split"
     ``records``: per data set, its fit time in minutes and that time over C-GMVAE's mean over
     its splits there. A data set without both methods' records is left out."""
     rows = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import published
-from xmlstudy.chapters.cgmvae.grid import PAPER
+from xmlstudy.chapters.cgmvae.experiment_grid import PAPER
 
 MAIN_METRICS = ("ex-F1", "mi-F1", "ma-F1", "HA", "P@1")
 SET_METRICS = ("ex-F1", "mi-F1", "ma-F1", "HA")   # the ones that need a threshold

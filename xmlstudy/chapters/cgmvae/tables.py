@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods, published
-from xmlstudy.chapters.cgmvae.grid import (PAPER, PAPER_SPLIT_DATASETS, PAPER_SPLIT_METHODS,
+from xmlstudy.chapters.cgmvae.experiment_grid import (PAPER, PAPER_SPLIT_DATASETS, PAPER_SPLIT_METHODS,
                                            run_params, scaled)
 from xmlstudy.chapters.cgmvae.measures import (VARIANTS, fewer_data_stats, half_vs_full,
                                                paper_vs_ours, params_match, variant_means)

@@ -13,12 +13,12 @@ label noise, fewer training rows, cost and tail labels, for every method.
 
 What makes each part of the page (``notebooks/synthesis.py``), by module of this package:
 
-- :mod:`~xmlstudy.chapters.synthesis.grid`: the experiments and the cells reused (``grid``)
+- :mod:`~xmlstudy.chapters.synthesis.experiment_grid`: the experiments and the cells reused (``grid``)
 - :mod:`~xmlstudy.chapters.synthesis.sources`: the parameters and records (``validate``,
   ``collect``) and the record set of each part (``benchmark_records``, ``noise_records``,
   ``fewer_records``)
 - :mod:`~xmlstudy.chapters.synthesis.claims`: the headline claims (``CLAIMS``) and their judges
-- :mod:`~xmlstudy.chapters.synthesis.numbers`: the glued numbers and phrases of the prose
+- :mod:`~xmlstudy.chapters.synthesis.glued`: the glued numbers and phrases of the prose
   (``numbers``, ``findings``); the findings' tables are ``least_lost`` (noise) and
   ``best_at_tenth`` (fewer rows)
 - :mod:`~xmlstudy.chapters.synthesis.benchmark`: the benchmark (``benchmark_table``) and which
@@ -45,11 +45,11 @@ from .claims import CLAIMS, judge_best, judge_fewer, judge_noise
 from .cost import cost_table, frontier, pareto_figure
 from .fewer import (STALL_EPOCHS, best_at_tenth, far_stalled, fewer_figure, fewer_table, fewer_wide,
                     patience_outcome, patience_table, stalled)
-from .grid import (BUDGET, DATASETS, FEWER_DATASETS, FRACTIONS, LEADERS, METHODS, NOISE_DATASETS,
+from .experiment_grid import (BUDGET, DATASETS, FEWER_DATASETS, FRACTIONS, LEADERS, METHODS, NOISE_DATASETS,
                    NOISE_KINDS, NOISE_RATES, PAPER, PATIENCE_CHECK, SOURCES, grid, reused, run_params)
 from .leads import bootstrap_table, leaders, rerun_shift
 from .noise import least_lost, noise_drops, noise_figure, noise_table, signed_change
-from .numbers import findings, numbers
+from .glued import findings, numbers
 from .ranks import RANK_METRICS, cliques, critical_difference_figure, rank_table
 from .sources import benchmark_records, collect, fewer_records, noise_records, validate
 from .tail import tail_table

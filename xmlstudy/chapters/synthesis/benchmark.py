@@ -9,7 +9,7 @@ import pandas as pd
 from xmlstudy import methods
 from xmlstudy.tables import mean_std, summarize
 
-from .grid import BUDGET, DATASETS, METHODS
+from .experiment_grid import BUDGET, DATASETS, METHODS
 
 
 def benchmark_table(records: pd.DataFrame, metric: str = "P@1", scale: float = 100.0,

@@ -10,7 +10,7 @@ from xmlstudy import methods, stats
 
 from .benchmark import complete, score_matrix, winners
 from .fewer import far_stalled, fewer_table
-from .grid import PAPER, SOURCES
+from .experiment_grid import PAPER, SOURCES
 from .noise import DROP, noise_table, signed_change
 from .sources import benchmark_records, fewer_records, noise_records
 

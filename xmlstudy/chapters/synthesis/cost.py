@@ -9,7 +9,7 @@ import pandas as pd
 from xmlstudy import methods, stats
 
 from .benchmark import score_matrix
-from .grid import DATASETS, METHODS
+from .experiment_grid import DATASETS, METHODS
 
 
 def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> pd.DataFrame:

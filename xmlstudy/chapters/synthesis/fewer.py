@@ -11,7 +11,7 @@ from xmlstudy import experiments, methods
 from xmlstudy.tables import record_field, summarize
 
 from .benchmark import winners
-from .grid import FEWER_DATASETS, METHODS, PAPER, PATIENCE_CHECK
+from .experiment_grid import FEWER_DATASETS, METHODS, PAPER, PATIENCE_CHECK
 from .layout import in_dataset_order, in_method_order, method_legend
 from .sources import fewer_records
 

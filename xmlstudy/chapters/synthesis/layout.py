@@ -1,5 +1,5 @@
 """What makes the page's tables and figures read alike: methods always in the order of
-:data:`~xmlstudy.chapters.synthesis.grid.METHODS` (names, colours and markers from the methods
+:data:`~xmlstudy.chapters.synthesis.experiment_grid.METHODS` (names, colours and markers from the methods
 registry), the fewer-rows data sets in theirs, and one legend for a figure of many panels.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pandas as pd
 
 from xmlstudy import methods
 
-from .grid import FEWER_DATASETS, METHODS
+from .experiment_grid import FEWER_DATASETS, METHODS
 
 
 def method_legend(fig, names) -> None:

@@ -10,7 +10,7 @@ from xmlstudy import methods
 from xmlstudy.tables import record_field
 
 from .benchmark import winners
-from .grid import METHODS, NOISE_DATASETS, NOISE_KINDS, NOISE_RATES
+from .experiment_grid import METHODS, NOISE_DATASETS, NOISE_KINDS, NOISE_RATES
 from .layout import in_method_order, method_legend
 
 TOP_RATE = f"{NOISE_RATES[-1]:.0%}"          # the column of the highest noise rate

@@ -8,7 +8,7 @@ import pandas as pd
 
 from xmlstudy import experiments
 
-from .grid import DATASETS, EXTRA_REUSE, FEWER_DATASETS, METHODS, NOISE_RATES, PAPER, SOURCES, grid
+from .experiment_grid import DATASETS, EXTRA_REUSE, FEWER_DATASETS, METHODS, NOISE_RATES, PAPER, SOURCES, grid
 
 EXPERIMENTS = ("benchmark", "rows", "noise", "fewer_data", "patience")
 # Record files read besides this chapter's own.

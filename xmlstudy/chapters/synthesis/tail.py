@@ -8,7 +8,7 @@ import pandas as pd
 
 from xmlstudy import methods
 
-from .grid import DATASETS, METHODS
+from .experiment_grid import DATASETS, METHODS
 
 
 def tail_table(records: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from .benchmark import complete, coverage, score_matrix
 from .cost import frontier
 from .fewer import (RECOVERY_FACTOR, RECOVERY_POINTS, STALL_EPOCHS, far_stalled, patience_outcome,
                     patience_table)
-from .grid import BUDGET, DATASETS, METHODS, PAPER
+from .experiment_grid import BUDGET, DATASETS, METHODS, PAPER
 from .leads import rerun_shift
 from .noise import TOP_RATE
 from .sources import benchmark_records, fewer_records

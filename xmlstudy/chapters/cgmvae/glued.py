@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.cgmvae.grid import DATASETS, HEATMAP_DATASETS, OFFICIAL_SPLIT_SEEDS, SMALL
+from xmlstudy.chapters.cgmvae.experiment_grid import DATASETS, HEATMAP_DATASETS, OFFICIAL_SPLIT_SEEDS, SMALL
 from xmlstudy.chapters.cgmvae.measures import half_vs_full, official_split_cost, protocol_gap
 from xmlstudy.chapters.cgmvae.paper import published_main
 from xmlstudy.chapters.cgmvae.tables import (budget_comparison, search_picks_table, sizes_table,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.cgmvae.grid import run_params
+from xmlstudy.chapters.cgmvae.experiment_grid import run_params
 
 
 def user_data(params) -> pd.DataFrame:
