@@ -99,8 +99,7 @@ display(tables.statistics_side_by_side(comparison, [s for s in tables.STATISTICS
 
 # %% tags=["remove-cell"]
 fig = figures.label_frequency({name: split.train for name, split in splits.items()})
-glue("fig_label_frequency", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("fig_label_frequency", fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_label_frequency

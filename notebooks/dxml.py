@@ -211,8 +211,7 @@ tables.styled(dxml.extra_table(frames), "DXML and the baselines on three more da
 
 # %% tags=["remove-cell"]
 fig = dxml.ablation_figure(dxml.ablation_records(frames), shown=("dxml", "dxml-linear"))
-glue("dxml_fig_linear", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("dxml_fig_linear", fig)
 
 # %% [markdown]
 # ```{glue:figure} dxml_fig_linear
@@ -236,8 +235,7 @@ tables.styled(dxml.ablation_table(frames), "DXML and its ablations (%), mean ± 
 
 # %% tags=["remove-cell"]
 fig = dxml.ablation_figure(dxml.ablation_records(frames), shown=("dxml", *dxml.VARIANTS))
-glue("dxml_fig_ablations", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("dxml_fig_ablations", fig)
 
 # %% [markdown]
 # ```{glue:figure} dxml_fig_ablations
@@ -282,8 +280,7 @@ tables.styled(dxml.sweep_evidence(frames), "Validation mean of P@1,3,5 (%) of ea
 
 # %% tags=["remove-cell"]
 fig = dxml.sweep_figure(dxml.sweep_evidence(frames), "bibtex")
-glue("dxml_fig_sweep", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("dxml_fig_sweep", fig)
 
 # %% [markdown]
 # ```{glue:figure} dxml_fig_sweep
@@ -333,8 +330,7 @@ display(tables.styled(our_seconds, "Seconds in this study (mean over seeds)", di
 
 # %% tags=["remove-cell"]
 fig = dxml.label_embedding(params.embedding_dataset, params.profile, dxml.knobs(params))
-glue("dxml_fig_embedding", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("dxml_fig_embedding", fig)
 
 # %% [markdown]
 # ```{glue:figure} dxml_fig_embedding

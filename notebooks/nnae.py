@@ -123,8 +123,7 @@ tables.styled(nnae.hierarchy_table(frames), "The autoencoder's hierarchy on BBC 
 
 # %% tags=["remove-cell"]
 fig = nnae.completion_figure(frames)
-glue("nnae_fig_completion", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("nnae_fig_completion", fig)
 
 # %% [markdown]
 # ```{glue:figure} nnae_fig_completion
@@ -232,8 +231,7 @@ tables.styled(nnae.aitlas_table(frames), "mAP (%) beside the AiTLAS benchmark", 
 
 # %% tags=["remove-cell"]
 fig = nnae.explanation_figure(frames)
-glue("nnae_fig_lime", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("nnae_fig_lime", fig)
 
 # %% [markdown]
 # ```{glue:figure} nnae_fig_lime

@@ -170,8 +170,7 @@ tables.styled(rankae.rank_table(frames), "Average rank of Rank-AE and the baseli
 
 # %% tags=["remove-cell"]
 fig = rankae.ablation_figure(frames)
-glue("rankae_fig_ablation", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("rankae_fig_ablation", fig)
 
 # %% [markdown]
 # ```{glue:figure} rankae_fig_ablation
@@ -233,8 +232,7 @@ tables.styled(rankae.embeddings_table(frames), "Rank-AE with each word-vector in
 
 # %% tags=["remove-cell"]
 fig = rankae.noise_figure(frames)
-glue("rankae_fig_noise", fig, display=False)
-plt.close(fig)
+chapters.glue_figure("rankae_fig_noise", fig)
 
 # %% [markdown]
 # ```{glue:figure} rankae_fig_noise

@@ -55,3 +55,17 @@ def test_forbidden_names_never_shadow_a_display_name():
     assert not names & set(methods.forbidden_names())
     assert methods.forbidden_names()["bce-ae"] == "bce-ae"
     assert methods.forbidden_names()["BCE-AE"] == "bce-ae"
+
+
+def test_every_page_glues_its_figures_through_the_legend_check():
+    """Figures reach the book through xmlstudy.chapters.glue_figure, which runs check_legends;
+    a bare myst_nb glue of a figure would skip the check."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pages = sorted((root / "notebooks").glob("*.py")) + sorted((root / "book").glob("*.md"))
+    bare = [f"{p.name}:{i}" for p in pages
+            for i, line in enumerate(p.read_text().splitlines(), 1)
+            if re.search(r"(?<![_.])glue\(\s*f?[\"'][^\"']*fig", line)]
+    assert not bare, f"figures glued without chapters.glue_figure: {bare}"

@@ -142,7 +142,7 @@ def glue_all(values: dict) -> None:
         glue(name, value, display=False)
 
 
-def glue_figure(name: str, figure, absent: str) -> None:
+def glue_figure(name: str, figure, absent: str = "No records for this figure yet.") -> None:
     """Glue a figure for a captioned ``{glue:figure}`` block and close it, or, when there is no
     figure (no records for it yet), the sentence ``absent`` in its place, so the page still
     builds and says why the figure is missing."""
