@@ -272,3 +272,22 @@ def test_baseline_outputs_do_not_depend_on_the_batch(method):
         valid_counts = E.evaluate(model.score_batches(valid.X, size), valid.Y, k=None).counts
         assert np.array_equal(ev.top_idx, top)
         assert E.threshold_protocols(ev.counts, valid_counts) == dense
+
+
+# ------------------------------------------------------------------ the benchmark's plumbing
+
+def test_bench_evaluate_scores_are_seeded_and_both_paths_agree():
+    from xmlstudy.benchmarks import evaluate as bench
+
+    Y, Yv, propensity = bench._data(300, 40, 3000, seed=1)
+    first = [s.copy() for s, p in bench.synthetic_batches(Y, 64, seed=5) if p is s]
+    again = [s.copy() for s, _ in bench.synthetic_batches(Y, 64, seed=5)]
+    assert len(first) == 5 and all(np.array_equal(a, b) for a, b in zip(first, again))
+    # above the background (< 0.05) only what was planted in the row itself: at most its true
+    # labels and 5 random ones, so nothing planted in one batch is left in the next
+    per_row = np.diff(Y.indptr)
+    for i, batch in enumerate(first):
+        assert ((batch >= 0.05).sum(axis=1) <= per_row[64 * i:64 * i + len(batch)] + 5).all()
+    streamed = bench.score_streaming(Y, Yv, propensity, batch=64, seed=5)
+    assert streamed == bench.score_dense(Y, Yv, propensity, batch=64, seed=5)
+    assert 0.2 < streamed["P@1"] < 0.9
