@@ -22,10 +22,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("package", ("xmlstudy",)),
     ("data", ("xmlstudy.data",)),
     # the methods, and what they are built from: the one training loop every torch model trains
-    # through, the metrics they select on, the measures they report (label hierarchies, image
-    # and attention explanations)
-    ("models", ("xmlstudy.models", "xmlstudy.training", "xmlstudy.metrics", "xmlstudy.explain",
-                "xmlstudy.image_explanations", "xmlstudy.attention")),
+    # through, the metrics they select on and the evaluation that scores them batch by batch, the
+    # measures they report (label hierarchies, image and attention explanations)
+    ("models", ("xmlstudy.models", "xmlstudy.training", "xmlstudy.metrics", "xmlstudy.evaluation",
+                "xmlstudy.explain", "xmlstudy.image_explanations", "xmlstudy.attention")),
     ("experiments", ("xmlstudy.experiments", "xmlstudy.records", "xmlstudy.sidecars",
                      "xmlstudy.cluster")),
     # what the chapters judge and show with, knowing no paper (and the methods registry and the

@@ -10,7 +10,7 @@ import sys
 
 COMMANDS = {
     "data": ("xmlstudy.data.cli", "list the datasets, verify their files (data list | data verify)"),
-    "bench": ("xmlstudy.benchmarks", "time and size benchmarks (bench metrics | dxml | rankae | cgmvae | grid | nnae | scale | synthetic)"),
+    "bench": ("xmlstudy.benchmarks", "time and size benchmarks (bench metrics | evaluate | dxml | rankae | cgmvae | grid | nnae | scale | synthetic)"),
     "run": ("xmlstudy.chapters", "run a grid of experiments and write result records (run --paper dxml)"),
     "records": ("xmlstudy.records", "move bulky arrays of record files to sidecars, check them (records migrate | verify)"),
 }

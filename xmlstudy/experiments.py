@@ -270,7 +270,7 @@ class _PeakMemory:
 
 def run(config: RunConfig) -> dict:
     """Run one configuration and return its record (nothing is written)."""
-    from xmlstudy import data, metrics, models
+    from xmlstudy import data, evaluation, metrics, models
 
     config.validate()
     train, valid, test, clean_train = prepare_data(config)
@@ -285,18 +285,23 @@ def run(config: RunConfig) -> dict:
         t0 = time.perf_counter()
         model.fit(train, valid)
         fit_s = time.perf_counter() - t0
+        # Scored batch by batch: the top labels and the counts behind the set metrics are kept,
+        # never the N x L outputs (xmlstudy.evaluation).
+        batch = evaluation.batch_rows(test.n_labels)
         t0 = time.perf_counter()
-        top_idx, _ = model.topk(inputs(test), TOP_K)
-        p_test = model.probabilities(inputs(test))
+        scored = evaluation.evaluate(model.score_batches(inputs(test), batch), test.Y, k=TOP_K,
+                                     name="_test")
         predict_s = time.perf_counter() - t0
-    p_valid = model.probabilities(inputs(valid)) if valid is not None and len(valid) else None
+    top_idx = scored.top_idx
+    valid_counts = None
+    if valid is not None and len(valid):
+        valid_counts = evaluation.evaluate(model.score_batches(inputs(valid), batch), valid.Y,
+                                           k=None, name="_valid").counts
 
     A, B = data.spec(config.dataset).propensity
     propensity = metrics.propensities(clean_train.Y, A=A, B=B)
     record_metrics = metrics.ranking_metrics(test.Y, top_idx, ks=RANKING_KS, propensity=propensity)
-    protocols = metrics.threshold_protocols(valid.Y if p_valid is not None else None, p_valid,
-                                            test.Y, p_test)
-    record_metrics.update(protocols)
+    record_metrics.update(evaluation.threshold_protocols(scored.counts, valid_counts))
     # Recall@5 per quarter of the labels by training frequency, rarest first (tail labels).
     record_metrics["bucket-recall@5"] = metrics.bucket_recall(
         test.Y, top_idx, metrics.frequency_buckets(clean_train.Y), k=5)

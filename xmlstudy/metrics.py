@@ -55,7 +55,10 @@ __all__ = [
     "ranking_metrics",
     "precision_at_1_from_scores",
     "set_metrics",
+    "set_metrics_from_counts",
     "threshold_protocols",
+    "choose_thresholds",
+    "truth_csr",
 ]
 
 # The threshold sweep of the official C-GMVAE code.
@@ -67,7 +70,7 @@ SET_METRICS = ("ex-F1", "mi-F1", "ma-F1", "HA")
 # input checks
 # ---------------------------------------------------------------------------------------------
 
-def _truth_csr(Y, name: str = "Y_true") -> sp.csr_matrix:
+def truth_csr(Y, name: str = "Y_true") -> sp.csr_matrix:
     """0/1 truth as a CSR matrix with sorted, unique column indices and no stored zeros."""
     if sp.issparse(Y):
         Y = Y.tocsr()
@@ -132,7 +135,7 @@ def propensities(Y_train, A: float = 0.55, B: float = 1.5) -> np.ndarray:
     with N the number of training rows and N_l the number of training rows that hold label l
     (natural logs). Returns a float64 vector of length L with values in (0, 1].
     """
-    Y = _truth_csr(Y_train, "Y_train")
+    Y = truth_csr(Y_train, "Y_train")
     n, n_labels = Y.shape
     if n < 3:
         raise ValueError(f"propensities need at least 3 training rows (log N must exceed 1); got N = {n}")
@@ -149,7 +152,7 @@ def topk_relevance(Y_true, topk_idx) -> np.ndarray:
     CSR rows with sorted column indices make these keys sorted, so membership of the predicted
     keys is one ``searchsorted``.
     """
-    Y = _truth_csr(Y_true)
+    Y = truth_csr(Y_true)
     n, n_labels = Y.shape
     topk = _topk_matrix(topk_idx, n, n_labels)
     return _relevance(Y, topk)
@@ -237,7 +240,7 @@ def _psndcg(gain: np.ndarray, best: np.ndarray, n_true: np.ndarray, k: int) -> f
 
 
 def _prepare(Y_true, topk_idx):
-    Y = _truth_csr(Y_true)
+    Y = truth_csr(Y_true)
     topk = _topk_matrix(topk_idx, *Y.shape)
     return Y, topk, _relevance(Y, topk)
 
@@ -316,7 +319,7 @@ def precision_at_1_from_scores(Y_true, scores) -> float:
     """P@1 from a dense ``N x L`` score matrix (set-metric tables report it); among equal top
     scores the lowest label index wins, as in ``Model.topk``."""
     S = np.asarray(scores)
-    Y = _truth_csr(Y_true)
+    Y = truth_csr(Y_true)
     if S.shape != Y.shape:
         raise ValueError(f"scores must have the shape of Y_true {Y.shape}; got {S.shape}")
     top1 = np.argmax(S, axis=1)[:, None]
@@ -336,7 +339,7 @@ class _SetEvaluator:
     """
 
     def __init__(self, Y_true, P, name: str = "") -> None:
-        Y = _truth_csr(Y_true, f"Y_true{name}")
+        Y = truth_csr(Y_true, f"Y_true{name}")
         P = np.asarray(P)
         if P.shape != Y.shape:
             raise ValueError(f"P{name} must be a dense N x L probability matrix of the shape of "
@@ -363,28 +366,36 @@ class _SetEvaluator:
     def at(self, threshold) -> dict[str, float]:
         t_all, t_true = self._thresholds(threshold)
         pred = self.P >= t_all
-        pred_row = np.count_nonzero(pred, axis=1)
-        pred_label = np.count_nonzero(pred, axis=0)
         hit = self.p_true >= t_true
-        tp_row = np.bincount(self.rows[hit], minlength=self.n)
-        tp_label = np.bincount(self.cols[hit], minlength=self.L)
+        return set_metrics_from_counts(
+            tp_row=np.bincount(self.rows[hit], minlength=self.n),
+            pred_row=np.count_nonzero(pred, axis=1), true_row=self.true_row,
+            tp_label=np.bincount(self.cols[hit], minlength=self.L),
+            pred_label=np.count_nonzero(pred, axis=0), true_label=self.true_label)
 
-        denom_row = self.true_row + pred_row
-        scored = denom_row > 0  # rows with no true and no predicted label are skipped
-        ex_f1 = float(np.mean(2.0 * tp_row[scored] / denom_row[scored])) if scored.any() else 0.0
 
-        tp = tp_label.sum()
-        fp = pred_label.sum() - tp
-        fn = self.true_label.sum() - tp
-        mi_f1 = float(2.0 * tp / (2.0 * tp + fp + fn)) if (2 * tp + fp + fn) > 0 else 0.0
+def set_metrics_from_counts(tp_row, pred_row, true_row, tp_label, pred_label,
+                            true_label) -> dict[str, float]:
+    """The four set metrics at one threshold from integer counts of true positives, predictions
+    and true labels per row and per label: the one home of the definitions, where the dense
+    evaluation and the batch-by-batch one (:mod:`xmlstudy.evaluation`) both end."""
+    n, n_labels = len(true_row), len(true_label)
+    denom_row = true_row + pred_row
+    scored = denom_row > 0  # rows with no true and no predicted label are skipped
+    ex_f1 = float(np.mean(2.0 * tp_row[scored] / denom_row[scored])) if scored.any() else 0.0
 
-        fp_label = pred_label - tp_label
-        fn_label = self.true_label - tp_label
-        ma_f1 = float(np.mean(2.0 * tp_label / (2.0 * tp_label + fp_label + fn_label + 1e-6))) if self.L else 0.0
+    tp = tp_label.sum()
+    fp = pred_label.sum() - tp
+    fn = true_label.sum() - tp
+    mi_f1 = float(2.0 * tp / (2.0 * tp + fp + fn)) if (2 * tp + fp + fn) > 0 else 0.0
 
-        cells = self.n * self.L
-        ha = float(1.0 - (fp + fn) / cells) if cells else 0.0
-        return {"ex-F1": ex_f1, "mi-F1": mi_f1, "ma-F1": ma_f1, "HA": ha}
+    fp_label = pred_label - tp_label
+    fn_label = true_label - tp_label
+    ma_f1 = float(np.mean(2.0 * tp_label / (2.0 * tp_label + fp_label + fn_label + 1e-6))) if n_labels else 0.0
+
+    cells = n * n_labels
+    ha = float(1.0 - (fp + fn) / cells) if cells else 0.0
+    return {"ex-F1": ex_f1, "mi-F1": mi_f1, "ma-F1": ma_f1, "HA": ha}
 
 
 def set_metrics(Y_true, P, threshold=0.5) -> dict[str, float]:
@@ -409,24 +420,37 @@ def threshold_protocols(Y_valid, P_valid, Y_test, P_test, grid=THRESHOLD_GRID) -
     Each value is ``{"ex-F1", "mi-F1", "ma-F1", "HA", "threshold": {metric: threshold used}}``.
     Ties between thresholds go to the smallest one. Higher is better for all four metrics.
     """
+    grid = check_grid(grid)
+    test = _SetEvaluator(Y_test, P_test, "_test")
+    valid_at = None
+    if Y_valid is not None and P_valid is not None:
+        valid = _SetEvaluator(Y_valid, P_valid, "_valid")
+        if valid.L != test.L:
+            raise ValueError(f"validation has {valid.L} labels but test has {test.L}")
+        valid_at = [valid.at(t) for t in grid]
+    return choose_thresholds(grid, [test.at(t) for t in grid], test.at(0.5), valid_at)
+
+
+def check_grid(grid) -> tuple[float, ...]:
     grid = tuple(float(t) for t in grid)
     if not grid:
         raise ValueError("grid must hold at least one threshold, e.g. metrics.THRESHOLD_GRID")
-    test = _SetEvaluator(Y_test, P_test, "_test")
-    test_at = [test.at(t) for t in grid]
+    return grid
+
+
+def choose_thresholds(grid, test_at: list[dict], fixed: dict,
+                      valid_at: list[dict] | None = None) -> dict[str, dict]:
+    """The three protocols of :func:`threshold_protocols` from set metrics already computed at
+    every grid threshold on test (``test_at``, in grid order), at 0.5 on test (``fixed``) and,
+    when there is validation data, at every grid threshold on validation (``valid_at``)."""
 
     def pick(scores_at: list[dict]) -> dict[str, int]:
         # np.argmax returns the first maximum: the smallest threshold among ties.
         return {m: int(np.argmax([s[m] for s in scores_at])) for m in SET_METRICS}
 
-    out: dict[str, dict] = {}
-    fixed = test.at(0.5)
-    out["fixed-0.5"] = {**fixed, "threshold": {m: 0.5 for m in SET_METRICS}}
-    if Y_valid is not None and P_valid is not None:
-        valid = _SetEvaluator(Y_valid, P_valid, "_valid")
-        if valid.L != test.L:
-            raise ValueError(f"validation has {valid.L} labels but test has {test.L}")
-        chosen = pick([valid.at(t) for t in grid])
+    out: dict[str, dict] = {"fixed-0.5": {**fixed, "threshold": {m: 0.5 for m in SET_METRICS}}}
+    if valid_at is not None:
+        chosen = pick(valid_at)
         out["validation"] = {**{m: test_at[i][m] for m, i in chosen.items()},
                              "threshold": {m: grid[i] for m, i in chosen.items()}}
     chosen = pick(test_at)
@@ -454,7 +478,7 @@ def frequency_buckets(Y_train, buckets: int = FREQUENCY_BUCKETS) -> np.ndarray:
     """Bucket of every label by its training frequency: the labels sorted by how many training
     rows hold them (ties by index) and cut into ``buckets`` groups of equal size; 0 is the
     rarest group. Returns an int vector of length L."""
-    Y = _truth_csr(Y_train, "Y_train")
+    Y = truth_csr(Y_train, "Y_train")
     if buckets < 1:
         raise ValueError(f"buckets must be at least 1, got {buckets}")
     counts = np.bincount(Y.indices, minlength=Y.shape[1])

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from xmlstudy.data.dataset import Dataset
+from xmlstudy.evaluation import top_k
 from xmlstudy.models.base import Model
 
 
@@ -33,7 +34,7 @@ def _selection_score(Y_true: sp.csr_matrix, topk_idx: np.ndarray) -> float:
 
 def _topk_of(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k best columns per row, best first, ties towards the lower index."""
-    return np.argsort(-scores, axis=1, kind="stable")[:, :min(k, scores.shape[1])]
+    return top_k(scores, k)[0]
 
 
 def _l2_normalize_rows(X: sp.csr_matrix) -> sp.csr_matrix:
@@ -47,9 +48,8 @@ def _l2_normalize_rows(X: sp.csr_matrix) -> sp.csr_matrix:
 class _ScoresOnce:
     """For methods whose scores are costly (a neighbour search, a tree search per row) and whose
     probabilities are those scores: the last score matrix is kept, keyed by a fingerprint of
-    its input, so ``topk(X)`` followed by ``probabilities(X)`` searches once."""
-
-    _max_dense = 50_000_000  # above this many scores, fall back to the batched top-k
+    its input, so ``topk(X)`` followed by ``probabilities(X)`` searches once (for an ``X`` of
+    one batch)."""
 
     def _fingerprint(self, X: sp.csr_matrix) -> tuple:
         h = hashlib.blake2b(digest_size=16)
@@ -69,12 +69,9 @@ class _ScoresOnce:
     def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         return self.scores(X)
 
-    def topk(self, X: sp.csr_matrix, k: int, batch_size: int = 4096):
-        if X.shape[0] * self._n_labels > self._max_dense:
-            return super().topk(X, k, batch_size)
+    def scores_and_probabilities(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         s = self.scores(X)
-        order = _topk_of(s, k)
-        return order.astype(np.int64), np.take_along_axis(s, order, axis=1)
+        return s, s
 
 
 def _check_grid(name: str, grid) -> tuple:

@@ -564,6 +564,10 @@ class DXML(Model):
         # Scores already are the (weighted) fraction of neighbours carrying each label.
         return self.scores(X)
 
+    def scores_and_probabilities(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        s = self.scores(X)
+        return s, s
+
     @property
     def n_parameters(self) -> int | None:
         if not hasattr(self, "net"):

@@ -270,11 +270,6 @@ class ImageModel(Model):
     def probabilities(self, ds: Dataset) -> np.ndarray:
         return np.clip(self.scores(ds), 0.0, 1.0)
 
-    def topk(self, ds: Dataset, k: int, batch_size: int = 4096):
-        s = np.asarray(self.scores(ds), dtype=np.float32)
-        order = np.argsort(-s, axis=1, kind="stable")[:, :min(k, s.shape[1])]
-        return order.astype(np.int64), np.take_along_axis(s, order, axis=1)
-
     @property
     def n_parameters(self) -> int | None:
         if not hasattr(self, "net"):

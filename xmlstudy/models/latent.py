@@ -143,6 +143,10 @@ class LatentModel(Model):
     def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.scores(X)))
 
+    def scores_and_probabilities(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        s = self.scores(X)
+        return s, 1.0 / (1.0 + np.exp(-s))
+
     @property
     def n_parameters(self) -> int | None:
         return None if self.net is None else sum(q.numel() for q in self.net.parameters())

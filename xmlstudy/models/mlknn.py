@@ -89,6 +89,10 @@ class MLkNN(Model):
     def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         return self.scores(X)
 
+    def scores_and_probabilities(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        s = self.scores(X)
+        return s, s
+
     @property
     def n_parameters(self) -> int | None:
         return None

@@ -56,17 +56,6 @@ class TextModel(Model):
                              f"{ds.name!r} has none; use a data set with texts (reuters)")
         return ds.texts
 
-    def topk(self, texts, k: int, batch_size: int = 4096) -> tuple[np.ndarray, np.ndarray]:
-        idx_parts, val_parts = [], []
-        for start in range(0, len(texts), batch_size):
-            s = np.asarray(self.scores(texts[start:start + batch_size]), dtype=np.float32)
-            order = np.argsort(-s, axis=1, kind="stable")[:, :min(k, s.shape[1])]
-            idx_parts.append(order.astype(np.int64))
-            val_parts.append(np.take_along_axis(s, order, axis=1))
-        if not idx_parts:
-            return np.zeros((0, k), np.int64), np.zeros((0, k), np.float32)
-        return np.vstack(idx_parts), np.vstack(val_parts)
-
     def _check_texts(self, *parts: Dataset | None) -> None:
         for ds in parts:
             if ds is not None:
