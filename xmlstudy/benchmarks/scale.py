@@ -45,7 +45,7 @@ SPLITS = ("train", "valid", "test")
 def _method_class(method: str):
     from xmlstudy.models import METHODS
 
-    module, name = METHODS[method].split(":")
+    module, name = METHODS[method].path.split(":")
     return getattr(importlib.import_module(module), name)
 
 
