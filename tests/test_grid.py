@@ -19,8 +19,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from xmlstudy import experiments, records
-from xmlstudy.experiments import RunConfig, outcome, run_grid
+from xmlstudy import experiments, records, runner
+from xmlstudy.experiments import RunConfig
+from xmlstudy.runner import outcome, run_grid
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -82,7 +83,8 @@ def test_local_cluster_matches_a_serial_run_and_survives_a_failure(tmp_path, exp
 def test_resume_after_the_submitting_process_is_killed(tmp_path, expected):
     configs = small_grid(seeds=(0, 1, 2))
     script = textwrap.dedent(f"""
-        from xmlstudy.experiments import RunConfig, run_grid
+        from xmlstudy.experiments import RunConfig
+        from xmlstudy.runner import run_grid
         if __name__ == "__main__":  # Dask's worker processes import the main module
             configs = [RunConfig.from_dict(d) for d in {[c.to_dict() for c in configs]!r}]
             run_grid(configs, jobs=1, results_dir={str(tmp_path)!r}, progress=False)
@@ -116,7 +118,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_grid_completes(tmp_path, e
         while time.monotonic() < deadline:
             for p in psutil.Process().children(recursive=True):
                 try:
-                    if experiments._CHILD in " ".join(p.cmdline()):
+                    if runner._CHILD in " ".join(p.cmdline()):
                         worker = p.parent()
                         os.kill(worker.pid, signal.SIGKILL)
                         killed.append(worker.pid)
@@ -144,14 +146,14 @@ def test_which_configurations_ask_for_a_gpu(monkeypatch):
     monkeypatch.setattr(models, "create", no_building)   # the registry answers alone
     knn, = small_grid(seeds=(0,))[:1]
     cgmvae = RunConfig("cgmvae", "main", "cgmvae", "yeast", profile="smoke")
-    assert experiments.uses_gpu(cgmvae)
-    assert not experiments.uses_gpu(knn)  # the baselines fix the CPU themselves
-    assert not experiments.uses_gpu(RunConfig("cgmvae", "main", "cgmvae", "yeast", device="cpu"))
+    assert runner.uses_gpu(cgmvae)
+    assert not runner.uses_gpu(knn)  # the baselines fix the CPU themselves
+    assert not runner.uses_gpu(RunConfig("cgmvae", "main", "cgmvae", "yeast", device="cpu"))
     # Wrong parameters do not change where a method can run: the task fails, with its own
     # message, wherever it is sent.
     broken = RunConfig("cgmvae", "main", "cgmvae", "yeast", params={"no_such_knob": 1})
-    assert experiments.uses_gpu(broken)
-    assert not experiments.uses_gpu(RunConfig("cgmvae", "main", "no-such-method", "yeast"))
+    assert runner.uses_gpu(broken)
+    assert not runner.uses_gpu(RunConfig("cgmvae", "main", "no-such-method", "yeast"))
 
 
 @pytest.mark.slow
@@ -175,7 +177,7 @@ def test_hand_started_cluster_puts_gpu_runs_on_gpu_workers(tmp_path, monkeypatch
                              params={"epochs": 1}),
                    RunConfig("baselines", "main", "knn", "yeast", profile="smoke",
                              params={"k_grid": [5]})]
-        monkeypatch.setenv(experiments.SCHEDULER_ENV, address)  # the address from the environment
+        monkeypatch.setenv(runner.SCHEDULER_ENV, address)  # the address from the environment
         with Client(address) as watcher:
             watcher.wait_for_workers(2, timeout=120)
             names = {a: w["name"] for a, w in watcher.scheduler_info()["workers"].items()}
@@ -254,12 +256,12 @@ def test_a_scheduler_address_is_checked_before_anything_runs(tmp_path, capsys, m
                    f"connection refused; start a scheduler there with 'dask scheduler --port {port}' and workers "
                    f"with 'dask worker tcp://127.0.0.1:{port}', or leave out --scheduler to run on a local cluster "
                    f"of this machine")
-    monkeypatch.setenv(experiments.SCHEDULER_ENV, f"tcp://127.0.0.1:{port}")
+    monkeypatch.setenv(runner.SCHEDULER_ENV, f"tcp://127.0.0.1:{port}")
     assert chapters.main(args) == 2
-    assert f"(${experiments.SCHEDULER_ENV}): connection refused" in capsys.readouterr().err
+    assert f"(${runner.SCHEDULER_ENV}): connection refused" in capsys.readouterr().err
     assert "or unset XMLSTUDY_SCHEDULER to run" in str(pytest.raises(
-        experiments.SchedulerError, run_grid, small_grid(), results_dir=tmp_path).value)
-    monkeypatch.delenv(experiments.SCHEDULER_ENV)
+        runner.SchedulerError, run_grid, small_grid(), results_dir=tmp_path).value)
+    monkeypatch.delenv(runner.SCHEDULER_ENV)
     for address, problem in (("tcp://127.0.0.1:notaport", "the port 'notaport' is not a number in 1..65535"),
                              ("tcp://127.0.0.1", "is not a scheduler address PROTOCOL://HOST:PORT"),
                              ("udp://127.0.0.1:8786", "unknown protocol 'udp'")):

@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # measures they report (label hierarchies, image and attention explanations)
     ("models", ("xmlstudy.models", "xmlstudy.training", "xmlstudy.metrics", "xmlstudy.evaluation",
                 "xmlstudy.explain", "xmlstudy.image_explanations", "xmlstudy.attention")),
-    ("experiments", ("xmlstudy.experiments", "xmlstudy.records", "xmlstudy.sidecars",
+    ("experiments", ("xmlstudy.experiments", "xmlstudy.runner", "xmlstudy.records", "xmlstudy.sidecars",
                      "xmlstudy.cluster")),
     # what the chapters judge and show with, knowing no paper (and the methods registry and the
     # published numbers, which know every paper but no chapter)

@@ -85,7 +85,7 @@ def check_scheduler(address: str, source: str = "scheduler",
 
 class GridInterrupted(KeyboardInterrupt):
     """A grid stopped by SIGINT (Ctrl-C) or SIGTERM. The records of the configurations that
-    finished are written; ``report`` (a :class:`xmlstudy.experiments.GridReport`) counts them,
+    finished are written; ``report`` (a :class:`xmlstudy.runner.GridReport`) counts them,
     ``not_run`` the configurations left. Running the grid again resumes it. A subclass of
     KeyboardInterrupt, so that ``except Exception`` does not swallow it."""
 

@@ -1,11 +1,11 @@
 """Benchmark of the grid runner: ``python -m xmlstudy bench grid``.
 
 The baselines grid (kNN, one-vs-rest linear models, Parabel-style trees) on yeast, scene and
-bibtex with seeds 0, 1, 2 (27 runs) through :func:`xmlstudy.experiments.run_grid` on a Dask
+bibtex with seeds 0, 1, 2 (27 runs) through :func:`xmlstudy.runner.run_grid` on a Dask
 ``LocalCluster`` of 1 and then of 2 single-threaded workers, each time into an empty results
 folder so that every run is computed; the wall time of each includes starting and closing the
 cluster. Prints the wall times and the speed-up, checks that both gave the same outcomes
-(:func:`xmlstudy.experiments.outcome`; Parabel excepted: omikuji takes no seed), and appends a
+(:func:`xmlstudy.runner.outcome`; Parabel excepted: omikuji takes no seed), and appends a
 record, with the machine's load average before and after, to ``results/benchmark/grid.jsonl``.
 The goal is a speed-up of at least 1.7 with 2 workers on 2 cores.
 """
@@ -33,16 +33,16 @@ def configs(datasets, seeds, profile: str = "full") -> list:
 def time_grid(grid, workers: int) -> dict:
     """Run ``grid`` on a LocalCluster of ``workers`` into an empty folder: wall time, compute
     time (fit + predict summed over the runs), failures and the outcome of each record."""
-    from xmlstudy import experiments, records
+    from xmlstudy import records, runner
 
     with tempfile.TemporaryDirectory(prefix="xmlstudy-bench-grid-") as tmp:
         start = time.perf_counter()
-        report = experiments.run_grid(grid, jobs=workers, results_dir=tmp)
+        report = runner.run_grid(grid, jobs=workers, results_dir=tmp)
         wall = time.perf_counter() - start
         recs = [r for path in sorted(Path(tmp).rglob("*.jsonl")) for r in records.read_jsonl(path)]
     return {"wall_s": wall, "failures": sorted(report.failures), "records": len(recs),
             "compute_s": sum(r["timings"]["fit_s"] + r["timings"]["predict_s"] for r in recs),
-            "outcomes": {r["config_hash"]: experiments.outcome(r) for r in recs}}
+            "outcomes": {r["config_hash"]: runner.outcome(r) for r in recs}}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments
+from xmlstudy import experiments, runner
 from xmlstudy.cluster import GridInterrupted, SchedulerError, check_scheduler, parse_address
 
 # Chapter name -> module. The grids of `make results` run in this order.
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m xmlstudy run --paper P [--experiment E] [--profile full|smoke] [--jobs N]
     [--scheduler tcp://HOST:PORT] [--datasets a,b] [--methods m1,m2] [--seeds 0,1,2]
     [--results-dir DIR] [--dry-run]``: the configurations run as tasks on a Dask cluster
-    (:func:`xmlstudy.experiments.run_grid`).
+    (:func:`xmlstudy.runner.run_grid`).
 
     Every argument, the results folder and the scheduler are checked before anything runs.
     Ctrl-C or SIGTERM stops the grid with one line: how many configurations finished (their
@@ -303,7 +303,7 @@ def _main(argv: list[str]) -> int:
                              "(default 1; not used with --scheduler)")
     parser.add_argument("--scheduler",
                         help="address of the scheduler of an existing Dask cluster, e.g. "
-                             f"tcp://host:8786 (default: ${experiments.SCHEDULER_ENV}, else a "
+                             f"tcp://host:8786 (default: ${runner.SCHEDULER_ENV}, else a "
                              "local cluster of --jobs workers)")
     parser.add_argument("--datasets", type=_csv(str, "names"), help="comma-separated data sets")
     parser.add_argument("--methods", type=_csv(str, "names"), help="comma-separated methods")
@@ -316,9 +316,9 @@ def _main(argv: list[str]) -> int:
         parser.error(f"unknown paper {args.paper!r}; valid: {', '.join(CHAPTERS)}")
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
-    from_env = args.scheduler is None and os.environ.get(experiments.SCHEDULER_ENV)
+    from_env = args.scheduler is None and os.environ.get(runner.SCHEDULER_ENV)
     scheduler = args.scheduler or from_env or None
-    source = f"${experiments.SCHEDULER_ENV}" if from_env else "--scheduler"
+    source = f"${runner.SCHEDULER_ENV}" if from_env else "--scheduler"
     if scheduler is not None:
         try:
             parse_address(scheduler, source)
@@ -344,7 +344,7 @@ def _main(argv: list[str]) -> int:
 
     logging.getLogger("distributed").setLevel(logging.WARNING)
     try:
-        report = experiments.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir,
+        report = runner.run_grid(configs, jobs=args.jobs, results_dir=args.results_dir,
                                       scheduler=scheduler)
     except SchedulerError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
