@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xmlstudy.data import arff
+from xmlstudy.data import arff, arff_header, arff_rows
 from xmlstudy.data.errors import ParseError
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -155,9 +155,9 @@ def test_bulk_parser_agrees_with_line_parser_on_real_files(relative):
     if not path.is_file():
         pytest.skip("data mirror not available")
     lines = path.read_text().splitlines()
-    _, _, attrs, start = arff._parse_header(lines, path)
+    _, _, attrs, start = arff_header._parse_header(lines, path)
     rows = [s.strip() for s in lines[start:] if s.strip()]
-    fast = arff._parse_rows_fast(rows, attrs)
-    slow = arff._parse_rows_slowly(rows, np.arange(len(rows)), attrs, path)
+    fast = arff_rows._parse_rows_fast(rows, attrs)
+    slow = arff_rows._parse_rows_slowly(rows, np.arange(len(rows)), attrs, path)
     slow.eliminate_zeros()
     assert fast.shape == slow.shape and (fast != slow).nnz == 0
