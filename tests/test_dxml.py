@@ -10,7 +10,7 @@ import torch
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.metrics import ranking_metrics
 from xmlstudy.models import create
-from xmlstudy.models import dxml
+from xmlstudy.models import dxml, label_vectors
 
 torch.set_num_threads(1)
 
@@ -57,7 +57,7 @@ def fitted(data):
 
 def test_label_graph_edges_are_cooccurrences():
     Y = sp.csr_matrix(np.array([[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 0, 0]], np.float32))
-    G = dxml.label_graph(Y).toarray()
+    G = label_vectors.label_graph(Y).toarray()
     expected = np.array([[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]])  # 3: self-loop
     np.testing.assert_array_equal(G, expected)
 
@@ -65,8 +65,8 @@ def test_label_graph_edges_are_cooccurrences():
 def test_walks_stay_on_graph_edges():
     rng = np.random.default_rng(0)
     Y = sp.csr_matrix((rng.random((200, 30)) < 0.06).astype(np.float32))
-    G = dxml.label_graph(Y)
-    walks = dxml.random_walks(G, walks_per_node=4, walk_length=12, seed=3)
+    G = label_vectors.label_graph(Y)
+    walks = label_vectors.random_walks(G, walks_per_node=4, walk_length=12, seed=3)
     starts = np.flatnonzero(np.diff(G.indptr) > 0)
     assert walks.shape == (4 * len(starts), 12)
     # every node with an edge starts exactly walks_per_node walks
@@ -81,22 +81,22 @@ def test_walks_stay_on_graph_edges():
 def test_isolated_labels_get_self_loops_and_distinct_vectors():
     # label 2 only ever appears alone, label 3 never appears
     Y = sp.csr_matrix(np.array([[1, 1, 0, 0], [0, 0, 1, 0], [1, 1, 0, 0]] * 5, np.float32))
-    G = dxml.label_graph(Y, isolated="self-loop")
+    G = label_vectors.label_graph(Y, isolated="self-loop")
     assert G[2, 2] == 1 and G[3, 3] == 1 and G[2].nnz == 1 and G[3].nnz == 1
-    walks = dxml.random_walks(G, 3, 6, seed=0)
+    walks = label_vectors.random_walks(G, 3, 6, seed=0)
     assert (walks[walks[:, 0] == 2] == 2).all()  # a walk from an isolated label stays there
-    V = dxml.deepwalk_vectors(G, 8, walks_per_node=5, walk_length=6, window=2, seed=0)
+    V = label_vectors.deepwalk_vectors(G, 8, walks_per_node=5, walk_length=6, window=2, seed=0)
     assert np.isfinite(V).all() and (np.linalg.norm(V, axis=1) > 0).all()
     assert not np.allclose(V[2], V[0])
 
-    G_none = dxml.label_graph(Y, isolated="random")
+    G_none = label_vectors.label_graph(Y, isolated="random")
     assert G_none[2].nnz == 0 and G_none[3].nnz == 0
-    V = dxml.deepwalk_vectors(G_none, 8, walks_per_node=5, walk_length=6, window=2, seed=0,
-                              isolated="random")
+    V = label_vectors.deepwalk_vectors(G_none, 8, walks_per_node=5, walk_length=6, window=2, seed=0,
+                                       isolated="random")
     norms = np.linalg.norm(V, axis=1)
     np.testing.assert_allclose(norms[2:], norms[:2].mean(), rtol=1e-5)
     with pytest.raises(ValueError, match="valid: self-loop, random"):
-        dxml.label_graph(Y, isolated="drop")
+        label_vectors.label_graph(Y, isolated="drop")
 
 
 def test_label_set_targets_equal_brute_force_mean():
@@ -104,7 +104,7 @@ def test_label_set_targets_equal_brute_force_mean():
     Y = sp.csr_matrix((rng.random((40, 9)) < 0.25).astype(np.float32))
     Y = sp.vstack([Y, sp.csr_matrix((1, 9), dtype=np.float32)]).tocsr()  # a row with no label
     V = rng.standard_normal((9, 5)).astype(np.float32)
-    targets, has_label = dxml.label_set_targets(Y, V)
+    targets, has_label = label_vectors.label_set_targets(Y, V)
     dense = Y.toarray()
     for i in range(dense.shape[0]):
         on = np.flatnonzero(dense[i])

@@ -94,14 +94,14 @@ def label_embedding(dataset: str, profile: str, changes: dict):
     """DeepWalk's label vectors of ``dataset`` (the chosen settings on its training split) in
     2-D, as a figure."""
     from xmlstudy import data
-    from xmlstudy.models import dxml
+    from xmlstudy.models.label_vectors import deepwalk_vectors, label_graph
 
     split = data.load(dataset)
     settings = {**run_params(dataset, profile), **changes}
-    vectors = dxml.deepwalk_vectors(dxml.label_graph(split.train.Y), 100,
-                                    walks_per_node=settings["walks_per_node"],
-                                    walk_length=settings["walk_length"], window=settings["window"],
-                                    epochs=settings.get("w2v_epochs", 5), seed=0)
+    vectors = deepwalk_vectors(label_graph(split.train.Y), 100,
+                               walks_per_node=settings["walks_per_node"],
+                               walk_length=settings["walk_length"], window=settings["window"],
+                               epochs=settings.get("w2v_epochs", 5), seed=0)
     frequency = np.asarray(split.train.Y.sum(0)).ravel()
     names = [n.removeprefix("TAG_") for n in split.train.label_names]
     return label_embedding_figure(vectors, names, frequency,
