@@ -67,6 +67,8 @@ from xmlstudy.data.arff_rows import _NUMBER, FLOAT32_MAX  # noqa: F401
 
 # 2: an omitted sparse value of a {1,0} attribute is 1, its first declared value (was 0)
 READER_VERSION = "2"
+# The reader's other modules: their source counts in the cache key of a user's converted files.
+READER_PARTS = ("xmlstudy.data.arff_header", "xmlstudy.data.arff_rows", "xmlstudy.data.arff_labels")
 
 
 def _open_text(path: Path) -> str:

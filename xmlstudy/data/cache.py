@@ -15,6 +15,7 @@ loss) can leave its temporary folder; the next conversion removes those older th
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 import json
 import os
@@ -39,11 +40,14 @@ STALE_AFTER_S = 3600
 
 
 def reader_fingerprint(reader: Callable) -> dict:
-    """What identifies a reader's output: its name, its module's READER_VERSION and source hash."""
+    """What identifies a reader's output: its name, its module's READER_VERSION and the hash of
+    its module's source and of the modules it names in ``READER_PARTS`` (a reader split over
+    several modules: a change in any of them makes its cached arrays stale)."""
     module = sys.modules.get(reader.__module__)
     source = ""
+    parts = [module] + [importlib.import_module(m) for m in getattr(module, "READER_PARTS", ())]
     try:
-        source = inspect.getsource(module) if module is not None else ""
+        source = "".join(inspect.getsource(m) for m in parts if m is not None)
     except (OSError, TypeError):
         pass
     return {
