@@ -38,7 +38,9 @@
 # %% tags=["parameters"]
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
 profile = "full"
-datasets = ["yeast", "scene", "sider", "reuters", "delicious"]
+# None: the data sets the grid runs C-GMVAE on (yeast, scene, sider, reuters,
+# delicious; yeast alone in smoke); or a subset of them
+datasets = None
 seeds = [0, 1, 2]   # the grid's seeds (smoke uses seed 0 only)
 device = "auto"     # "auto" uses a GPU when one is visible
 # threshold protocol of the paper's tables; also "validation", "fixed-0.5"
@@ -51,10 +53,14 @@ heatmap_datasets = ["scene", "reuters", "corel5k"]
 max_heatmap_labels = 20
 # False: show only the records that exist (e.g. while the grid still runs)
 run_missing = True
-# path of a user-supplied data set in Extreme Classification Repository format
+# a data set of your own, both files or neither: its train file (Extreme Classification
+# Repository text, or Mulan/MEKA ARFF with the Mulan .xml beside it)
 xc_train = None
-# and its test file (e.g. mirflickr, nus-wide, eBird or bookmarks converted)
+# and its test file, needed with xc_train (e.g. mirflickr, nus-wide, eBird or bookmarks)
 xc_test = None
+# None: records computed here go to the study's results folder; or a folder of your
+# own for them (created if missing; the committed records are still read)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import cgmvae

@@ -30,6 +30,9 @@ datasets = None
 # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
 seeds = None
 device = "auto"     # "auto" uses a GPU when one is visible
+# None: records computed here go to the study's results folder; or a folder of your
+# own for them (created if missing; the committed records are still read)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import baselines

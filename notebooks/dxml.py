@@ -51,11 +51,15 @@ dropout = None
 # |ours - paper| (percentage points) within which a number is reproduced
 tolerance = 1.5
 embedding_dataset = "bibtex"   # whose DeepWalk label vectors are drawn
-# path of an Extreme Classification Repository train file (optional)
+# a data set of your own, both files or neither: its train file (Extreme Classification
+# Repository text, or Mulan/MEKA ARFF with the Mulan .xml beside it)
 xc_train = None
-xc_test = None          # and its test file
+xc_test = None          # and its test file, needed with xc_train
 # False: show only the records that exist (e.g. while the grid still runs)
 run_missing = True
+# None: records computed here go to the study's results folder; or a folder of your
+# own for them (created if missing; the committed records are still read)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import dxml

@@ -42,6 +42,9 @@ seeds = None
 device = "auto"
 # False: show only the records that exist (e.g. while the grid still runs)
 run_missing = True
+# None: records computed here go to the study's results folder; or a folder of your
+# own for them (created if missing; the committed records are still read)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import nnae

@@ -48,6 +48,9 @@ device = "auto"     # "auto" uses a GPU when one is visible
 tolerance = 1.5
 # False: show only the records that exist (e.g. while the grid still runs)
 run_missing = True
+# None: records computed here go to the study's results folder; or a folder of your
+# own for them (created if missing; the committed records are still read)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import rankae

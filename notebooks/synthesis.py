@@ -34,6 +34,9 @@ resamples = 10000   # bootstrap resamples of the test rows
 device = "auto"     # "auto" uses a GPU when one is visible
 # False: show only the records that exist (e.g. while the grid still runs)
 run_missing = True
+# None: records computed here go to the study's results folder; or a folder of your
+# own for them (created if missing; the committed records are still read)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import synthesis

@@ -314,7 +314,8 @@ def test_every_number_the_prose_cites_is_glued_even_without_records():
     params = cgmvae.validate({"profile": "smoke", "datasets": ["yeast"], "seeds": [0],
                               "device": "cpu", "protocol": "best-on-test", "tolerance": 0.015,
                               "heatmap_datasets": ["scene"], "max_heatmap_labels": 20,
-                              "run_missing": False, "xc_train": None, "xc_test": None})
+                              "run_missing": False, "xc_train": None, "xc_test": None,
+                              "results_dir": None})
     out = cgmvae.numbers(_frames([]), params)
     assert len(cited) > 30 and cited <= set(out), sorted(cited - set(out))
     assert out["half_vs_uni_scene"] == "not run" and out["rho_sider"] == "n/a (smoke)"

@@ -1,7 +1,9 @@
 """The chapter registry and the claims: every claim's verdict is computed from records (it
 changes when the records change, and with no records it cannot be tested), the scorecard covers
 all four papers, and the run command reads the registry."""
+import ast
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -102,11 +104,15 @@ def test_the_summary_judges_common_ground_as_its_chapter_does(tmp_path):
     from types import SimpleNamespace
     from xmlstudy.chapters import synthesis
     assert set(chapters.common_ground("full", results_dir=tmp_path)["verdict"]) == {"not testable here"}
-    frames, _, _ = synthesis.collect(SimpleNamespace(profile="full", run_missing=False, device="auto"))
+    frames, _, _ = synthesis.collect(SimpleNamespace(profile="full", run_missing=False,
+                                                     device="auto", results_dir=None))
     chapter = claims.evaluate(synthesis.CLAIMS, frames)
     summary = chapters.common_ground("full")
     assert list(summary["id"]) == [c.id for c in synthesis.CLAIMS]
     assert summary[["verdict", "evidence"]].equals(chapter[["verdict", "evidence"]])
+    # A results_dir of one's own, still empty, is read over the committed records: same page.
+    own = chapters.common_ground("full", tmp_path, read_default=True)
+    assert own[["verdict", "evidence"]].equals(summary[["verdict", "evidence"]])
 
 
 def test_markdown_table_escapes_cells_and_links_sections():
@@ -215,3 +221,93 @@ def test_beats_counts_every_metric_of_every_shared_data_set():
     v = claims.beats(means, "m", "r", "m above r")
     assert v.verdict == "partly"                  # 2 of 4 checks; data set c has no rival
     assert v.evidence == "m above r in 2 of 4 means; a P@1 +10.00, b P@1 -5.00"
+
+
+# --- the notebooks' parameters, through their chapters' validation --------------------------------
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+CHAPTER_OF = {"data_and_baselines": "baselines"}   # otherwise the notebook has its chapter's name
+
+
+def notebook_defaults(name: str) -> dict:
+    """The parameters cell of ``notebooks/<name>.py`` as {name: value}, read with ast."""
+    text = (NOTEBOOKS / f"{name}.py").read_text()
+    cell = text.split('# %% tags=["parameters"]\n', 1)[1].split("\n# %%", 1)[0]
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cell).body}
+
+
+def validate_notebook(name: str, **changes):
+    """What the notebook's second cell does, with ``changes`` as papermill would inject them."""
+    chapter = chapters.module(CHAPTER_OF.get(name, name))
+    return chapter.validate({**notebook_defaults(name), **changes})
+
+
+NOTEBOOK_NAMES = sorted(p.stem for p in NOTEBOOKS.glob("*.py"))
+
+
+@pytest.mark.parametrize("profile", [None, "smoke", "full"])
+@pytest.mark.parametrize("name", NOTEBOOK_NAMES)
+def test_every_notebooks_default_parameters_validate(name, profile):
+    params = validate_notebook(name, **({"profile": profile} if profile else {}))
+    assert params.results_dir is None
+    assert params.profile == profile or profile is None
+
+
+def test_cgmvae_datasets_default_to_those_its_grid_runs_the_method_on():
+    assert validate_notebook("cgmvae", profile="smoke").datasets == ["yeast"]
+    assert validate_notebook("cgmvae", profile="full").datasets == [
+        "yeast", "scene", "sider", "reuters", "delicious"]
+
+
+@pytest.mark.parametrize("name, profile, datasets, runs", [
+    ("data_and_baselines", "smoke", ["whats_cooking"], "bibtex, delicious, yeast, scene, sider, "
+                                                        "corel5k, imdb, reuters, imdb-rankae"),
+    ("rankae", "smoke", ["bibtex"], "delicious"),       # Rank-AE's smoke runs: its first data set
+    ("dxml", "smoke", ["delicious", "reuters"], "bibtex, delicious"),
+    ("cgmvae", "smoke", ["scene"], "yeast"),
+    ("nnae", "smoke", ["whats_cooking"], "recipes5k, bibtex, ucmerced-aitlas, ucmerced-planted"),
+    ("nnae", "full", ["yeast"], "bbc_food, whats_cooking"),
+])
+def test_a_data_set_the_chapters_method_does_not_run_in_the_profile_stops(name, profile, datasets,
+                                                                          runs):
+    with pytest.raises(ValueError, match=rf"'datasets': element {len(datasets) - 1}: "
+                                         rf"'{datasets[-1]}' .*; in the {profile} profile the "
+                                         rf".* chapter runs: {runs}"):
+        validate_notebook(name, profile=profile, datasets=datasets)
+
+
+def test_a_data_set_the_full_grid_runs_passes_where_the_smoke_one_does_not():
+    assert validate_notebook("rankae", profile="full", datasets=["bibtex"]).datasets == ["bibtex"]
+    assert validate_notebook("nnae", profile="full", datasets='["whats_cooking"]').datasets == [
+        "whats_cooking"]
+    # A bad profile is reported as such; the data sets are then checked against the full grid.
+    with pytest.raises(ValueError, match="'profile': got 'fast'") as err:
+        validate_notebook("rankae", profile="fast", datasets=["bibtex"])
+    assert "'datasets'" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOK_NAMES if "seeds" in notebook_defaults(n)])
+def test_a_seed_given_twice_stops(name):
+    with pytest.raises(ValueError, match=r"'seeds'.*seed 0 appears more than once, which would "
+                                         r"count one run twice"):
+        validate_notebook(name, seeds=[0, 0])
+    with pytest.raises(ValueError, match=r"a seed is an integer >= 0, not -2"):
+        validate_notebook(name, seeds="[1, -2]")
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOK_NAMES if "xc_train" in notebook_defaults(n)])
+def test_a_lone_user_test_file_stops_naming_both(name, tmp_path):
+    lone = tmp_path / "test.txt"
+    lone.write_text("1 2 2\n1 0:0.5\n")
+    with pytest.raises(ValueError, match="'xc_test' is given but 'xc_train' is not; give both "
+                                         "'xc_train' and 'xc_test', or neither"):
+        validate_notebook(name, xc_test=str(lone))
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_NAMES)
+def test_a_results_dir_that_is_a_file_stops(name, tmp_path):
+    a_file = tmp_path / "records.jsonl"
+    a_file.write_text("")
+    with pytest.raises(ValueError, match=r"'results_dir'.*records.jsonl' is a file, not a folder"):
+        validate_notebook(name, results_dir=str(a_file))
+    own = tmp_path / "mine"
+    assert validate_notebook(name, results_dir=str(own)).results_dir == str(own) and own.is_dir()

@@ -192,6 +192,47 @@ def test_load_records_separates_profiles(fake_data, tmp_path):
         load_records("nope")
 
 
+def test_a_results_dir_over_the_default_reads_both_and_writes_only_its_own(fake_data, tmp_path,
+                                                                          monkeypatch):
+    """A notebook's results_dir: a committed record is found (not run again), a new record goes
+    to results_dir alone, and the committed file keeps every byte."""
+    committed, mine = tmp_path / "results", tmp_path / "mine"
+    monkeypatch.setattr(experiments, "RESULTS_DIR", committed)
+    old, new = config(params={"k_grid": [1]}), config(params={"k_grid": [1]}, seed=1)
+    first = load_or_run(old)                                   # the default folder: committed
+    committed_file = committed / "baselines" / "main.jsonl"
+    before = committed_file.read_bytes()
+    assert experiments.record_folders("full", mine, read_default=True) == [mine, committed]
+    assert experiments.record_folders("full", None, read_default=True) == [committed]
+
+    def no_run(c):
+        raise AssertionError(f"{c.label()} has a committed record and must not run again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(experiments, "run", no_run)
+        found, missing = experiments.collect([old], results_dir=mine, read_default=True)
+    assert missing == 0 and list(found["main"]["config_hash"]) == [first["config_hash"]]
+    assert not mine.exists()                                   # found, so nothing was written
+    # Without read_default, results_dir stands alone, as for the grid command's --results-dir.
+    assert experiments.find_record(old, mine) is None
+
+    found, missing = experiments.collect([old, new], results_dir=mine, read_default=True)
+    assert missing == 0 and list(found["main"]["seed"]) == [0, 1]
+    own_file = mine / "baselines" / "main.jsonl"
+    own = [json.loads(line) for line in own_file.read_text().splitlines()]
+    assert [r["config_hash"] for r in own] == [new.config_hash]   # only the new one, only here
+    assert committed_file.read_bytes() == before
+    assert list(load_records("baselines", results_dir=mine, read_default=True)["seed"]) == [1, 0]
+    assert list(load_records("baselines", results_dir=mine)["seed"]) == [1]
+    assert list(load_records("baselines")["seed"]) == [0]
+    # A configuration recorded in both folders is read once, from results_dir.
+    experiments.append_record({**first, "metrics": {"P@1": 0.25}},
+                              experiments.results_file("baselines", "main", results_dir=mine))
+    both = load_records("baselines", "main", results_dir=mine, read_default=True)
+    assert sorted(both["seed"]) == [0, 1] and both.loc[both["seed"] == 0, "P@1"].item() == 0.25
+    assert experiments.find_record(old, mine, read_default=True)["metrics"]["P@1"] == 0.25
+
+
 def test_smoke_records_never_go_to_results():
     assert experiments.results_file("baselines", "main", "smoke").parts[-4:-2] == (
         "_build", "smoke-results")

@@ -77,15 +77,20 @@ def test_second_cell_validates_parameters(source):
 
 @pytest.mark.parametrize("source", [s for s in SOURCES if "xc_train =" in s.read_text()],
                          ids=lambda p: p.stem)
-def test_user_supplied_files_must_exist(source, tmp_path):
+def test_user_supplied_files_must_exist(source, tmp_path, monkeypatch):
     """Chapters that run on a user's Extreme Classification Repository files accept an existing
-    path and name a missing one."""
+    pair of files, name a missing one, and stop on one of the pair without the other."""
+    monkeypatch.setenv("XMLSTUDY_CACHE_DIR", str(tmp_path / "cache"))  # the files are loaded
     cells = code_cells(jupytext.read(source))
-    there = tmp_path / "train.txt"
-    there.write_text("1 2 1\n0 0:1.0 1:0.5\n")
-    assert _namespace_after(cells, {"xc_train": str(there)})["params"].xc_train == str(there)
+    train, test = tmp_path / "train.txt", tmp_path / "test.txt"
+    train.write_text("2 2 2\n0 0:1.0 1:0.5\n1 1:2\n")
+    test.write_text("1 2 2\n1 0:0.5\n")
+    both = {"xc_train": str(train), "xc_test": str(test)}
+    assert _namespace_after(cells, both)["params"].xc_train == str(train)
     with pytest.raises(ValueError, match="'xc_train'.*no file at"):
-        _namespace_after(cells, {"xc_train": str(tmp_path / "absent.txt")})
+        _namespace_after(cells, {**both, "xc_train": str(tmp_path / "absent.txt")})
+    with pytest.raises(ValueError, match="'xc_train' is given but 'xc_test' is not"):
+        _namespace_after(cells, {"xc_train": str(train)})
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)

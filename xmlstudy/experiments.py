@@ -5,7 +5,10 @@ noise), fits the method, times it, measures its peak memory and evaluates it on 
 metrics from the top 5 labels, set metrics under each threshold protocol. ``load_or_run`` returns
 the stored record of a configuration when there is one, and otherwise runs it and appends the
 record to ``results/<paper>/<experiment>.jsonl`` (smoke-profile records go to
-``_build/smoke-results/`` instead, so they never mix with the committed full runs).
+``_build/smoke-results/`` instead, so they never mix with the committed full runs). A chapter
+rerun with a folder of its own (the notebooks' ``results_dir``) passes ``read_default=True``: the
+records are looked up in that folder first and then in the default one, and a new record is
+written to that folder only, so the committed records are read but never added to.
 :func:`xmlstudy.runner.run_grid` runs many configurations as tasks on a Dask cluster. The grids
 themselves belong to the chapters (``xmlstudy.chapters``), whose ``python -m xmlstudy run
 --paper NAME`` runs one.
@@ -359,13 +362,31 @@ def provenance(config: RunConfig, model=None, device: str = "cpu") -> dict:
 
 
 # --- record files -------------------------------------------------------------------------------
+def default_results_dir(profile: str = "full") -> Path:
+    """Where the records of ``profile`` live by default: ``<repo>/results`` (the committed full
+    runs) or ``<repo>/_build/smoke-results``."""
+    return SMOKE_RESULTS_DIR if profile == "smoke" else RESULTS_DIR
+
+
 def results_file(paper: str, experiment: str, profile: str = "full",
                  results_dir: str | Path | None = None) -> Path:
     """``<results>/<paper>/<experiment>.jsonl``; results default to ``<repo>/results`` for the
     full profile and ``<repo>/_build/smoke-results`` for smoke."""
-    if results_dir is None:
-        results_dir = SMOKE_RESULTS_DIR if profile == "smoke" else RESULTS_DIR
-    return Path(results_dir) / paper / f"{experiment}.jsonl"
+    folder = default_results_dir(profile) if results_dir is None else Path(results_dir).expanduser()
+    return folder / paper / f"{experiment}.jsonl"
+
+
+def record_folders(profile: str = "full", results_dir: str | Path | None = None,
+                   read_default: bool = False) -> list[Path]:
+    """The folders the records of ``profile`` are read from, first first: ``results_dir`` (None:
+    the default folder), then, with ``read_default``, the default folder as well. A record is
+    only ever written to the first."""
+    default = default_results_dir(profile)
+    first = default if results_dir is None else Path(results_dir).expanduser()
+    folders = [first]
+    if read_default and first.resolve() != default.resolve():
+        folders.append(default)
+    return folders
 
 
 def append_record(record: dict, path: Path) -> dict:
@@ -374,18 +395,26 @@ def append_record(record: dict, path: Path) -> dict:
     return records.append_jsonl(path, record, unique_key="config_hash")
 
 
-def find_record(config: RunConfig, results_dir: str | Path | None = None) -> dict | None:
-    """The stored record of ``config`` (matched by its config hash), or None. The record file
+def find_record(config: RunConfig, results_dir: str | Path | None = None, *,
+                read_default: bool = False) -> dict | None:
+    """The stored record of ``config`` (matched by its config hash) in ``results_dir`` or, with
+    ``read_default``, in the default folder (:func:`record_folders`), or None. The record file
     is read once per process (and again when it changed on disk): see :func:`xmlstudy.records.find`."""
-    path = results_file(config.paper, config.experiment, config.profile, results_dir)
-    return records.find(path, config.config_hash)
+    for folder in record_folders(config.profile, results_dir, read_default):
+        path = results_file(config.paper, config.experiment, config.profile, folder)
+        found = records.find(path, config.config_hash)
+        if found is not None:
+            return found
+    return None
 
 
-def load_or_run(config: RunConfig, results_dir: str | Path | None = None) -> dict:
-    """The stored record of ``config`` when there is one; otherwise run it, write the record
-    (only once the run has finished) and return it."""
+def load_or_run(config: RunConfig, results_dir: str | Path | None = None, *,
+                read_default: bool = False) -> dict:
+    """The stored record of ``config`` when there is one (in ``results_dir``, then, with
+    ``read_default``, in the default folder); otherwise run it, write the record to
+    ``results_dir`` (only once the run has finished) and return it."""
     config.validate()
-    found = find_record(config, results_dir)
+    found = find_record(config, results_dir, read_default=read_default)
     if found is not None:
         return found
     record = run(config)
@@ -435,17 +464,23 @@ def records_frame(recs):
 
 
 def load_records(paper: str, experiment: str | None = None, profile: str = "full",
-                 results_dir: str | Path | None = None):
+                 results_dir: str | Path | None = None, *, read_default: bool = False):
     """All records of ``paper`` (one experiment, or all) of one profile as the DataFrame of
-    :func:`records_frame`."""
+    :func:`records_frame`, from ``results_dir`` and, with ``read_default``, from the default
+    folder too (a configuration recorded in both is taken once, from ``results_dir``)."""
     if paper not in PAPERS:
         raise ValueError(f"load_records: unknown paper {paper!r}; valid: {', '.join(PAPERS)}")
     if profile not in PROFILES:
         raise ValueError(f"load_records: unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
-    folder = results_file(paper, "x", profile, results_dir).parent
-    files = [folder / f"{experiment}.jsonl"] if experiment else sorted(folder.glob("*.jsonl"))
-    return records_frame(rec for path in files for rec in records.read_jsonl(path)
-                         if rec.get("profile") == profile)
+    found, earlier = [], set()
+    for folder in record_folders(profile, results_dir, read_default):
+        folder = results_file(paper, "x", profile, folder).parent
+        files = [folder / f"{experiment}.jsonl"] if experiment else sorted(folder.glob("*.jsonl"))
+        here = [rec for path in files for rec in records.read_jsonl(path)
+                if rec.get("profile") == profile and rec.get("config_hash") not in earlier]
+        found += here
+        earlier |= {rec.get("config_hash") for rec in here}
+    return records_frame(found)
 
 
 def select(configs, datasets=None, seeds=None, device: str = "auto", keep_seeds=()) -> list:
@@ -464,14 +499,17 @@ def select(configs, datasets=None, seeds=None, device: str = "auto", keep_seeds=
     return out
 
 
-def collect(configs, run_missing: bool = True, results_dir: str | Path | None = None):
+def collect(configs, run_missing: bool = True, results_dir: str | Path | None = None, *,
+            read_default: bool = False):
     """The records of ``configs``, keyed by experiment (a DataFrame of :func:`records_frame`
     each), and how many configurations have no record. With ``run_missing`` a missing record is
-    computed (and written) here; without, it is left out."""
+    computed (and written to ``results_dir``) here; without, it is left out. ``read_default``:
+    look in the default folder too (:func:`find_record`)."""
     found: dict[str, list] = {}
     missing = 0
     for c in configs:
-        rec = load_or_run(c, results_dir) if run_missing else find_record(c, results_dir)
+        rec = (load_or_run(c, results_dir, read_default=read_default) if run_missing
+               else find_record(c, results_dir, read_default=read_default))
         if rec is None:
             missing += 1
             continue

@@ -3,12 +3,17 @@
 The first code cell of every notebook (tagged ``parameters``) holds literals only; papermill
 overwrites them with ``-p name value``. Papermill only *warns* about a name the notebook does not
 declare, so a typo such as ``-p seed 1`` (for ``seeds``) would silently run the defaults. The
-second cell therefore calls::
+second cell therefore calls its chapter's ``validate(globals())``, which checks them, e.g.::
 
-    from xmlstudy.parameters import validate, PROFILE, DEVICE, SEEDS, datasets_in_grid
-    params = validate(globals(), {"profile": PROFILE, "device": DEVICE,
-                                  "datasets": datasets_in_grid(grid("full"), "dxml"),
-                                  "seeds": SEEDS})
+    def validate(namespace):   # in the chapter; check is this module's validate
+        profile = profile_asked(namespace)   # the data sets the grid runs depend on it
+        return check(namespace, {"profile": PROFILE, "device": DEVICE,
+                                 "datasets": optional(datasets_in_grid(grid(profile), "DXML",
+                                                                       profile)),
+                                 "seeds": optional(SEEDS), "results_dir": optional(writable_dir),
+                                 "xc_train": optional(existing_file),
+                                 "xc_test": optional(existing_file)},
+                     joint=[user_data_files("xc_train", "xc_test")])
 
 which raises a ``ValueError`` naming the bad parameter and the valid choices. Every check that
 can fail is made here, before the notebook computes anything: a result folder that cannot be
@@ -130,13 +135,18 @@ def seeds(value: Any) -> str | None:
     return None
 
 
-def datasets_in_grid(grid: Iterable, chapter: str) -> Callable[[Any], str | None]:
+def datasets_in_grid(grid: Iterable, chapter: str,
+                     profile: str | None = None) -> Callable[[Any], str | None]:
     """Rule: a non-empty list of distinct data sets that the grid of ``chapter`` runs.
 
-    ``grid``: the chapter's run configurations (their ``dataset``), or the data set names. A
-    registered data set the grid does not hold would select no configuration and leave the
-    chapter's tables empty; the message says so and lists the data sets the chapter runs."""
+    ``grid``: the chapter's run configurations (their ``dataset``), or the data set names; a
+    chapter passes those of its own method in the profile asked for (:func:`profile_asked`),
+    named by ``profile`` in the message. A registered data set the grid does not hold would
+    select no configuration and leave the chapter's tables empty; the message says so and lists
+    the data sets the chapter runs."""
     runs = tuple(dict.fromkeys(getattr(c, "dataset", c) for c in grid))
+    where = f"in the {profile} profile the {chapter} chapter runs" if profile else \
+        f"the {chapter} chapter runs"
     shape = list_of(str, distinct=True)
 
     def check(value: Any) -> str | None:
@@ -149,8 +159,7 @@ def datasets_in_grid(grid: Iterable, chapter: str) -> Callable[[Any], str | None
 
                 why = ("is a registered data set, but the grid of this chapter does not run it"
                        if name in data.names() else "is not a data set of this study")
-                return (f"element {i}: {name!r} {why}; the {chapter} chapter runs: "
-                        f"{', '.join(runs)}")
+                return f"element {i}: {name!r} {why}; {where}: {', '.join(runs)}"
         return None
 
     return check
@@ -255,6 +264,14 @@ def _example(rule: Rule) -> str:
 PROFILE = ("smoke", "full")
 DEVICE = ("auto", "cpu", "cuda")
 SEEDS = seeds
+
+
+def profile_asked(namespace: dict) -> str:
+    """The profile a notebook's parameters ask for, for the rules that depend on it (the data
+    sets a chapter's grid runs in that profile): ``namespace["profile"]`` when it is one of
+    :data:`PROFILE`, otherwise "full" (the ``profile`` rule then reports the bad value)."""
+    profile = namespace.get("profile")
+    return profile if isinstance(profile, str) and profile in PROFILE else "full"
 
 
 def parameters_in(namespace: dict) -> dict:

@@ -76,14 +76,17 @@ def claims_of(paper: str) -> tuple:
     return tuple(module(entry.chapter).CLAIMS) if entry.chapter else entry.pending
 
 
-def frames_for(claims, profile: str = "full", results_dir=None) -> dict:
+def frames_for(claims, profile: str = "full", results_dir=None, *,
+               read_default: bool = False) -> dict:
     """``{"paper/experiment": records}`` for every record file the ``claims`` are judged on,
-    read from the record files of ``profile``."""
+    read from the record files of ``profile`` (in ``results_dir`` and, with ``read_default``, in
+    the default folder too: :func:`xmlstudy.experiments.load_records`)."""
     names = {name for claim in claims for name in (*claim.records, *claim.optional)}
     frames = {}
     for name in sorted(names):
         paper, experiment = name.split("/")
-        frames[name] = experiments.load_records(paper, experiment, profile, results_dir)
+        frames[name] = experiments.load_records(paper, experiment, profile, results_dir,
+                                                read_default=read_default)
     return frames
 
 
@@ -93,23 +96,28 @@ def frames_from(collected: dict, paper: str) -> dict:
     return {f"{paper}/{experiment}": frame for experiment, frame in collected.items()}
 
 
-def scorecard(profile: str = "full", results_dir=None) -> pd.DataFrame:
+def scorecard(profile: str = "full", results_dir=None, *,
+              read_default: bool = False) -> pd.DataFrame:
     """Every claim of every paper with its verdict (:func:`xmlstudy.claims.evaluate`), judged
-    on the record files of ``profile``; a column ``paper`` names the paper as the book does."""
+    on the record files of ``profile`` (read as :func:`frames_for` does); a column ``paper``
+    names the paper as the book does."""
     tables = []
     for key, entry in PAPERS.items():
         claims = claims_of(key)
-        table = claims_.evaluate(claims, frames_for(claims, profile, results_dir))
+        table = claims_.evaluate(claims, frames_for(claims, profile, results_dir,
+                                                    read_default=read_default))
         table["paper"] = entry.name
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
 
 
-def common_ground(profile: str = "full", results_dir=None) -> pd.DataFrame:
+def common_ground(profile: str = "full", results_dir=None, *,
+                  read_default: bool = False) -> pd.DataFrame:
     """The cross-paper claims (each paper's "better than the rest", judged against every method
     on one protocol) with their verdicts, as :func:`scorecard` judges the papers' own claims."""
     claims = tuple(module("synthesis").CLAIMS)
-    return claims_.evaluate(claims, frames_for(claims, profile, results_dir))
+    return claims_.evaluate(claims, frames_for(claims, profile, results_dir,
+                                               read_default=read_default))
 
 
 def verdict_counts(card: pd.DataFrame) -> pd.DataFrame:

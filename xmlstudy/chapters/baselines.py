@@ -63,20 +63,25 @@ SET_METRICS = ["validation/ex-F1", "validation/mi-F1", "validation/ma-F1", "vali
 
 # --- the chapter's parameters and records -----------------------------------------------------------
 def validate(namespace: dict):
-    """The chapter's parameters, checked; a wrong name or value lists the valid ones."""
-    from xmlstudy import data
-    from xmlstudy.parameters import DEVICE, PROFILE, list_of, one_or_more_of, optional
+    """The chapter's parameters, checked; a wrong name or value lists the valid ones. A data set
+    must be one the baselines' grid runs (its statistics alone would leave the baseline tables
+    empty)."""
+    from xmlstudy.parameters import (DEVICE, PROFILE, SEEDS, datasets_in_grid, optional,
+                                     profile_asked, writable_dir)
     from xmlstudy.parameters import validate as check
 
-    return check(namespace, {"profile": PROFILE, "datasets": optional(one_or_more_of(data.names())),
-                             "seeds": optional(list_of(int)), "device": DEVICE})
+    profile = profile_asked(namespace)
+    runs = datasets_in_grid(grid(profile), "data and baselines", profile)
+    return check(namespace, {"profile": PROFILE, "datasets": optional(runs),
+                             "seeds": optional(SEEDS), "device": DEVICE,
+                             "results_dir": optional(writable_dir)})
 
 
 def collect(params) -> tuple[dict, int, int]:
     """``({"baselines/main": records}, missing, total)`` for the data sets and seeds asked for
-    (missing records are run)."""
+    (missing records are run, and written to ``params.results_dir`` when it is given)."""
     wanted = experiments.select(grid(params.profile), params.datasets, params.seeds, params.device)
-    found, missing = experiments.collect(wanted)
+    found, missing = experiments.collect(wanted, results_dir=params.results_dir, read_default=True)
     return {"baselines/main": found.get("main", experiments.records_frame([]))}, missing, len(wanted)
 
 

@@ -115,9 +115,10 @@ def label_columns(arff: ArffFile, *, xml: str | Path | None = None, n_labels: in
     """The label columns of ``arff`` (in label order) and where that came from, in words.
 
     Sources: the Mulan ``xml``, MEKA's ``-C N`` in the relation name, and the caller's
-    ``n_labels`` / ``labels_first``. Those given must agree; when the file's ``-C`` disagrees
-    with the .xml or with a partial argument, it stops and says what to pass. Both arguments
-    together override ``-C`` (for a file whose relation name is stale).
+    ``n_labels`` / ``labels_first``. Those given must agree: a ``-C`` that disagrees with the
+    .xml is ignored with a :class:`LabelSourceWarning` (the .xml is authoritative for a Mulan
+    file); one that disagrees with a partial argument stops and says what to pass. Both
+    arguments together override ``-C`` (for a file whose relation name is stale).
     """
     total = len(arff.attributes)
     if n_labels is not None and (isinstance(n_labels, bool) or not isinstance(n_labels, int)

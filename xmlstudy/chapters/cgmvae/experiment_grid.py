@@ -141,15 +141,20 @@ PROTOCOLS = ("best-on-test", "validation", "fixed-0.5")
 
 def validate(namespace: dict):
     """The chapter's parameters (the notebook's first cell), checked; a wrong name or value
-    raises ValueError listing the valid ones."""
-    from xmlstudy.parameters import (DEVICE, PROFILE, existing_file, in_range, list_of, one_of,
-                                     one_or_more_of, optional)
+    raises ValueError listing the valid ones. A data set must be one C-GMVAE's main runs cover
+    in the profile asked for (yeast alone in the smoke profile); ``datasets=None`` stands for
+    those, and comes back as their list. A user's data set needs both of its files."""
+    from xmlstudy.parameters import (DEVICE, PROFILE, SEEDS, datasets_in_grid, existing_file,
+                                     in_range, one_of, one_or_more_of, optional, profile_asked,
+                                     user_data_files, writable_dir)
     from xmlstudy.parameters import validate as check
 
-    return check(namespace, {
+    profile = profile_asked(namespace)
+    mains = [c for c in grid(profile) if c.experiment == "main" and c.method == PAPER]
+    params = check(namespace, {
         "profile": PROFILE,
-        "datasets": one_or_more_of(DATASETS),
-        "seeds": list_of(int),
+        "datasets": optional(datasets_in_grid(mains, "C-GMVAE", profile)),
+        "seeds": SEEDS,
         "device": DEVICE,
         "protocol": one_of(PROTOCOLS),
         "tolerance": in_range(0.0, 1.0),
@@ -158,7 +163,11 @@ def validate(namespace: dict):
         "run_missing": bool,
         "xc_train": optional(existing_file),
         "xc_test": optional(existing_file),
-    })
+        "results_dir": optional(writable_dir),
+    }, joint=[user_data_files("xc_train", "xc_test")])
+    if params.datasets is None:
+        params.datasets = list(dict.fromkeys(c.dataset for c in mains))
+    return params
 
 
 def configs(params) -> list:
@@ -173,8 +182,10 @@ def configs(params) -> list:
 
 def collect(params) -> tuple[dict, int, int]:
     """``({"cgmvae/main": ..., ...}, missing, total)``: the chapter's records keyed
-    "paper/experiment", how many configurations lack a record, and how many there are."""
+    "paper/experiment", how many configurations lack a record, and how many there are (missing
+    ones are run unless ``run_missing`` is False, into ``results_dir`` when it is given)."""
     wanted = configs(params)
-    found, missing = experiments.collect(wanted, params.run_missing)
+    found, missing = experiments.collect(wanted, params.run_missing, params.results_dir,
+                                         read_default=True)
     frames = {f"{PAPER}/{e}": found.get(e, experiments.records_frame([])) for e in EXPERIMENTS}
     return frames, missing, len(wanted)

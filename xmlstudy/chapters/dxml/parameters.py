@@ -1,5 +1,6 @@
 """The DXML chapter's parameters (the notebook's first cell), checked, and the records they
-select: the chapter's grid and the baselines' grid, read from ``results/`` (or run where missing).
+select: the chapter's grid and the baselines' grid, read from ``results/`` (or run where missing,
+into the notebook's ``results_dir`` when it names one).
 """
 from __future__ import annotations
 
@@ -17,15 +18,21 @@ KNOBS = ("walks_per_node", "walk_length", "window", "batch_size", "dropout")
 
 def validate(namespace: dict):
     """The chapter's parameters (the notebook's first cell), checked; a wrong name or value
-    raises ValueError listing the valid ones."""
-    from xmlstudy.parameters import (DEVICE, PROFILE, existing_file, in_range, list_of, one_of,
-                                     one_or_more_of, optional)
+    raises ValueError listing the valid ones. A data set must be one DXML's main runs cover in
+    the profile asked for (the smoke profile runs it on Bibtex and Delicious only), and a user's
+    data set needs both of its files."""
+    from xmlstudy.parameters import (DEVICE, PROFILE, SEEDS, datasets_in_grid, existing_file,
+                                     in_range, one_of, optional, profile_asked, user_data_files,
+                                     writable_dir)
     from xmlstudy.parameters import validate as check
 
+    profile = profile_asked(namespace)
+    # DXML's own main runs: every data set accepted gives DXML a row beside the baselines.
+    mains = [c for c in grid(profile) if c.experiment == "main" and c.method == "dxml"]
     return check(namespace, {
         "profile": PROFILE,
-        "datasets": optional(one_or_more_of(DATASETS)),
-        "seeds": optional(list_of(int)),
+        "datasets": optional(datasets_in_grid(mains, "DXML", profile)),
+        "seeds": optional(SEEDS),
         "device": DEVICE,
         "walks_per_node": optional(in_range(1, 10_000, int)),
         "walk_length": optional(in_range(2, 10_000, int)),
@@ -37,7 +44,8 @@ def validate(namespace: dict):
         "xc_train": optional(existing_file),
         "xc_test": optional(existing_file),
         "run_missing": bool,
-    })
+        "results_dir": optional(writable_dir),
+    }, joint=[user_data_files("xc_train", "xc_test")])
 
 
 def knobs(params) -> dict:
@@ -68,7 +76,8 @@ def collect(params) -> tuple[dict, int, int]:
     missing = 0
     for paper in ("dxml", "baselines"):
         part = [c for c in wanted if c.paper == paper]
-        found, lacking = experiments.collect(part, params.run_missing)
+        found, lacking = experiments.collect(part, params.run_missing, params.results_dir,
+                                             read_default=True)
         missing += lacking
         frames.update({f"{paper}/{e}": f for e, f in found.items()})
     for name in ("dxml/main", "dxml/ablation", "dxml/sweep", "dxml/refit", "dxml/paper_split",

@@ -108,14 +108,21 @@ def image_grid(profile: str = "full") -> list:
 
 # --- the chapter's parameters and records -----------------------------------------------------------
 def validate(namespace: dict):
-    """The chapter's parameters (the notebook's first cell), checked."""
-    from xmlstudy.parameters import DEVICE, PROFILE, list_of, one_or_more_of, optional
+    """The chapter's parameters (the notebook's first cell), checked. A data set must be one
+    the autoencoder itself runs on in the profile asked for (the smoke profile: Recipes5k's
+    hierarchy, Bibtex's prediction and the two image sets), not only a baseline or a shallow
+    factorization."""
+    from xmlstudy.parameters import (DEVICE, PROFILE, SEEDS, datasets_in_grid, optional,
+                                     profile_asked, writable_dir)
     from xmlstudy.parameters import validate as check
 
+    profile = profile_asked(namespace)
+    own = [c for c in grid(profile) if c.method in ("nnae", "nnae-image")]
     return check(namespace, {"profile": PROFILE,
-                             "datasets": optional(one_or_more_of(DATASETS + IMAGE_DATASETS)),
-                             "seeds": optional(list_of(int)), "device": DEVICE,
-                             "run_missing": bool})
+                             "datasets": optional(datasets_in_grid(
+                                 own, "non-negative autoencoder", profile)),
+                             "seeds": optional(SEEDS), "device": DEVICE,
+                             "run_missing": bool, "results_dir": optional(writable_dir)})
 
 
 IMAGE_EXPERIMENTS = ("image", "image_resolution", "explanations", "planted")
@@ -136,7 +143,8 @@ def collect(params) -> tuple[dict, int, int]:
     for paper, experiment_names in ((PAPER, ("hierarchy", "many_labels") + IMAGE_EXPERIMENTS),
                                     ("baselines", ("main",))):
         found, lacking = experiments.collect([c for c in wanted if c.paper == paper],
-                                             params.run_missing)
+                                             params.run_missing, params.results_dir,
+                                             read_default=True)
         missing += lacking
         for name in experiment_names:
             frames[f"{paper}/{name}"] = found.get(name, experiments.records_frame([]))

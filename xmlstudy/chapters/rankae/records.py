@@ -14,30 +14,41 @@ EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin", "att
 
 
 def validate(namespace: dict):
-    """The chapter's parameters (the notebook's first cell), checked."""
-    from xmlstudy.parameters import DEVICE, PROFILE, in_range, list_of, one_or_more_of, optional
+    """The chapter's parameters (the notebook's first cell), checked. A data set must be one
+    Rank-AE's main runs cover in the profile asked for: the smoke profile runs Rank-AE on
+    Delicious only, and a data set without its row would leave the page to the baselines and
+    every claim untestable."""
+    from xmlstudy.parameters import (DEVICE, PROFILE, SEEDS, datasets_in_grid, in_range,
+                                     optional, profile_asked, writable_dir)
     from xmlstudy.parameters import validate as check
 
-    return check(namespace, {"profile": PROFILE, "datasets": optional(one_or_more_of(DATASETS)),
-                             "seeds": optional(list_of(int)), "device": DEVICE,
-                             "tolerance": in_range(0.0, 100.0), "run_missing": bool})
+    profile = profile_asked(namespace)
+    mains = [c for c in grid(profile) if c.experiment == "main" and c.method == "rankae"]
+    return check(namespace, {"profile": PROFILE,
+                             "datasets": optional(datasets_in_grid(mains, "Rank-AE", profile)),
+                             "seeds": optional(SEEDS), "device": DEVICE,
+                             "tolerance": in_range(0.0, 100.0), "run_missing": bool,
+                             "results_dir": optional(writable_dir)})
 
 
 def collect(params) -> tuple[dict, int, int]:
     """``({"rankae/main": ..., "baselines/main": ..., "benchmark/rankae": ...}, missing, total)``:
     the records of every experiment of the chapter and of the baselines' main runs (computing the
-    missing ones when ``params.run_missing``), how many configurations lack a record and how many
-    were wanted."""
+    missing ones when ``params.run_missing``, into ``params.results_dir`` when it is given), how
+    many configurations lack a record and how many were wanted."""
     from xmlstudy import chapters
 
     names = params.datasets or DATASETS
     wanted = experiments.select(grid(params.profile), names, params.seeds, params.device)
     wanted += experiments.select(chapters.grid("baselines", params.profile), names, params.seeds,
                                  params.device)
-    frames = {"benchmark/rankae": experiments.load_records("benchmark", "rankae", params.profile)}
+    frames = {"benchmark/rankae": experiments.load_records("benchmark", "rankae", params.profile,
+                                                           params.results_dir, read_default=True)}
     missing = 0
     for paper in (PAPER, "baselines"):
-        found, lacking = experiments.collect([c for c in wanted if c.paper == paper], params.run_missing)
+        found, lacking = experiments.collect([c for c in wanted if c.paper == paper],
+                                             params.run_missing, params.results_dir,
+                                             read_default=True)
         missing += lacking
         for experiment in (EXPERIMENTS if paper == PAPER else ("main",)):
             frames[f"{paper}/{experiment}"] = found.get(experiment, experiments.records_frame([]))

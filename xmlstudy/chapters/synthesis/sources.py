@@ -18,21 +18,26 @@ CHAPTER_FILES = ("baselines/main", "dxml/main", "rankae/main", "rankae/noise", "
 
 def validate(namespace: dict):
     """The chapter's parameters (the notebook's first cell), checked."""
-    from xmlstudy.parameters import DEVICE, PROFILE, in_range, validate as check
+    from xmlstudy.parameters import DEVICE, PROFILE, in_range, optional, writable_dir
+    from xmlstudy.parameters import validate as check
 
     return check(namespace, {"profile": PROFILE, "resamples": in_range(100, 1_000_000, int),
-                             "device": DEVICE, "run_missing": bool})
+                             "device": DEVICE, "run_missing": bool,
+                             "results_dir": optional(writable_dir)})
 
 
 def collect(params) -> tuple[dict, int, int]:
     """``({"paper/experiment": records}, missing, total)``: this chapter's records (run first
-    when ``params.run_missing``) and the chapter record files it reuses."""
+    when ``params.run_missing``, into ``params.results_dir`` when it is given) and the chapter
+    record files it reuses (from ``params.results_dir`` too, then the default folder)."""
     wanted = experiments.select(grid(params.profile), device=params.device)
-    found, missing = experiments.collect(wanted, params.run_missing)
+    found, missing = experiments.collect(wanted, params.run_missing, params.results_dir,
+                                         read_default=True)
     frames = {f"{PAPER}/{e}": found.get(e, experiments.records_frame([])) for e in EXPERIMENTS}
     for name in CHAPTER_FILES:
         paper, experiment = name.split("/")
-        frames[name] = experiments.load_records(paper, experiment, params.profile)
+        frames[name] = experiments.load_records(paper, experiment, params.profile,
+                                                params.results_dir, read_default=True)
     return frames, missing, len(wanted)
 
 
