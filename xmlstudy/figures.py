@@ -73,3 +73,23 @@ def label_frequency(train_sets: dict, columns: int = 4):
         ax.set_ylabel("training samples", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def method_bars(ax, values: dict, metrics) -> None:
+    """Bars of several methods side by side for each of ``metrics`` on ``ax``: the percent mean
+    over seeds with a ±1 std bar (none for a single run), named and coloured as the methods
+    registry says. ``values``: ``{method: [its runs' values of each metric (fractions)]}``, in
+    the order the bars are drawn."""
+    import numpy as np
+    import pandas as pd
+
+    width = 0.8 / len(values)
+    for i, (method, per_metric) in enumerate(values.items()):
+        runs = [pd.to_numeric(pd.Series(v), errors="coerce") for v in per_metric]
+        means = [100 * v.mean() for v in runs]
+        stds = [100 * v.std(ddof=1) if len(v) > 1 else 0.0 for v in runs]
+        ax.bar(np.arange(len(metrics)) + (i - (len(values) - 1) / 2) * width, means, width,
+               yerr=stds, capsize=2, label=methods.name(method), color=methods.colour(method))
+    ax.set_xticks(np.arange(len(metrics)), metrics)
+    ax.set_ylabel("percent (mean ± std over seeds)")
+    ax.set_ylim(bottom=0)

@@ -24,3 +24,14 @@ def main(argv: list[str]) -> int:
         print(f"bench: got {got}; valid benchmarks: {', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2
     return int(importlib.import_module(BENCHMARKS[argv[0]]).main(argv[1:]) or 0)
+
+
+def provenance(name: str, argv: list[str], packages: tuple, device: str = "cpu",
+               cpu: dict | None = None) -> dict:
+    """Where, when and how benchmark ``name`` ran: git commit, the versions of ``packages``, the
+    device and CPU, the date and the command line that reruns it."""
+    from xmlstudy import records
+
+    return {"git_commit": records.git_commit(), "versions": records.versions(packages),
+            "device": device, "cpu": cpu or records.cpu(), "date": records.utc_now(),
+            "command": " ".join([f"python -m xmlstudy bench {name}", *argv])}

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from xmlstudy.benchmarks import provenance
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "results" / "benchmark" / "evaluate.jsonl"
@@ -143,7 +144,7 @@ def dense_projection_mb(rows: int, valid_rows: int, n_labels: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xmlstudy import evaluation, records
+    from xmlstudy import evaluation
     from xmlstudy.benchmarks.metrics import append_record
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -222,10 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "goal": GOAL, "meets_goal": meets,
         "load_average": {"before": list(load_before), "after": list(load_after)},
         "note": args.note,
-        "provenance": {"git_commit": records.git_commit(),
-                       "versions": records.versions(("numpy", "scipy")), "device": "cpu",
-                       "cpu": records.cpu(), "date": records.utc_now(),
-                       "command": " ".join(["python -m xmlstudy bench evaluate", *argv])},
+        "provenance": provenance("evaluate", argv, ("numpy", "scipy")),
     }
     append_record(args.out, record)
     print(f"record appended to {args.out}")

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from xmlstudy.benchmarks import provenance
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "results" / "benchmark" / "grid.jsonl"
@@ -123,11 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         "failures": {str(w): runs[w]["failures"] for w in workers},
         "same_outcomes": same, "goal": GOAL, "meets_goal": goal_met,
         "load_average": {"before": list(load_before), "after": list(load_after)},
-        "provenance": {"git_commit": records.git_commit(),
-                       "versions": records.versions(("dask", "distributed", "numpy", "scipy",
-                                                     "scikit-learn", "omikuji")),
-                       "device": "cpu", "cpu": cpu, "date": records.utc_now(),
-                       "command": " ".join(["python -m xmlstudy bench grid", *argv])},
+        "provenance": provenance("grid", argv, ("dask", "distributed", "numpy", "scipy",
+                                                "scikit-learn", "omikuji"), cpu=cpu),
     }
     append_record(args.out, record)
     print(f"record appended to {args.out}")

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from xmlstudy import metrics, records
+from xmlstudy.benchmarks import provenance
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "results" / "benchmark" / "metrics.jsonl"
@@ -162,10 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         "max_abs_diff": max(diff.values()) if diff else None,
         "timings": {"xmlstudy_s": times["xmlstudy"], "napkinxc_s": times["napkinxc"],
                     "speedup_vs_napkinxc": ratio},
-        "provenance": {"git_commit": records.git_commit(),
-                       "versions": records.versions(("numpy", "scipy", "napkinxc")), "device": "cpu",
-                       "cpu": records.cpu(), "date": records.utc_now(),
-                       "command": " ".join(["python -m xmlstudy bench metrics", *argv])},
+        "provenance": provenance("metrics", argv, ("numpy", "scipy", "napkinxc")),
     }
     append_record(args.out, record)
     print(f"record appended to {args.out}")

@@ -198,18 +198,17 @@ _LICENCE = ("The indexes are the Debian archive's public metadata; each descript
 _SPLIT = ("by source package: a seeded 20% of the 34,169 source packages of the index to test, "
           "a seeded 10% of the rest to validation; labels carried by at least 2 training rows; "
           "rows left without a label dropped")
+# What the two data sets share: the files, their format, source, licence and split.
+_SHARED = dict(files=FILES, source=_SOURCE, licence=_LICENCE, split=_SPLIT,
+               format="Debian control indexes (deb822), xz-compressed: Packages + Translation-en")
 
 SPECS = [
     DatasetSpec(
         name="debian-deps",
         title="Debian 12 packages: description -> dependencies",
-        files=FILES,
         reader=read_debian_deps,
-        format="Debian control indexes (deb822), xz-compressed: Packages + Translation-en",
-        source=_SOURCE,
         citation="debian2026bookworm",
-        licence=_LICENCE,
-        split=_SPLIT,
+        **_SHARED,
         # train counts train + valid (as the registry's statistics do); "raw": the whole index
         # before any split or cut, as the data mirror's README gives it.
         expected={"train": 43523, "valid": 4134, "test": 9749, "features": 32849, "labels": 14099,
@@ -223,13 +222,9 @@ SPECS = [
     DatasetSpec(
         name="debtags",
         title="Debian 12 packages: description -> Debtags facets",
-        files=FILES,
         reader=read_debtags,
-        format="Debian control indexes (deb822), xz-compressed: Packages + Translation-en",
-        source=_SOURCE,
         citation="debian2026bookworm,zini2005debtags",
-        licence=_LICENCE,
-        split=_SPLIT,
+        **_SHARED,
         # "raw" counts the 27 facet::TODO placeholders among the 598 tags.
         expected={"train": 24336, "valid": 2431, "test": 5959, "features": 24527, "labels": 540,
                   "cardinality": 3.66, "empty_rows": 0,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
-from xmlstudy import methods
+from xmlstudy.figures import method_bars
 from xmlstudy.tables import record_field
 
 from .experiment_grid import run_params
@@ -19,19 +18,12 @@ def ablation_figure(records, shown=("dxml", "dxml-linear"), metrics=("P@1", "P@3
     registry colours."""
     datasets = list(datasets or records["dataset"].unique())
     fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets), 3.2), squeeze=False)
-    width = 0.8 / len(shown)
     for ax, dataset in zip(axes[0], datasets):
-        for i, method in enumerate(shown):
-            rows = records[(records["dataset"] == dataset) & (records["method"] == method)]
-            values = [pd.to_numeric(record_field(rows, m), errors="coerce") for m in metrics]
-            means = [100 * v.mean() for v in values]
-            stds = [100 * v.std(ddof=1) if len(rows) > 1 else 0.0 for v in values]
-            ax.bar(np.arange(len(metrics)) + (i - (len(shown) - 1) / 2) * width, means, width,
-                   yerr=stds, capsize=2, label=methods.name(method), color=methods.colour(method))
-        ax.set_xticks(np.arange(len(metrics)), metrics)
+        of = {method: records[(records["dataset"] == dataset) & (records["method"] == method)]
+              for method in shown}
+        method_bars(ax, {method: [record_field(rows, m) for m in metrics]
+                         for method, rows in of.items()}, metrics)
         ax.set_title(dataset)
-        ax.set_ylabel("percent (mean ± std over seeds)")
-        ax.set_ylim(bottom=0)
     # One legend below the panels, where it covers no bar.
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(len(shown), 6), frameon=False,

@@ -6,10 +6,9 @@ from __future__ import annotations
 import html
 
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 
 from xmlstudy import methods
+from xmlstudy.figures import method_bars
 from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, NOISE_METHODS
 from xmlstudy.chapters.rankae.noise import noise_frame
 
@@ -21,18 +20,12 @@ def ablation_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
     datasets = list(dict.fromkeys(main["dataset"])) if len(main) else []
     fig, axes = plt.subplots(1, max(len(datasets), 1), figsize=(3.4 * max(len(datasets), 1), 3.2),
                              squeeze=False)
-    width = 0.8 / len(METHODS)
     for ax, dataset in zip(axes[0], datasets):
-        for i, method in enumerate(METHODS):
-            rows = main[(main["dataset"] == dataset) & (main["method"] == method)]
-            means = [100 * pd.to_numeric(rows[m]).mean() for m in metrics]
-            stds = [100 * pd.to_numeric(rows[m]).std(ddof=1) if len(rows) > 1 else 0.0 for m in metrics]
-            ax.bar(np.arange(len(metrics)) + (i - (len(METHODS) - 1) / 2) * width, means, width,
-                   yerr=stds, capsize=2, label=methods.name(method), color=methods.colour(method))
-        ax.set_xticks(np.arange(len(metrics)), metrics)
+        of = {method: main[(main["dataset"] == dataset) & (main["method"] == method)]
+              for method in METHODS}
+        method_bars(ax, {method: [rows[m] for m in metrics] for method, rows in of.items()},
+                    metrics)
         ax.set_title(dataset)
-        ax.set_ylabel("percent (mean ± std over seeds)")
-        ax.set_ylim(bottom=0)
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(METHODS), frameon=False, fontsize="small")
     fig.tight_layout(rect=(0, 0.1, 1, 1))
