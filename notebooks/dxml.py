@@ -350,7 +350,8 @@ chapters.glue_figure("dxml_fig_embedding", fig)
 # MediaMill, Wiki10-31K, Delicious-200K and Amazon-670K (Tables 2, 3 and 5) are **not in the data
 # mirror** of this study, so the paper's large-scale numbers cannot be checked here. A reader who
 # has the Extreme Classification Repository files can run DXML on them with the large-data
-# settings of the paper (512 hidden units, 300 dimensions: `size="large"`):
+# settings of the paper (512 hidden units, 300 dimensions: `size="large"`), beside kNN,
+# one-vs-rest and Parabel with their own validation choices (the table below, percent):
 #
 # ```bash
 # papermill notebooks/dxml.ipynb out.ipynb \
