@@ -157,7 +157,7 @@ def validate(namespace: dict):
         "seeds": SEEDS,
         "device": DEVICE,
         "protocol": one_of(PROTOCOLS),
-        "tolerance": in_range(0.0, 1.0),
+        "tolerance": in_range(0.0, 100.0),
         "heatmap_datasets": one_or_more_of(HEATMAP_DATASETS),
         "max_heatmap_labels": in_range(2, 200, int),
         "run_missing": bool,

@@ -87,7 +87,8 @@ def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
 
 
 def verdict_table(frames: dict, protocol: str, tolerance: float, datasets) -> pd.DataFrame:
-    table = paper_vs_ours(frames["cgmvae/main"], protocol, tolerance)
+    """The paper's numbers beside ours, each with its verdict at ``tolerance`` percentage points."""
+    table = paper_vs_ours(frames["cgmvae/main"], protocol, tolerance / 100)
     table = table[table["dataset"].isin(datasets)]
     return table.rename(columns={"n_seeds": "seeds", "difference": "diff"})
 
@@ -135,13 +136,15 @@ def raw_features_table(frames: dict, protocol: str, metrics=("ex-F1", "ma-F1", "
     return table.rename(columns=lambda c: c.split("/")[-1])
 
 
-def split_misses(frames: dict, protocol: str = "best-on-test", tolerance: float = 0.015) -> pd.DataFrame:
+def split_misses(frames: dict, protocol: str = "best-on-test", tolerance: float = 1.5) -> pd.DataFrame:
     """Each published number C-GMVAE misses on the paper's 80/10/10 splits, beside what else was
     run on the same splits: C-GMVAE on raw features, the official code's settings (the better of
     z-scored and raw), and the best other method of the table. A miss that one of them closes
     points at that difference; one that no run on these splits reaches points at the data or
-    the paper's protocol rather than at this reimplementation."""
+    the paper's protocol rather than at this reimplementation. ``tolerance`` is in percentage
+    points, as in every chapter."""
     records = frames["cgmvae/paper_split"]
+    tolerance = tolerance / 100   # the C-GMVAE records and the paper's tables hold fractions
     if not len(records):
         return pd.DataFrame()
     table = paper_vs_ours(scaled(records), protocol, tolerance, metrics=("ex-F1", "ma-F1", "P@1"))
@@ -264,7 +267,9 @@ def correlation_table(rank: pd.DataFrame) -> pd.DataFrame:
 # --- the compute budget and the validation search ---------------------------------------------------
 def budget_comparison(frames: dict, protocol: str, tolerance: float):
     """The main runs against the runs at the paper's budget (E = 2048 or 100 epochs): the
-    Table 4-style rows, and the verdicts at the paper's budget."""
+    Table 4-style rows, and the verdicts at the paper's budget (``tolerance`` in percentage
+    points)."""
+    tolerance = tolerance / 100   # the C-GMVAE records and the paper's tables hold fractions
     variants = [_CGMVAE, f"{_CGMVAE}, 100 epochs (paper's budget)",
                 f"{_CGMVAE}, E = 2048, 100 epochs (paper's budget)"]
     main, ablation, budget = frames["cgmvae/main"], frames["cgmvae/ablation"], frames["cgmvae/paper_budget"]
