@@ -14,6 +14,7 @@ BENCHMARKS = {
     "nnae": "xmlstudy.benchmarks.nnae",
     "scale": "xmlstudy.benchmarks.scale",
     "synthetic": "xmlstudy.benchmarks.synthetic",
+    "budget": "xmlstudy.benchmarks.budget",
 }
 
 
