@@ -134,7 +134,8 @@ else:
 # D = {glue:text}`scale_bench_D` features) and fits each of {glue:text}`scale_bench_methods`
 # methods with its default settings, each (method, L) alone in a fresh process under a time and
 # a memory limit, on a machine with nothing else running. Its records hold the seconds of fit and
-# prediction, the peak memory, and the limit a run met.
+# prediction, the peak memory, and the limit a run met; {glue:text}`scale_bench_busy` of its runs
+# saw other work on the machine (by the load average around them), which would slow them.
 
 # %% tags=["remove-input"]
 growth = scale.growth_table(frames)

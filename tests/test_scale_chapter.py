@@ -199,6 +199,8 @@ def test_growth_claim_and_table_by_hand():
     row = table.set_index("method").loc["Rank-AE"]
     assert row["fit"] == pytest.approx(1.0) and row["first failure"] == "memory at L = 1,000,000"
     assert row["largest L"] == 100_000
+    busy = [dict(r, others_running=i == 0) for i, r in enumerate(linear)]
+    assert scale.numbers(_frames(bench=busy), 0, 1)["scale_bench_busy"] == "1 of 5"
 
 
 def test_budget_claims_and_tables_by_hand():
@@ -248,7 +250,7 @@ def test_the_page_works_without_any_record():
     numbers = scale.numbers(frames, missing=27, total=27)
     assert numbers["scale_runs_done"] == "0" and numbers["scale_labels"] == "14,099"
     assert numbers["scale_rankae_exponent"] == "not measured yet"
-    assert numbers["scale_best_p1"] == "no method yet (no records)"
+    assert numbers["scale_best_p1"] == "no method yet (no records)" and numbers["scale_bench_busy"] == "none"
 
 
 def test_the_cost_figure_draws_every_method_in_its_registry_colour():

@@ -49,9 +49,12 @@ def numbers(frames: dict, missing: int, total: int) -> dict:
         out["scale_bench_N"] = _count(scale["setting"].iloc[0]["n_rows"])
         out["scale_bench_D"] = _count(scale["setting"].iloc[0]["n_features"])
         out["scale_bench_methods"] = _count(scale["method"].nunique())
+        ran = scale[scale["status"] != "skipped"]
+        busy = ran["others_running"].fillna(False).astype(bool).sum() if "others_running" in ran else 0
+        out["scale_bench_busy"] = f"{int(busy)} of {len(ran)}"
     else:
         out.update(scale_bench_labels="none yet", scale_bench_N="—", scale_bench_D="—",
-                   scale_bench_methods="0")
+                   scale_bench_methods="0", scale_bench_busy="none")
     for method in ("rankae", "dxml"):
         row = growth_of(scale, method)
         out[f"scale_{method}_exponent"] = ("not measured yet" if row is None or row["sizes"] < 2
