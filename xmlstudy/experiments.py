@@ -42,7 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = REPO_ROOT / "results"
 SMOKE_RESULTS_DIR = REPO_ROOT / "_build" / "smoke-results"
 
-PAPERS = ("baselines", "dxml", "rankae", "cgmvae", "nnae", "synthesis", "benchmark")
+PAPERS = ("baselines", "dxml", "rankae", "cgmvae", "nnae", "synthesis", "scale", "benchmark")
 PROFILES = ("full", "smoke")
 SETTING_KEYS = ("train_fraction", "noise", "rate")
 NOISE_KINDS = ("missing", "missing-invalid")

@@ -9,7 +9,9 @@ four papers reported.
   range, checked against Demšar's Table 5);
 * :func:`paired_bootstrap`: the difference of two methods' mean per-row score on the same test
   rows, with a percentile interval over resamples of the rows;
-* :func:`pareto_front`: the methods no other beats on both accuracy and cost.
+* :func:`pareto_front`: the methods no other beats on both accuracy and cost;
+* :func:`growth`: how a method's cost grows with the number of labels L (the exponent of a power
+  law fitted to the records of ``python -m xmlstudy bench scale``).
 """
 from __future__ import annotations
 
@@ -88,3 +90,45 @@ def pareto_front(cost, accuracy) -> np.ndarray:
         dominated = (cost <= cost[i]) & (accuracy >= accuracy[i]) & ((cost < cost[i]) | (accuracy > accuracy[i]))
         front[i] = not dominated.any()
     return front
+
+
+# --- growth exponents -----------------------------------------------------------------------------
+def _slope(x, y) -> float:
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    keep = (x > 0) & (y > 0) & np.isfinite(y)
+    if np.unique(x[keep]).size < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(x[keep]), np.log(y[keep]), 1)[0])
+
+
+def growth(records) -> pd.DataFrame:
+    """Each method's growth exponent in L: the slope of log(cost) against log(L) by least
+    squares over the label counts it completed (status ``"ok"``), for fit seconds, predict
+    seconds and peak memory (the run's own, over the process before fitting). One row per
+    method and (N, D, seed, device); an exponent needs two label counts (NaN otherwise). Also the
+    largest L completed and the first L that failed, with its status. ``records``: the records of
+    ``python -m xmlstudy bench scale`` as written (dicts)."""
+    rows = {}
+    for r in records:
+        s = r["setting"]
+        key = (r["method"], s["n_rows"], s["n_features"], r.get("seed"),
+               r.get("provenance", {}).get("device"))
+        rows.setdefault(key, []).append(r)
+    out = []
+    for (method, n, d, seed, device), recs in sorted(rows.items(), key=lambda kv: str(kv[0])):
+        ok = sorted((r for r in recs if r["status"] == "ok"), key=lambda r: r["setting"]["n_labels"])
+        failed = sorted((r for r in recs if r["status"] not in ("ok", "skipped")),
+                        key=lambda r: r["setting"]["n_labels"])
+        L = [r["setting"]["n_labels"] for r in ok]
+        out.append({
+            "method": method, "N": n, "D": d, "seed": seed, "device": device,
+            "sizes": len(ok), "largest_L": max(L) if L else None,
+            "fit_exponent": _slope(L, [r["timings"]["fit_s"] for r in ok]),
+            "predict_exponent": _slope(L, [r["timings"]["predict_s"] for r in ok]),
+            "memory_exponent": _slope(L, [r.get("peak_memory_mb") for r in ok]),
+            "failed_at_L": failed[0]["setting"]["n_labels"] if failed else None,
+            "failure": failed[0]["status"] if failed else None,
+        })
+    columns = ["method", "N", "D", "seed", "device", "sizes", "largest_L", "fit_exponent",
+               "predict_exponent", "memory_exponent", "failed_at_L", "failure"]
+    return pd.DataFrame(out, columns=columns)

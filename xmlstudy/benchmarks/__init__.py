@@ -15,6 +15,7 @@ BENCHMARKS = {
     "scale": "xmlstudy.benchmarks.scale",
     "synthetic": "xmlstudy.benchmarks.synthetic",
     "evaluate": "xmlstudy.benchmarks.evaluate",
+    "budget": "xmlstudy.benchmarks.budget",
 }
 
 

@@ -13,8 +13,9 @@ or the limit it ran into and why. A method that fails at some L is not run at th
 (each gets a ``"skipped"`` record saying where it failed), and a rerun skips every (method, L)
 already recorded with the same settings, so an interrupted run resumes.
 
-:func:`growth` turns the records into each method's growth exponent of fit time, predict time
-and peak memory in L (least squares on log-log over the sizes it completed), for the book.
+:func:`xmlstudy.stats.growth` (importable from here too) turns the records into each method's
+growth exponent of fit time, predict time and peak memory in L (least squares on log-log over the
+sizes it completed), for the book.
 The generator's own cost is measured by ``python -m xmlstudy bench synthetic``.
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+
+from xmlstudy.stats import growth  # noqa: F401 - the growth exponents of these records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RECORD_FILE = Path("benchmark") / "scale.jsonl"
@@ -203,49 +206,6 @@ def fit_child(spec_path: str) -> None:
         if torch.cuda.is_available() and torch.cuda.is_initialized():
             result["cuda_peak_mb"] = torch.cuda.max_memory_allocated() / 2**20
     limits.write_json(spec["result_path"], result)
-
-
-# --- growth exponents -----------------------------------------------------------------------------
-def _slope(x, y) -> float:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    keep = (x > 0) & (y > 0) & np.isfinite(y)
-    if np.unique(x[keep]).size < 2:
-        return float("nan")
-    return float(np.polyfit(np.log(x[keep]), np.log(y[keep]), 1)[0])
-
-
-def growth(records) -> "pandas.DataFrame":  # noqa: F821
-    """Each method's growth exponent in L: the slope of log(cost) against log(L) by least
-    squares over the label counts it completed (status ``"ok"``), for fit seconds, predict
-    seconds and peak memory (the run's own, over the process before fitting). One row per
-    method and (N, D, seed, device); an exponent needs two label counts (NaN otherwise). Also the
-    largest L completed and the first L that failed, with its status."""
-    import pandas as pd
-
-    rows = {}
-    for r in records:
-        s = r["setting"]
-        key = (r["method"], s["n_rows"], s["n_features"], r.get("seed"),
-               r.get("provenance", {}).get("device"))
-        rows.setdefault(key, []).append(r)
-    out = []
-    for (method, n, d, seed, device), recs in sorted(rows.items(), key=lambda kv: str(kv[0])):
-        ok = sorted((r for r in recs if r["status"] == "ok"), key=lambda r: r["setting"]["n_labels"])
-        failed = sorted((r for r in recs if r["status"] not in ("ok", "skipped")),
-                        key=lambda r: r["setting"]["n_labels"])
-        L = [r["setting"]["n_labels"] for r in ok]
-        out.append({
-            "method": method, "N": n, "D": d, "seed": seed, "device": device,
-            "sizes": len(ok), "largest_L": max(L) if L else None,
-            "fit_exponent": _slope(L, [r["timings"]["fit_s"] for r in ok]),
-            "predict_exponent": _slope(L, [r["timings"]["predict_s"] for r in ok]),
-            "memory_exponent": _slope(L, [r.get("peak_memory_mb") for r in ok]),
-            "failed_at_L": failed[0]["setting"]["n_labels"] if failed else None,
-            "failure": failed[0]["status"] if failed else None,
-        })
-    columns = ["method", "N", "D", "seed", "device", "sizes", "largest_L", "fit_exponent",
-               "predict_exponent", "memory_exponent", "failed_at_L", "failure"]
-    return pd.DataFrame(out, columns=columns)
 
 
 # --- the command ----------------------------------------------------------------------------------

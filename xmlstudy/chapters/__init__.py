@@ -32,7 +32,8 @@ CHAPTERS = {"baselines": "xmlstudy.chapters.baselines",
             "rankae": "xmlstudy.chapters.rankae",
             "cgmvae": "xmlstudy.chapters.cgmvae",
             "nnae": "xmlstudy.chapters.nnae",
-            "synthesis": "xmlstudy.chapters.synthesis"}
+            "synthesis": "xmlstudy.chapters.synthesis",
+            "scale": "xmlstudy.chapters.scale"}
 
 
 @dataclass(frozen=True)
