@@ -57,8 +57,8 @@ DEFAULTS = dict(n_rows=10_000, n_labels=1_000, n_features=10_000, labels_per_row
 
 
 class IndexNames(Sequence):
-    """The names ``prefix-0 ... prefix-(n-1)``, made when asked for: a list of a million label
-    names would cost about 70 MB for nothing."""
+    """The names ``prefix-0`` to ``prefix-(n-1)``, each made only when asked for (a list of a
+    million label names would cost about 70 MB for nothing)."""
 
     def __init__(self, prefix: str, n: int) -> None:
         self.prefix, self.n = prefix, int(n)
