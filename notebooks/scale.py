@@ -30,8 +30,11 @@
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
 profile = "full"
 device = "auto"     # "auto" uses a GPU when one is visible
-# False: show only the records that exist (e.g. while the grid still runs)
-run_missing = True
+# True: compute the records that are missing (the full grid takes tens of CPU hours);
+# False: show only those that exist; None: compute them in smoke only
+run_missing = None
+# a folder for the records this run computes (None: the study's own results folders)
+results_dir = None
 
 # %% tags=["remove-cell"]
 from xmlstudy.chapters import scale

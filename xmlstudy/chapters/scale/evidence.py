@@ -14,9 +14,18 @@ from .experiment_grid import EXPERIMENT, grid
 
 def validate(namespace: dict):
     """The chapter's parameters (the notebook's first cell), checked."""
-    from xmlstudy.parameters import DEVICE, PROFILE, validate as check
+    from xmlstudy.parameters import DEVICE, PROFILE, optional, writable_dir
+    from xmlstudy.parameters import validate as check
 
-    return check(namespace, {"profile": PROFILE, "device": DEVICE, "run_missing": bool})
+    return check(namespace, {"profile": PROFILE, "device": DEVICE, "run_missing": optional(bool),
+                             "results_dir": optional(writable_dir)})
+
+
+def runs_missing(params) -> bool:
+    """Whether the page computes the records it lacks: as asked, or by default in the smoke
+    profile only, since the full grid takes tens of CPU hours (``python -m xmlstudy run --paper
+    scale`` runs it, resumably); the full page shows the records that exist."""
+    return params.profile == "smoke" if params.run_missing is None else params.run_missing
 
 
 def bench_records(name: str, profile: str = "full", results_dir=None) -> pd.DataFrame:
@@ -27,12 +36,15 @@ def bench_records(name: str, profile: str = "full", results_dir=None) -> pd.Data
     return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["method", "status"])
 
 
-def collect(params, results_dir=None) -> tuple[dict, int, int]:
-    """``({record set: records}, missing, total)``: the grid's records (run first when
-    ``params.run_missing``) and the benchmarks' (see :mod:`.claims` for the keys)."""
+def collect(params) -> tuple[dict, int, int]:
+    """``({record set: records}, missing, total)``: the grid's records (the missing ones run
+    first when :func:`runs_missing`; new ones written to ``params.results_dir`` when given) and
+    the benchmarks' (see :mod:`.claims` for the keys)."""
+    results_dir = getattr(params, "results_dir", None)
     wanted = experiments.select(grid(params.profile), device=params.device)
-    found, missing = experiments.collect(wanted, params.run_missing, results_dir)
+    found, missing = experiments.collect(wanted, runs_missing(params), results_dir,
+                                         read_default=results_dir is not None)
     frames = {DEBIAN: found.get(EXPERIMENT, experiments.records_frame([])),
-              BUDGET: bench_records("budget", params.profile, results_dir),
-              SCALE: bench_records("scale", params.profile, results_dir)}
+              BUDGET: bench_records("budget", params.profile),
+              SCALE: bench_records("scale", params.profile)}
     return frames, missing, len(wanted)
