@@ -4,9 +4,9 @@ machine and why, and cost against the number of labels.
 What the notebook (``notebooks/scale.py``) shows, section by section, and the function that
 makes it:
 
-* the claims table: :data:`CLAIMS` (:mod:`.claims`), judged on :func:`collect`'s record sets;
+* the claims table: :data:`CLAIMS` (:mod:`xmlstudy.chapters.scale.claims`), judged on :func:`collect`'s record sets;
 * the data set and the grid: :func:`numbers` (sizes from the data registry), the grid
-  :func:`grid` (:mod:`.grid`: methods, seeds, the deterministic methods run once);
+  :func:`grid` (:mod:`xmlstudy.chapters.scale.experiment_grid`: methods, seeds, the deterministic methods run once);
 * accuracy on debian-deps: :func:`results_table`;
 * what did not fit: :func:`left_out` and :func:`budget_table` (records of
   ``python -m xmlstudy bench budget --paper scale``);

@@ -3,7 +3,7 @@ debian-deps (14,099 labels) and on the cost benchmarks.
 
 Three record sets decide them (keys as :func:`xmlstudy.claims.evaluate` names them):
 
-* ``"scale/debian"``: the grid's runs (:mod:`.grid`), a frame of
+* ``"scale/debian"``: the grid's runs (:mod:`xmlstudy.chapters.scale.experiment_grid`), a frame of
   :func:`xmlstudy.experiments.records_frame`;
 * ``"benchmark/budget"``: ``python -m xmlstudy bench budget --paper scale``, each method's
   measured cost per run on debian-deps, one row per record as written;

@@ -39,7 +39,7 @@ def bench_records(name: str, profile: str = "full", results_dir=None) -> pd.Data
 def collect(params) -> tuple[dict, int, int]:
     """``({record set: records}, missing, total)``: the grid's records (the missing ones run
     first when :func:`runs_missing`; new ones written to ``params.results_dir`` when given) and
-    the benchmarks' (see :mod:`.claims` for the keys)."""
+    the benchmarks' (see :mod:`xmlstudy.chapters.scale.claims` for the keys)."""
     results_dir = getattr(params, "results_dir", None)
     wanted = experiments.select(grid(params.profile), device=params.device)
     found, missing = experiments.collect(wanted, runs_missing(params), results_dir,

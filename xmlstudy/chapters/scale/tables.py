@@ -1,6 +1,6 @@
 """The Scale chapter's tables: accuracy on debian-deps, the measured budget of each method, the
 cost benchmark against the number of labels, and DXML's Table 6 beside it. Every function takes
-the chapter's record sets (:func:`.evidence.collect`) and returns a DataFrame, empty (with its
+the chapter's record sets (:func:`xmlstudy.chapters.scale.evidence.collect`) and returns a DataFrame, empty (with its
 columns) when the records are missing."""
 from __future__ import annotations
 
