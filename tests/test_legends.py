@@ -36,7 +36,7 @@ def test_a_registry_name_in_another_colour_stops(kind):
     plt.close(fig)
 
 
-@pytest.mark.parametrize("label", ["ovr-linear", "BCE-AE", "NN-AE two-step", "uni-Gaussian"])
+@pytest.mark.parametrize("label", ["ovr-linear", "BCE-AE", "NN-AE two-step", "uni-Gaussian (MPVAE)"])
 def test_a_record_key_or_former_name_stops(label):
     fig = _figure(label, "#123456")
     with pytest.raises(ValueError, match="registry name"):

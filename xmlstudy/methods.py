@@ -134,7 +134,7 @@ FORMER_NAMES: dict[str, tuple[str, ...]] = {
     "rankae-no-attn": ("Rank-AE, no attention",),
     "nnae": ("NN-AE two-step", "NN-AE", "autoencoder"),
     "nnae-softplus": ("autoencoder, softplus",),
-    "cgmvae-uni-gaussian": ("uni-Gaussian", "uni-Gaussian (MPVAE)"),
+    "cgmvae-uni-gaussian": ("uni-Gaussian (MPVAE)",),   # "uni-Gaussian" is Table 4's own row
     "cgmvae-official": ("official-code settings", "official settings"),
     "nnae-image": ("two-step (autoencoder codes)",),
     "image-bce": ("fine-tuned, BCE",),
