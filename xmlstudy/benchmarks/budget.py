@@ -40,8 +40,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+from xmlstudy.benchmarks import limits
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RECORD_FILE = Path("benchmark") / "budget.jsonl"
 VALID_ROWS = 128     # the fixed piece of validation each probe fit evaluates on
 
@@ -199,12 +199,7 @@ def _parser() -> argparse.ArgumentParser:
                              "(for a method whose cost is its memory, or neither kind above)")
     parser.add_argument("--labels", type=int, default=20,
                         help="labels sampled for one-vs-rest's fits (default 20)")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds one method's probe may take, loading included (default 600)")
-    parser.add_argument("--memory-gb", type=float, default=20.0,
-                        help="memory one probe may take, GiB (default 20)")
-    parser.add_argument("--results-dir", type=Path, default=REPO_ROOT / "results",
-                        help="records go to <dir>/benchmark/budget.jsonl (default results/)")
+    limits.add_limit_arguments(parser, "budget", "method's probe, loading included", 600.0)
     return parser
 
 

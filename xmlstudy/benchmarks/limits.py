@@ -42,6 +42,18 @@ MEMORY_MESSAGES = re.compile(r"MemoryError|out of memory|can't allocate|cannot a
 POLL_S = 0.2
 
 
+def add_limit_arguments(parser, name: str, run: str, timeout: float) -> None:
+    """The options every limited benchmark takes: how long and how much memory one ``run`` may
+    take, and where its records go (``<dir>/benchmark/<name>.jsonl``)."""
+    parser.add_argument("--timeout", type=float, default=timeout,
+                        help=f"seconds one {run} may take (default {timeout:g})")
+    parser.add_argument("--memory-gb", type=float, default=20.0,
+                        help=f"memory one {run} may take, GiB (default 20)")
+    parser.add_argument("--results-dir", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "results",
+                        help=f"records go to <dir>/benchmark/{name}.jsonl (default results/)")
+
+
 def write_json(path: str | Path, obj) -> None:
     """Write ``obj`` as JSON to ``path`` atomically (a reader sees the old or the new file)."""
     path = Path(path)

@@ -34,8 +34,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from xmlstudy.stats import growth  # noqa: F401 - the growth exponents of these records
+from xmlstudy.benchmarks import limits
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RECORD_FILE = Path("benchmark") / "scale.jsonl"
 KS = (1, 3, 5)
 # At most this many dense scores per prediction batch (80 MB of float32): a method whose top-k
@@ -241,12 +241,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch", type=int, default=1000,
                         help=f"test rows per top-k call, fewer where batch x L > {SCORE_BUDGET:,} "
                              "(default 1000)")
-    parser.add_argument("--timeout", type=float, default=1800.0,
-                        help="seconds one (method, L) may take, fit and predict (default 1800)")
-    parser.add_argument("--memory-gb", type=float, default=20.0,
-                        help="memory one (method, L) may take, GiB (default 20)")
-    parser.add_argument("--results-dir", type=Path, default=REPO_ROOT / "results",
-                        help="records go to <dir>/benchmark/scale.jsonl (default results/)")
+    limits.add_limit_arguments(parser, "scale", "(method, L), fit and predict", 1800.0)
     return parser
 
 
