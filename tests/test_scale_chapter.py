@@ -298,3 +298,17 @@ def test_budget_label_fits_multiply_out():
     assert probe["run_s"][0] == probe["run_s"][1] == pytest.approx(probe["seconds_per_fit"] * 2 * trainable)
     assert probe["weights_gb"] == pytest.approx(2 * 50 * 30 * 4 / 2**30)
     assert math.isfinite(probe["seconds_per_fit"]) and probe["seconds_per_fit"] > 0
+
+
+def test_a_cost_measured_beside_other_work_is_shown_but_not_judged():
+    from xmlstudy.chapters.scale.claims import _judge_over_budget
+
+    alone = _budget("c2ae", 40 * 3600, 200 * 3600)
+    busy = {**alone, "others_running": True}
+    dirty = {**alone, "provenance": {**alone["provenance"], "git_commit": "abc-dirty"}}
+    judge = _judge_over_budget("c2ae", True, "C2AE's measured cost")
+    assert judge(_frames(budget=[alone])).verdict == "reproduced"
+    for record in (busy, dirty):
+        verdict = judge(_frames(budget=[record]))
+        assert verdict.verdict == "not testable here"
+        assert "40.0 to 200.0 CPU hours" in verdict.evidence

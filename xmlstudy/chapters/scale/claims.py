@@ -106,6 +106,16 @@ def _judge_over_budget(method: str, expected: bool, what: str):
             return claims_.Verdict("not testable here", f"no finished budget record of "
                                                         f"{methods.name(method)} yet")
         low, high = record["estimate"]["runs_s"]
+        # A cost verdict rests only on a measurement made alone on the machine, from committed
+        # code: a probe that shared the CPU, or ran uncommitted code, is shown but not judged.
+        commit = (record.get("provenance") or {}).get("git_commit", "")
+        busy = record.get("others_running") is not None and record.get("others_running") == True  # noqa: E712 (NaN, numpy bools)
+        if busy or str(commit).endswith("-dirty"):
+            why = "other work was running" if busy else "its code was not committed"
+            return claims_.Verdict("not testable here",
+                                   f"{what}: {low / 3600:.1f} to {high / 3600:.1f} CPU hours, but "
+                                   f"measured while {why}; rerun `{record['provenance']['command']}` "
+                                   "alone on the machine")
         over = low > DAY_S
         fits = high <= DAY_S
         if not over and not fits:
