@@ -22,13 +22,16 @@ OWN_SPLIT = "the data set's own split (not the paper's protocol)"
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a claim and the numbers that decide it (``evidence``, one sentence);
-    a claim judged by counting published numbers also gives ``hits`` of ``checks``."""
+    """The outcome of a claim and the numbers that decide it (``evidence``, one sentence), the
+    rule that decided it and its margin (:mod:`xmlstudy.rules`); a claim judged by counting
+    checks also gives ``hits`` of ``checks``."""
 
     verdict: str
     evidence: str
     hits: int | None = None
     checks: int | None = None
+    rule: str = ""      # the key of the rule in xmlstudy.rules.RULES that decided it
+    margin: str = ""    # how far the evidence is from the rule's line, in words
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -45,7 +48,10 @@ class Claim:
     without a judge cannot be tested here. A claim that the paper's published numbers are
     reached names the split ``protocol`` its records follow (the paper's own, or not), so the
     summary can count matched numbers protocol by protocol. ``optional`` names record files the
-    judge also reads when they exist (an empty one does not make the claim untestable)."""
+    judge also reads when they exist (an empty one does not make the claim untestable). ``rule``
+    is the key of the rulebook's rule that judges it (:data:`xmlstudy.rules.RULES`; the judge's
+    verdict must name the same rule); ``test_tuned`` says that its evidence rests on thresholds
+    tuned on the test set (a paper's protocol), which the claims table states."""
 
     id: str
     paper: str
@@ -57,6 +63,8 @@ class Claim:
     reason: str = ""
     protocol: str = ""
     optional: tuple = ()
+    rule: str = ""
+    test_tuned: bool = False
 
     def __post_init__(self) -> None:
         if self.judge is None and (self.records or not self.reason):
@@ -70,13 +78,17 @@ class Claim:
         """The verdict on the records in ``frames``; "not testable here" when the claim has no
         judge or one of its record files holds no record."""
         if self.judge is None:
-            return Verdict("not testable here", self.reason)
+            return Verdict("not testable here", self.reason, rule=self.rule)
         empty = [name for name in self.records if name not in frames or len(frames[name]) == 0]
         if empty:
-            return Verdict("not testable here", f"no records in {', '.join(empty)}")
+            return Verdict("not testable here", f"no records in {', '.join(empty)}", rule=self.rule)
         given = {name: frames[name] for name in self.records}
         given.update({name: frames[name] for name in self.optional if name in frames})
-        return self.judge(given)
+        verdict = self.judge(given)
+        if self.rule and verdict.verdict != "not testable here" and verdict.rule != self.rule:
+            raise ValueError(f"claim {self.id!r} declares the rule {self.rule!r} but its judge "
+                             f"decided by {verdict.rule!r}; judge it with xmlstudy.rules")
+        return verdict if verdict.rule else Verdict(**{**verdict.__dict__, "rule": self.rule})
 
 
 def share_verdict(hits: int, total: int) -> str:
@@ -125,14 +137,15 @@ def evaluate(claims, frames: dict) -> pd.DataFrame:
     on published numbers the split protocol and how many numbers were reached (hits of
     checks)."""
     columns = ["id", "paper", "claim", "where", "verdict", "evidence", "section", "protocol",
-               "hits", "checks"]
+               "hits", "checks", "rule", "margin", "test_tuned"]
     rows = []
     for claim in claims:
         v = claim.evaluate(frames)
         rows.append({"id": claim.id, "paper": claim.paper, "claim": claim.claim,
                      "where": claim.where, "verdict": v.verdict, "evidence": v.evidence,
                      "section": claim.section, "protocol": claim.protocol, "hits": v.hits,
-                     "checks": v.checks})
+                     "checks": v.checks, "rule": v.rule, "margin": v.margin,
+                     "test_tuned": claim.test_tuned})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -141,13 +154,22 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+TEST_TUNED = "judged under thresholds tuned on the test set, as the paper's protocol does"
+
+
 def markdown_table(table: pd.DataFrame, link_sections: bool = True) -> str:
-    """The rows of :func:`evaluate` as a MyST Markdown table (rendered by the book), the
-    verdict in bold and, with ``link_sections``, a link to the section with the evidence."""
-    lines = ["| claim | where | verdict | the numbers that decide it |", "|---|---|---|---|"]
+    """The rows of :func:`evaluate` as a MyST Markdown table (rendered by the book): the
+    verdict in bold with a link to its rule on the rulebook page ("How a verdict is decided"),
+    the margin, and, with ``link_sections``, a link to the section with the evidence."""
+    lines = ["| claim | where | verdict, by the rule | margin | the numbers that decide it |",
+             "|---|---|---|---|---|"]
     for row in table.itertuples(index=False):
         where = _cell(row.where)
         if link_sections and row.section:
             where = f"{{ref}}`{where} <{row.section}>`"
-        lines.append(f"| {_cell(row.claim)} | {where} | **{row.verdict}** | {_cell(row.evidence)} |")
+        rule = getattr(row, "rule", "")
+        verdict = f"**{row.verdict}**" + (f" ({{ref}}`{rule} <rule-{rule}>`)" if rule else "")
+        claim = _cell(row.claim) + (f" *({TEST_TUNED})*" if getattr(row, "test_tuned", False) else "")
+        lines.append(f"| {claim} | {where} | {verdict} | {_cell(getattr(row, 'margin', ''))} | "
+                     f"{_cell(row.evidence)} |")
     return "\n".join(lines)
