@@ -128,6 +128,12 @@ METHODS: dict[str, Method] = _methods(
 # may name a method in a table or a figure legend (tests/test_site.py reads the built pages,
 # xmlstudy.figures.check_legends every figure); the names printed in the papers' own tables
 # ("BR", "1-vs-All", "MPVAE", ...) are not here: they label the papers' numbers.
+# Methods whose result is fixed by their data alone: no seed enters their fit or their ranking
+# (kNN breaks ties by training-row and label index; liblinear's dual solver here runs without a
+# random permutation). They run once per data set, show no "± 0.00", and pair their one value with
+# every seed of a rival in the rulebook's paired tests (xmlstudy.rules).
+DETERMINISTIC: tuple[str, ...] = ("knn", "ovr-linear")
+
 FORMER_NAMES: dict[str, tuple[str, ...]] = {
     "ovr-linear": ("1-vs-rest", "BR (1-vs-rest)"),
     "bce-ae": ("BCE-AE", "BCE-AE (no ranking loss)"),
