@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from xmlstudy import claims as claims_
-from xmlstudy import experiments, runner
+from xmlstudy import experiments, rules, runner
 from xmlstudy.cluster import GridInterrupted, SchedulerError, check_scheduler, parse_address
 
 # Chapter name -> module. The grids of `make results` run in this order.
@@ -189,14 +189,34 @@ def missing_notice(missing: int, total: int) -> None:
                          "left out** (`run_missing = False`)."))
 
 
-def show_claims(claims, frames: dict) -> pd.DataFrame:
-    """Display the claims table of a chapter (Markdown, with links to the evidence) and return
-    the verdicts."""
+def show_claims(claims, frames: dict, tolerance: float | None = None) -> pd.DataFrame:
+    """Display the claims table of a chapter (Markdown, with links to the evidence and to each
+    verdict's rule) and return the verdicts. ``tolerance`` (percentage points; None: the
+    rulebook's) is the notebook's parameter of that name: the one threshold a reader may move."""
     from IPython.display import Markdown, display
 
-    table = claims_.evaluate(claims, frames)
+    with rules.judged_under(rules.with_tolerance(tolerance)):
+        table = claims_.evaluate(claims, frames)
     display(Markdown(claims_.markdown_table(table)))
     return table
+
+
+def all_verdicts(profile: str = "full", results_dir=None, *, read_default: bool = False) -> pd.DataFrame:
+    """Every verdict of the book: the papers' own claims (:func:`scorecard`), the cross-paper
+    chapter's (:func:`common_ground`) and the extreme-scale chapter's, one row per claim."""
+    card = scorecard(profile, results_dir, read_default=read_default)
+    common = common_ground(profile, results_dir, read_default=read_default)
+    common["paper"] = "on common ground"
+    scale = tuple(module("scale").CLAIMS)
+    at_scale = claims_.evaluate(scale, frames_for(scale, profile, results_dir, read_default=read_default))
+    at_scale["paper"] = "at extreme scale"
+    return pd.concat([card, common, at_scale], ignore_index=True)
+
+
+def sensitivity(profile: str = "full", results_dir=None, *, read_default: bool = False) -> pd.DataFrame:
+    """Per rule of the rulebook, how many of the book's verdicts (:func:`all_verdicts`) change
+    when every threshold is made stricter, or looser (:func:`xmlstudy.rules.sensitivity`)."""
+    return rules.sensitivity(lambda: all_verdicts(profile, results_dir, read_default=read_default))
 
 
 # --- command line: python -m xmlstudy run ----------------------------------------------------
