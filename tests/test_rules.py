@@ -134,3 +134,45 @@ def test_sensitivity_counts_changes_per_rule():
     assert table.loc["checks", "changed when stricter"] == 1
     assert table.loc["checks", "changed when looser"] == 0
     assert table.loc["property", "changed when stricter"] == 0
+
+
+def _every_claim():
+    from xmlstudy import chapters
+    for key in (*chapters.PAPERS, "synthesis", "scale"):
+        for claim in (chapters.claims_of(key) if key in chapters.PAPERS else chapters.module(key).CLAIMS):
+            yield key, claim
+
+
+def test_every_claim_of_every_chapter_names_a_rule_of_the_rulebook():
+    missing = [f"{key}: {claim.id}" for key, claim in _every_claim() if claim.rule not in rules.RULES]
+    assert not missing, f"claims without a rule of xmlstudy.rules.RULES: {missing}"
+
+
+def test_every_verdict_is_decided_by_its_declared_rule_and_shows_a_margin():
+    # The full records: every testable verdict names the rule its claim declares (Claim.evaluate
+    # refuses another) and says how far it is from the rule's line.
+    from xmlstudy import chapters
+    card = chapters.all_verdicts("full")
+    testable = card[card["verdict"] != "not testable here"]
+    assert len(testable) > 10
+    assert testable["rule"].isin(list(rules.RULES)).all()
+    assert (testable["margin"].str.len() > 0).all(), testable.loc[testable["margin"] == "", "id"].tolist()
+
+
+def test_summary_counts_equal_a_recount_from_the_records():
+    # The summary page's table of verdicts per paper against a recount that judges each claim
+    # on its own record files, read directly.
+    from xmlstudy import chapters, experiments
+    counts = chapters.verdict_counts(chapters.scorecard("full"))
+    for key, entry in chapters.PAPERS.items():
+        recount = {}
+        for claim in chapters.claims_of(key):
+            names = (*claim.records, *claim.optional)
+            frames = {n: experiments.load_records(n.split("/")[0], n.split("/")[1], profile="full")
+                      for n in names}
+            verdict = claim.evaluate(frames).verdict
+            recount[verdict] = recount.get(verdict, 0) + 1
+        row = counts.loc[entry.name]
+        assert row["claims"] == sum(recount.values())
+        for verdict, n in recount.items():
+            assert row[verdict] == n, (key, verdict)
