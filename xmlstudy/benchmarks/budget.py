@@ -47,11 +47,17 @@ VALID_ROWS = 128     # the fixed piece of validation each probe fit evaluates on
 
 
 def _defaults(method: str) -> dict:
-    """The constructor defaults of ``method`` (its class and its parents'), by parameter name."""
+    """The constructor defaults of ``method`` (its class and its parents', and those of the
+    factorization a two-step model trains, which takes the epochs), by parameter name."""
     from xmlstudy.benchmarks.scale import _method_class
 
     out = {}
-    for cls in reversed(_method_class(method).__mro__):
+    method_class = _method_class(method)
+    classes = list(reversed(method_class.__mro__))
+    factorization = getattr(method_class, "factorization", None)
+    if factorization is not None:
+        classes.insert(0, getattr(sys.modules[method_class.__module__], "FACTORIZATIONS", {}).get(factorization))
+    for cls in [c for c in classes if c is not None]:
         if "__init__" in vars(cls):
             for name, p in inspect.signature(cls.__init__).parameters.items():
                 if p.default is not inspect.Parameter.empty:
@@ -98,7 +104,8 @@ def _epochs(config: dict, train, valid, batches: tuple) -> dict:
 
     params = {**_defaults(config["method"]), **config["params"]}
     batch = int(params.get("batch_size") or 128)
-    probe = {"epochs": 1, "patience": None}
+    # One epoch, without early stopping where the method has it (the two-step models do not).
+    probe = {"epochs": 1, **({"patience": None} if "patience" in params else {})}
     if "refit" in params:
         probe["refit"] = False
     piece = valid.subset(np.arange(min(VALID_ROWS, len(valid)))) if valid is not None else None
