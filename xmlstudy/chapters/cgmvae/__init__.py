@@ -51,7 +51,7 @@ The page's sections and the functions that make them:
 - the numbers in the prose: :func:`~xmlstudy.chapters.cgmvae.glued.numbers` (glued by name;
   the notebook writes the sentences around them).
 """
-from xmlstudy.chapters.cgmvae.claims import CLAIMS, TOLERANCE
+from xmlstudy.chapters.cgmvae.claims import CLAIMS
 from xmlstudy.chapters.cgmvae.embeddings import (correlations, label_grams,
                                                  label_similarity_vs_cooccurrence)
 from xmlstudy.chapters.cgmvae.figures import fewer_data_figure, heatmaps, label_gram_heatmaps
@@ -75,7 +75,7 @@ from xmlstudy.chapters.cgmvae.tables import (ablation_spread_table, ablation_tab
 from xmlstudy.chapters.cgmvae.own_data import user_data
 
 __all__ = [
-    "CLAIMS", "TOLERANCE", "correlations", "label_grams", "label_similarity_vs_cooccurrence",
+    "CLAIMS", "correlations", "label_grams", "label_similarity_vs_cooccurrence",
     "fewer_data_figure", "heatmaps", "label_gram_heatmaps", "DATASETS", "EXPERIMENTS",
     "HEATMAP_DATASETS", "OFFICIAL_SPLIT_SEEDS", "PAPER", "PAPER_SPLIT_DATASETS",
     "PAPER_SPLIT_METHODS", "PROTOCOLS", "SMALL", "collect", "configs", "grid", "run_params",

@@ -9,8 +9,8 @@ import pandas as pd
 from xmlstudy import methods, published
 from xmlstudy.chapters.cgmvae.experiment_grid import (PAPER, PAPER_SPLIT_DATASETS, PAPER_SPLIT_METHODS,
                                            run_params, scaled)
-from xmlstudy.chapters.cgmvae.measures import (VARIANTS, fewer_data_stats, half_vs_full,
-                                               paper_vs_ours, params_match, variant_means)
+from xmlstudy.chapters.cgmvae.measures import (POINTS, VARIANTS, fewer_data_stats, half_vs_full,
+                                               paper_vs_ours, params_match, points, variant_means)
 from xmlstudy.chapters.cgmvae.paper import metric_path, paper_names, published_main
 from xmlstudy.tables import mean_std, record_field, summarize, summary_table
 
@@ -86,9 +86,10 @@ def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
     return pd.DataFrame(rows).set_index(["dataset", "method"])
 
 
-def verdict_table(frames: dict, protocol: str, tolerance: float, datasets) -> pd.DataFrame:
-    """The paper's numbers beside ours, each with its verdict at ``tolerance`` percentage points."""
-    table = paper_vs_ours(frames["cgmvae/main"], protocol, tolerance / 100)
+def verdict_table(frames: dict, protocol: str, tolerance: float | None, datasets) -> pd.DataFrame:
+    """The paper's numbers beside ours, each with its verdict at ``tolerance`` percentage points
+    (None: the rulebook's)."""
+    table = paper_vs_ours(frames["cgmvae/main"], protocol, tolerance)
     table = table[table["dataset"].isin(datasets)]
     return table.rename(columns={"n_seeds": "seeds", "difference": "diff"})
 
@@ -136,17 +137,18 @@ def raw_features_table(frames: dict, protocol: str, metrics=("ex-F1", "ma-F1", "
     return table.rename(columns=lambda c: c.split("/")[-1])
 
 
-def split_misses(frames: dict, protocol: str = "best-on-test", tolerance: float = 1.5) -> pd.DataFrame:
+def split_misses(frames: dict, protocol: str = "best-on-test",
+                 tolerance: float | None = None) -> pd.DataFrame:
     """Each published number C-GMVAE misses on the paper's 80/10/10 splits, beside what else was
     run on the same splits: C-GMVAE on raw features, the official code's settings (the better of
     z-scored and raw), and the best other method of the table. A miss that one of them closes
     points at that difference; one that no run on these splits reaches points at the data or
     the paper's protocol rather than at this reimplementation. ``tolerance`` is in percentage
-    points, as in every chapter."""
+    points, as in every chapter (None: the rulebook's)."""
     records = frames["cgmvae/paper_split"]
-    tolerance = tolerance / 100   # the C-GMVAE records and the paper's tables hold fractions
     if not len(records):
         return pd.DataFrame()
+    tolerance = points(tolerance)
     table = paper_vs_ours(scaled(records), protocol, tolerance, metrics=("ex-F1", "ma-F1", "P@1"))
     table = table[table["verdict"] == "falls short"]
 
@@ -168,7 +170,9 @@ def split_misses(frames: dict, protocol: str = "best-on-test", tolerance: float 
         best = max(others, key=lambda m: -1 if np.isnan(others[m]) else others[m])
         candidates = {f"{_CGMVAE}, raw features": raw, _OFFICIAL: official[0],
                       methods.name(best): others[best]}
-        closes = [name for name, v in candidates.items() if not np.isnan(v) and v >= paper - tolerance]
+        # The records and the paper hold fractions; the tolerance is in points.
+        closes = [name for name, v in candidates.items()
+                  if not np.isnan(v) and v >= paper - tolerance / POINTS]
         rows.append({"dataset": r.dataset, "metric": r.metric, "paper": f"{paper:.3f}",
                      _CGMVAE: r.reproduced,
                      f"{_CGMVAE}, raw features": "—" if np.isnan(raw) else f"{raw:.3f}",
@@ -265,11 +269,10 @@ def correlation_table(rank: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- the compute budget and the validation search ---------------------------------------------------
-def budget_comparison(frames: dict, protocol: str, tolerance: float):
+def budget_comparison(frames: dict, protocol: str, tolerance: float | None = None):
     """The main runs against the runs at the paper's budget (E = 2048 or 100 epochs): the
     Table 4-style rows, and the verdicts at the paper's budget (``tolerance`` in percentage
-    points)."""
-    tolerance = tolerance / 100   # the C-GMVAE records and the paper's tables hold fractions
+    points; None: the rulebook's)."""
     variants = [_CGMVAE, f"{_CGMVAE}, 100 epochs (paper's budget)",
                 f"{_CGMVAE}, E = 2048, 100 epochs (paper's budget)"]
     main, ablation, budget = frames["cgmvae/main"], frames["cgmvae/ablation"], frames["cgmvae/paper_budget"]
@@ -288,7 +291,7 @@ def budget_comparison(frames: dict, protocol: str, tolerance: float):
     return table, verdicts, main_verdicts
 
 
-def budget_change_table(frames: dict, protocol: str, tolerance: float) -> pd.DataFrame:
+def budget_change_table(frames: dict, protocol: str, tolerance: float | None = None) -> pd.DataFrame:
     """What the paper's budget changes: per data set that ran at it and metric, the score at the
     paper's budget minus the main runs' (the change of the difference to the paper's number;
     :func:`budget_comparison`)."""
