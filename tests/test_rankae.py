@@ -3,7 +3,6 @@ words, one embedding row per word, a planted signal learned, determinism, and cl
 import itertools
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.sparse as sp
 import torch
@@ -296,67 +295,3 @@ def test_topic_words_attention_share_and_deletion_on_hand_made_cases():
     d = deletion_test(scores_of, [[("wheat", 5.0), ("the", 0.1), ("a", 0.1)]],
                       sp.csr_matrix(np.array([[1, 0]], np.float32)), k=1, seed=0)
     assert d["P@1"] == 1.0 and d["P@1 without top-k"] == 0.0
-
-
-def _noise_record(method, rate, kind, p1, margin=0.5):
-    setting = {} if rate == 0 else {"noise": kind, "rate": rate}
-    return {"method": method, "setting/rate": rate if rate else None,
-            "setting/noise": kind if rate else None, "params": {"margin": margin},
-            "fit_info": {"chosen": {"margin": margin}},
-            "P@1": p1, "P@3": p1 / 2, "P@5": p1 / 3, "setting": setting}
-
-
-# Rank-AE keeps P@1 best under missing labels (loses 12.5%), the BCE variant under flips.
-NOISE_RECORDS = [("rankae", 0, None, 0.8), ("bce-ae", 0, None, 0.8),
-                 ("rankae", 0.6, "missing", 0.7), ("bce-ae", 0.6, "missing", 0.5),
-                 ("rankae", 0.6, "missing-invalid", 0.4), ("bce-ae", 0.6, "missing-invalid", 0.6)]
-
-
-def test_noise_and_margin_judges_on_hand_made_records():
-    from xmlstudy.chapters.rankae import claims, noise_frame
-
-    frames = {"rankae/noise": pd.DataFrame([_noise_record(*r) for r in NOISE_RECORDS])}
-    tidy = noise_frame(frames["rankae/noise"])
-    assert len(tidy) == 8                      # each clean run counts for both noise kinds
-    v = claims.judge_noise(frames)
-    assert v.verdict == "partly"               # best under missing (3 metrics), not under flips
-    assert "3 of 6 noisy settings" in v.evidence and "12.5%" in v.evidence   # (0.8-0.7)/0.8
-    margins = [_noise_record("rankae", r, "missing-invalid", p, m) for r, p, m in
-               ((0, 0.9, 1.0), (0, 0.8, 0.1), (0.6, 0.5, 1.0), (0.6, 0.6, 0.1))]
-    v = claims.judge_margin({"rankae/margin": pd.DataFrame(margins)})
-    assert v.verdict == "reproduced" and "0% noise m = 1" in v.evidence and "60% noise m = 0.1" in v.evidence
-    margins[3]["P@1"] = 0.4                    # now m = 1 stays best at 60%: no shift
-    assert claims.judge_margin({"rankae/margin": pd.DataFrame(margins)}).verdict == "not reproduced"
-
-
-def test_noise_losses_table_and_glued_numbers_on_hand_made_records():
-    from xmlstudy.chapters.rankae import noise_loss_table
-    from xmlstudy.chapters.rankae.glued import noise_numbers
-
-    frames = {"rankae/noise": pd.DataFrame([_noise_record(*r) for r in NOISE_RECORDS])}
-    table = noise_loss_table(frames)
-    # (0.8 - 0.7) / 0.8 = 12.5%, (0.8 - 0.5) / 0.8 = 37.5%, (0.8 - 0.4) / 0.8 = 50%, 25% for BCE
-    assert table.to_dict() == {"missing": {"Rank-AE": 12.5, "Rank-AE with BCE loss": 37.5},
-                               "missing + invalid": {"Rank-AE": 50.0, "Rank-AE with BCE loss": 25.0}}
-    assert noise_numbers(frames) == {
-        "rankae_noise_top_rate": "60%",
-        "rankae_noise_rankae_missing": "12.5", "rankae_noise_least_missing": "Rank-AE",
-        "rankae_noise_rankae_missing_invalid": "50.0",
-        "rankae_noise_least_missing_invalid": "Rank-AE with BCE loss"}
-    # Before any noise run the page still builds, and says so.
-    empty = {"rankae/noise": pd.DataFrame()}
-    assert set(noise_numbers(empty).values()) == {"not run"} and noise_loss_table(empty).empty
-
-
-def test_the_paper_numbers_in_the_prose_are_the_transcribed_ones():
-    from xmlstudy import published
-    from xmlstudy.chapters.rankae.glued import published_numbers
-
-    printed = published.load("rankae").set_index(["dataset", "method", "metric"])["value"]
-    glued = published_numbers()
-    # The glued text is the value as printed in the paper (and transcribed in rankae.csv).
-    for metric in ("P@1", "P@3", "P@5"):
-        assert glued[f"rankae_paper_{metric}"] == printed[("delicious", "rankae", metric)]
-        assert glued[f"rankae_paper_imdb_{metric}"] == printed[("IMDb", "rankae", metric)]
-    assert (glued["rankae_paper_imdb_P@1"], glued["rankae_paper_rank_P@k"],
-            glued["rankae_paper_rank_nDCG@k"]) == ("75.91", "1.78", "1.89")

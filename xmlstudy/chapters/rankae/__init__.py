@@ -8,7 +8,7 @@ what the notebook, the tests and the chapters registry call (``rankae.grid``, ``
 - :mod:`~xmlstudy.chapters.rankae.experiment_grid`: the experiment grid behind ``python -m xmlstudy run
   --paper rankae`` (records in ``results/rankae/<experiment>.jsonl``).
 - :mod:`~xmlstudy.chapters.rankae.paper`: the paper's numbers as the chapter reads them (from
-  ``xmlstudy/published/rankae.csv``) and the tolerance of a match.
+  ``xmlstudy/published/rankae.csv``).
 - :mod:`~xmlstudy.chapters.rankae.records`: the notebook's parameters and the records it reads.
 - :mod:`~xmlstudy.chapters.rankae.tables` and :mod:`~xmlstudy.chapters.rankae.noise`: the tables.
 - :mod:`~xmlstudy.chapters.rankae.claims`: the claims and the judges of their verdicts.
@@ -46,14 +46,14 @@ from xmlstudy.chapters.rankae.experiment_grid import (DATASETS, METHODS, NOISE_D
 from xmlstudy.chapters.rankae.noise import (margin_table, noise_frame, noise_loss_table,
                                             noise_table)
 from xmlstudy.chapters.rankae.glued import numbers
-from xmlstudy.chapters.rankae.paper import METRICS, TOLERANCE, average_rank, table_2
+from xmlstudy.chapters.rankae.paper import METRICS, average_rank, table_2
 from xmlstudy.chapters.rankae.records import EXPERIMENTS, collect, validate
 from xmlstudy.chapters.rankae.tables import (all_datasets, attention_table, average_ranks,
                                              choices, design_table, embeddings_table, epoch_cost,
                                              loss_timing, rank_table, table2, verdict_table)
 
 __all__ = ["CLAIMS", "DATASETS", "EXPERIMENTS", "METHODS", "METRICS", "NOISE_DATASET",
-           "NOISE_KINDS", "NOISE_METHODS", "NOISE_RATES", "PAPER", "TOLERANCE", "VALID_FRACTION",
+           "NOISE_KINDS", "NOISE_METHODS", "NOISE_RATES", "PAPER", "VALID_FRACTION",
            "WORD_DATASETS", "ablation_figure", "all_datasets", "attention_html", "attention_table",
            "average_rank", "average_ranks", "choices", "collect", "design_table",
            "embeddings_table", "epoch_cost", "grid", "loss_timing", "margin_table", "noise_figure",

@@ -33,8 +33,8 @@ def ablation_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
 
 
 def noise_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
-    """Figure 3 on IMDB-F at the paper's sizes: P@k against the noise rate, one panel per
-    (kind, metric), one line per method."""
+    """Figure 3 on IMDB-F at the paper's sizes: P@k (mean over seeds) against the noise rate,
+    one panel per (kind, metric), one line per method."""
     tidy = noise_frame(frames["rankae/noise"])
     fig, axes = plt.subplots(len(NOISE_KINDS), len(metrics), figsize=(3.3 * len(metrics), 5.6),
                              squeeze=False, sharex=True)
@@ -43,9 +43,10 @@ def noise_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
             ax = axes[row][col]
             part = tidy[tidy["kind"] == kind] if len(tidy) else tidy
             for method in NOISE_METHODS:
-                line = part[part["method"] == method].sort_values("rate") if len(part) else part
+                runs = part[part["method"] == method] if len(part) else part
+                line = runs.groupby("rate")[metric].mean() if len(runs) else runs   # over seeds
                 if len(line):
-                    ax.plot(100 * line["rate"], line[metric], label=methods.name(method),
+                    ax.plot(100 * line.index, line.to_numpy(), label=methods.name(method),
                             color=methods.colour(method), marker=methods.marker(method))
             ax.set_title(f"{kind.replace('-', ' + ')} labels: {metric}", fontsize="medium")
             ax.set_ylabel(f"{metric} (%)")

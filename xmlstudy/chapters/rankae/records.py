@@ -8,8 +8,11 @@ import pandas as pd
 from xmlstudy import experiments
 from xmlstudy.chapters.rankae.experiment_grid import DATASETS, PAPER, grid
 from xmlstudy.chapters.rankae.paper import METRICS
-from xmlstudy.tables import mean_table
+from xmlstudy.tables import mean_table, record_field
 
+# The paper's Figure 4 and its average-rank row report P@k (nDCG@k "is similar"): the verdicts on
+# several P@k read their mean, one value per run.
+P_AT_K = ("P@1", "P@3", "P@5")
 EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin", "attention")
 
 
@@ -63,3 +66,17 @@ def main_and_baselines(frames: dict) -> pd.DataFrame:
 def means(records: pd.DataFrame, metrics=METRICS) -> pd.DataFrame:
     """Each metric's mean over seeds per (data set, method), as fractions."""
     return mean_table(records, metrics)
+
+
+def seed_scores(records: pd.DataFrame, metrics=P_AT_K) -> pd.DataFrame:
+    """One row per record: ``dataset``, ``seed``, ``method`` and ``value``, the mean of
+    ``metrics`` in that run (percentage points), the long frame the rulebook's paired rules
+    read."""
+    columns = ["dataset", "seed", "method", "value"]
+    if not len(records):
+        return pd.DataFrame(columns=columns)
+    values = pd.concat([pd.to_numeric(record_field(records, m), errors="coerce") for m in metrics],
+                       axis=1)
+    out = records[["dataset", "seed", "method"]].copy()
+    out["value"] = 100 * values.mean(axis=1, skipna=False).to_numpy()
+    return out[columns].reset_index(drop=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods
+from xmlstudy import methods, rules
 from xmlstudy.chapters.rankae.experiment_grid import DATASETS
-from xmlstudy.chapters.rankae.paper import METRICS, STAND_INS, TOLERANCE, table_2
+from xmlstudy.chapters.rankae.paper import METRICS, STAND_INS, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
 from xmlstudy.tables import paper_vs_reproduced, summary_table
 
@@ -91,9 +91,12 @@ def rank_table(frames: dict) -> pd.DataFrame:
     return average_ranks(main_and_baselines(frames), among=("rankae", *STAND_INS))
 
 
-def verdict_table(frames: dict, tolerance: float = TOLERANCE) -> pd.DataFrame:
+def verdict_table(frames: dict, tolerance: float | None = None) -> pd.DataFrame:
     """Every Delicious number of Rank-AE in Table 2 beside the main runs' mean ± std, the
-    difference and a verdict (within ``tolerance`` points, above or short)."""
+    difference and a verdict (within ``tolerance`` points, above or short; None: the rulebook's
+    tolerance, :func:`xmlstudy.rules.current`)."""
+    if tolerance is None:
+        tolerance = rules.current().tolerance
     table = paper_vs_reproduced(frames["rankae/main"], table_2(), "rankae", list(METRICS), tolerance,
                                 published_method="Rank-AE")
     return table.rename(columns={"n_seeds": "seeds", "difference": "diff"})
