@@ -169,3 +169,6 @@ def test_a_table_links_method_names_to_the_glossary():
     assert 'href="../book/methods.html#method-c2ae"' in html           # an index label
     assert html.count("method-dxml") == 1                              # the paper column is not linked
     assert "0.61" in html and "—" in html                              # numbers keep their format
+    papers = pd.DataFrame({"claims": [3, 4]}, index=["DXML", "the non-negative autoencoder paper"])
+    assert "method-dxml" in tables.styled(papers).to_html()
+    assert "href" not in tables.styled(papers, link_methods=False).to_html()

@@ -350,12 +350,16 @@ def _link_methods(styler, frame: pd.DataFrame, digits: int):
     return styler
 
 
-def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None = None, index: bool = True):
+def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None = None, index: bool = True,
+           link_methods: bool = True):
     """A table as the book shows it: an absent value as "—" (never NaN), cells padded so that
     they never run together, floats to ``digits`` places, an optional caption above, and every
-    method name a link to the method's entry in the glossary of methods (:func:`method_link`)."""
+    method name a link to the method's entry in the glossary of methods (:func:`method_link`).
+    ``link_methods=False`` for a table whose names are papers, not methods, in an unnamed column
+    or index (a paper can share its method's name: "DXML")."""
     styler = frame.style.format(na_rep="—", precision=digits if digits is not None else 3)
-    styler = _link_methods(styler, frame, digits if digits is not None else 3)
+    if link_methods:
+        styler = _link_methods(styler, frame, digits if digits is not None else 3)
     # A smaller type than the prose lets a table of eight or nine short columns fit the text
     # column (770 px at a 1400 px window) without scrolling.
     styler = styler.set_table_styles([{"selector": "", "props": "font-size: 0.82em;"},
