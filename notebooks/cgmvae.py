@@ -17,12 +17,12 @@
 # # C-GMVAE: a Gaussian-mixture VAE with contrastive learning
 #
 # Bai, Kong and Gomes (*Gaussian Mixture Variational Autoencoder with Contrastive Learning for
-# Multi-Label Classification*, ICML 2022) learn one embedding per label and map each one to a
-# Gaussian in a 64-dimensional latent space; the labels of a sample select their Gaussians, whose
+# Multi-Label Classification*, ICML 2022) {cite:p}`bai2022gaussian` learn one embedding per label
+# and map each one to a Gaussian in a 64-dimensional latent space; the labels of a sample select their Gaussians, whose
 # uniform mixture is that sample's prior (eq. 1). A feature encoder gives the posterior q(z|x),
 # aligned with the prior by a one-sample KL estimate (eq. 3); a decoder turns a latent sample into
-# a feature embedding, and a contrastive loss (eq. 5) pulls it towards the embeddings of the
-# sample's labels and away from the others. Prediction is the sigmoid of the inner product between
+# a feature embedding, and a supervised contrastive loss {cite:p}`khosla2020supervised` (eq. 5)
+# pulls it towards the embeddings of the sample's labels and away from the others. Prediction is the sigmoid of the inner product between
 # the feature embedding and each label embedding. The paper reports example-, micro- and macro-F1,
 # Hamming accuracy and P@1 on nine data sets (Tables 1-3; e.g. example-F1
 # {glue:text}`paper_exf1_yeast` on yeast and {glue:text}`paper_exf1_reuters` on reuters), an
@@ -30,7 +30,8 @@
 # (Fig. 3).
 #
 # This chapter re-implements the method ({py:mod}`xmlstudy.models.cgmvae`), C2AE
-# ({py:mod}`xmlstudy.models.c2ae`) and ML-kNN ({py:mod}`xmlstudy.models.mlknn`), and tests the
+# {cite:p}`yeh2017learning` ({py:mod}`xmlstudy.models.c2ae`) and ML-kNN {cite:p}`zhang2007ml`
+# ({py:mod}`xmlstudy.models.mlknn`), and tests the
 # claims on the five of the paper's data sets that are public in the study's data mirror.
 # Everything on this page is computed by {py:mod}`xmlstudy.chapters.cgmvae` from the records in
 # `results/cgmvae/`.
@@ -111,8 +112,9 @@ chapters.show_claims(cgmvae.CLAIMS, frames, params.tolerance);
 #   and sider (no official split) a seeded random 80/20 split; validation is 10% of train in all
 #   cases (seed 0), never test. The paper's own protocol is run as well, on five random 80/10/10
 #   splits of each of the five data sets ({ref}`cgmvae-paper-split`).
-# * **sider features.** MPVAE and C-GMVAE used a 38-dimensional feature vector of undocumented
-#   origin; here each drug is a 1,024-bit Morgan fingerprint of its SMILES (RDKit, radius 2).
+# * **sider features.** MPVAE {cite:p}`bai2020disentangled` and C-GMVAE used a 38-dimensional
+#   feature vector of undocumented origin; here each drug is a 1,024-bit Morgan fingerprint of its
+#   SMILES (RDKit {cite:p}`landrum2024rdkit`, radius 2).
 # * **reuters features.** The paper does not say how its reuters vectors were made; here they
 #   are a tf-idf over 4,453 terms fit on the training documents only.
 
@@ -179,10 +181,11 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 # uni-Gaussian VAE (the paper's uni-Gaussian ablation) as the MPVAE-style model (a single Gaussian
 # latent space from the label vector, without MPVAE's multivariate-probit module, so it is compared
 # with the MPVAE row as an approximation), one-vs-rest (`ovr-linear`: one logistic regression per
-# label; the paper's BR row) and ML-kNN (k = 10); one-vs-rest and ML-kNN are deterministic given
-# the data, hence their ± 0.000, and "(—)" marks a number the paper does not give or that is lost
-# from its text. Set metrics need a threshold; the paper's numbers come from the official code, which
-# picks, per metric, the best of 0.1…0.9 **on the test set**. That protocol is shown first,
+# label; the paper's BR row {cite:p}`zhang2018binary`) and ML-kNN (k = 10); one-vs-rest and
+# ML-kNN are deterministic given the data, hence their ± 0.000, and "(—)" marks a number the paper
+# does not give or that is lost from its text. Set metrics need a threshold; the paper's numbers
+# come from the official code (as LaMP's {cite:p}`lanchantin2019neural` does), which picks, per
+# metric, the best of 0.1…0.9 **on the test set**. That protocol is shown first,
 # labelled; the honest ones follow: a threshold chosen on validation, and a fixed 0.5. Records:
 # `results/cgmvae/main.jsonl` (`python -m xmlstudy run --paper cgmvae --experiment main`).
 

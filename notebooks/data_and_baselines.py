@@ -119,12 +119,21 @@ chapters.glue_figure("fig_label_frequency", fig)
 # Three standard methods, each choosing its own setting on a validation split carved from train
 # (never on test):
 #
-# - **kNN**: cosine k-nearest neighbours; a label's score is the similarity-weighted vote of the
-#   neighbours ($k$ chosen on validation);
-# - **ovr-linear**: one logistic-regression classifier per label (one-vs-rest; $C$ chosen on
-#   validation);
-# - **parabel**: Parabel-style partitioned label trees {cite:p}`prabhu2018parabel` from the
-#   `omikuji` library {cite:p}`dong2019omikuji`.
+# - {ref}`kNN <method-knn>`: cosine k-nearest neighbours {cite:p}`cover1967nearest`; a label's
+#   score is the similarity-weighted vote of the neighbours ($k$ chosen on validation);
+# - {ref}`one-vs-rest <method-ovr-linear>`: one logistic-regression classifier per label (binary
+#   relevance {cite:p}`zhang2018binary`, by scikit-learn's liblinear {cite:p}`pedregosa2011scikit`;
+#   $C$ chosen on validation);
+# - {ref}`Parabel <method-parabel>`: Parabel-style partitioned label trees
+#   {cite:p}`prabhu2018parabel` from the `omikuji` library {cite:p}`dong2019omikuji`.
+#
+# The study's deep baseline, which no paper ran and which the cross-paper chapters
+# ({doc}`synthesis`, {doc}`scale`) run beside every paper's model, is
+# {ref}`MLP (BCE) <method-mlp-bce>`: a perceptron with two hidden layers of 512 leaky-ReLU units
+# and dropout, from the features to one logit per label, trained with binary cross-entropy on
+# every label, which {cite:t}`nam2014large` found to train multi-label networks better than a
+# pairwise ranking loss. Every method's definition, source, colour and marker are in
+# {doc}`../book/methods`.
 #
 # Records come from `results/baselines/main.jsonl` when they exist and are computed otherwise
 # (`python -m xmlstudy run --paper baselines` regenerates them).

@@ -16,16 +16,17 @@
 # %% [markdown]
 # # DXML: deep embedding for extreme multi-label learning
 #
-# Zhang, Yan, Wang and Zha (*Deep Extreme Multi-label Learning*, ICMR 2018) map both sides of a
-# multi-label problem into one low-dimensional space. Labels become vectors by running **DeepWalk**
-# on a *label graph* (an edge between two labels that ever appear together); a sample's label set
-# becomes the mean of its labels' vectors, $f_y = Vy/\mathrm{nnz}(y)$. A two-layer network with a
+# Zhang, Yan, Wang and Zha (*Deep Extreme Multi-label Learning*, ICMR 2018) {cite:p}`zhang2018deep`
+# map both sides of a multi-label problem into one low-dimensional space. Labels become vectors by
+# running **DeepWalk** {cite:p}`perozzi2014deepwalk` on a *label graph* (an edge between two labels
+# that ever appear together); a sample's label set becomes the mean of its labels' vectors, $f_y = Vy/\mathrm{nnz}(y)$. A two-layer network with a
 # ReLU maps the L2-normalised features to a unit vector $f_x$ and is trained to bring $f_x$ close
 # to $f_y$ under the smooth-L1 loss. To predict, the training embeddings are partitioned by
 # k-means; a test point goes to its nearest centroid and takes the label distribution of its $k$
 # nearest training neighbours in that cluster. The paper reports P@k and nDCG@k on three small and
-# three large data sets against SLEEC, FastXML, LEML and others, averaged over ten train-test
-# splits.
+# three large data sets against SLEEC {cite:p}`bhatia2015sparse`, FastXML
+# {cite:p}`prabhu2014fastxml`, LEML {cite:p}`yu2014large` and others, averaged over ten
+# train-test splits.
 #
 # This chapter re-implements the method ({py:mod}`xmlstudy.models.dxml`; no official code exists),
 # reruns it on the paper's two small data sets that are public (Bibtex, Delicious) and on three it
@@ -102,7 +103,8 @@ chapters.show_claims(dxml.CLAIMS, frames);
 # chosen on a validation split (10% of the training split, seed 0), **never on test**:
 #
 # * DeepWalk: walks per label, walk length and Word2Vec window (skip-gram with hierarchical
-#   softmax, as in DeepWalk; 5 passes; single-threaded so that a seed fixes the vectors);
+#   softmax {cite:p}`mikolov2013distributed`, as in DeepWalk, by gensim
+#   {cite:p}`rehurek2010software`; 5 passes; single-threaded so that a seed fixes the vectors);
 # * mini-batch size and dropout rate; the number of epochs (early stopping with patience 10 on
 #   the validation mean of P@1, P@3 and P@5 of the neighbour prediction without clustering);
 # * the number of k-means clusters (2, 5, 10 or 20), $k$ (5 to 50, and larger in steps of 1.5x
@@ -180,9 +182,9 @@ tables.styled(dxml.paper_split_table(frames), "P@k (%) on ten random splits, Tab
 # %% [markdown]
 # ### Propensity-scored precision
 #
-# The paper reports only P@k and nDCG@k, which reward predicting frequent labels. PSP@k (Jain et
-# al. propensities, A = 0.55, B = 1.5) weighs each correct label by its inverse propensity, so it
-# shows how well the rare labels are served.
+# The paper reports only P@k and nDCG@k, which reward predicting frequent labels. PSP@k (the
+# propensities of {cite:t}`jain2016extreme`, A = 0.55, B = 1.5) weighs each correct label by its
+# inverse propensity, so it shows how well the rare labels are served.
 
 # %% tags=["remove-input"]
 tables.styled(dxml.psp_table(frames), "PSP@k and PSnDCG@5 (%), mean ± std over seeds")
@@ -396,8 +398,8 @@ tables.styled(dxml.verdict_table(frames, params.tolerance), "DXML on the own spl
 #   {glue:text}`dxml_refit_gain_delicious` on Delicious). Our kNN and one-vs-rest baselines are close
 #   to the paper's KNN and 1-vs-All columns (chapter {doc}`data_and_baselines`), so the data and
 #   the metrics are not the cause either.
-# * **Framework and hardware.** MXNet on a GPU in the paper; PyTorch here, on the device each
-#   record names. The method's arithmetic does not depend on either.
+# * **Framework and hardware.** MXNet on a GPU in the paper; PyTorch {cite:p}`paszke2019pytorch`
+#   here, on the device each record names. The method's arithmetic does not depend on either.
 # * **Clusters.** The paper does not give the number of clusters; it is chosen on validation from
 #   2 to 20 (no clustering is the separate `dxml-nocluster` ablation).
 # * **Loss scale.** The smooth-L1 loss $h$ of Eq. (2) is summed over the embedding dimensions into

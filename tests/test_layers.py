@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # what the chapters judge and show with, knowing no paper (and the methods registry and the
     # published numbers, which know every paper but no chapter)
     ("claims", ("xmlstudy.claims", "xmlstudy.rules", "xmlstudy.stats", "xmlstudy.tables", "xmlstudy.figures",
-                "xmlstudy.parameters", "xmlstudy.methods", "xmlstudy.published")),
+                "xmlstudy.parameters", "xmlstudy.methods", "xmlstudy.published", "xmlstudy.glossary")),
     ("chapters", ("xmlstudy.chapters",)),
     # what runs the study: the command line, the benchmarks, the book build
     ("entry points", ("xmlstudy.cli", "xmlstudy.__main__", "xmlstudy.benchmarks", "xmlstudy.book")),

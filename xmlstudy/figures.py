@@ -93,3 +93,25 @@ def method_bars(ax, values: dict, metrics) -> None:
     ax.set_xticks(np.arange(len(metrics)), metrics)
     ax.set_ylabel("percent (mean ± std over seeds)")
     ax.set_ylim(bottom=0)
+
+
+def marker_swatch(colour: str, marker: str) -> str:
+    """A method's legend entry alone, as a small SVG (text): a short line with the marker on it,
+    in ``colour``, drawn by matplotlib as every figure draws it. The book's glossary of methods
+    (:mod:`xmlstudy.glossary`) shows one beside each method's name. The SVG is the same on every
+    call (no date, fixed element ids), so a rebuilt page does not change."""
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"svg.hashsalt": "xmlstudy", "svg.fonttype": "none"}):
+        fig = Figure(figsize=(0.56, 0.28))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.plot([0.08, 0.92], [0.5, 0.5], color=colour, lw=1.5, solid_capstyle="butt")
+        ax.plot([0.5], [0.5], color=colour, marker=marker, ms=9, lw=0)
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+        ax.axis("off")
+        out = io.StringIO()
+        fig.savefig(out, format="svg", transparent=True, metadata={"Date": None})
+    return out.getvalue()

@@ -6,7 +6,9 @@ figure) and for the settings it runs with (:func:`settings`: per data set and pr
 choices the chapters made and the reasons for them). A chapter's grid takes a method's settings
 from here and applies only its experiment's own changes on top (a sweep, a search grid, a noise
 rate, a refit flag, a design variant); tables and figures take names, colours and markers from
-here (:func:`name`, :func:`colour`, :func:`marker`), so a method looks the same on every page.
+here (:func:`name`, :func:`colour`, :func:`marker`), so a method looks the same on every page,
+and link a name to its entry in the book's glossary of methods (:func:`glossary_link`,
+:func:`glossary_href`).
 
 The keys are those of :data:`xmlstudy.models.METHODS`. This module imports nothing of the study:
 it sits below the chapters and beside the experiments, so the settings are readable without
@@ -188,6 +190,31 @@ def key_of(display_name: str) -> str:
 def named(records, column: str = "method"):
     """A copy of a records frame with the method keys of ``column`` replaced by display names."""
     return records.assign(**{column: records[column].map(name)}) if len(records) else records
+
+
+# --- the glossary -----------------------------------------------------------------------------------
+# The page book/methods.md lists every method (xmlstudy.glossary writes its entries), each under
+# the label "method-<key>", so that any page can link a method's name to what it is. Every page of
+# the book sits one folder below the site's root (book/, notebooks/), so one relative URL reaches
+# the glossary from all of them.
+GLOSSARY_PAGE = "book/methods"
+
+
+def anchor(key: str) -> str:
+    """The label (and HTML id) of ``key``'s glossary entry, e.g. ``method-mlp-bce``."""
+    method(key)
+    return f"method-{key}"
+
+
+def glossary_link(key: str, text: str | None = None) -> str:
+    """MyST markdown for prose and markdown tables: ``text`` (the display name by default) as a
+    link to the glossary entry of ``key``."""
+    return f"{{ref}}`{text or name(key)} <{anchor(key)}>`"
+
+
+def glossary_href(key: str) -> str:
+    """The URL of ``key``'s glossary entry from any page of the built book (for HTML tables)."""
+    return f"../{GLOSSARY_PAGE}.html#{anchor(key)}"
 
 
 def lighter(hex_colour: str, amount: float) -> str:

@@ -4,7 +4,12 @@ and returns a pandas DataFrame; the chapter modules (``xmlstudy.chapters``) buil
 from these."""
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd  # noqa: F401
+
+from xmlstudy import methods
 
 # --- shared helpers -----------------------------------------------------------------------------
 # Records arrive as the DataFrame of ``xmlstudy.experiments.load_records``: one row per record,
@@ -299,10 +304,62 @@ def baselines_vs_published(records: pd.DataFrame, published_tables: list[dict], 
     return pd.concat(frames, ignore_index=True)
 
 
-def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None = None, index: bool = True):
+# Columns and index levels that name papers or the sources of numbers: a paper shares its
+# method's name ("DXML"), but a paper is not a method and is not linked to one.
+NOT_METHOD_COLUMNS = ("paper", "source")
+
+
+def method_link(value) -> str | None:
+    """``value`` as HTML that links the method it names to its entry in the book's glossary of
+    methods (:func:`xmlstudy.methods.glossary_href`), or None when it names none. A method is
+    named by its display name, alone or followed by " (ours)" or " (paper)" (the paper-vs-
+    reproduced tables); the suffix stays outside the link."""
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"(.+?)( \((?:ours|paper)\))?", value)
+    name, suffix = match.group(1), match.group(2) or ""
+    key = _KEYS_BY_NAME.get(name)
+    if key is None:
+        return None
+    return f'<a href="{methods.glossary_href(key)}">{html.escape(name)}</a>{html.escape(suffix)}'
+
+
+_KEYS_BY_NAME = {entry.name: key for key, entry in methods.METHODS.items()}
+
+
+def _link_methods(styler, frame: pd.DataFrame, digits: int):
+    """``styler`` with every method name of ``frame`` (cells, index and column labels) shown as a
+    link to its glossary entry (:func:`method_link`); other values keep their format."""
+    def cell(value):
+        linked = method_link(value)
+        if linked is not None:
+            return linked
+        return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+    def names_methods(values) -> bool:
+        return any(method_link(v) is not None for v in values)
+
+    for position, column in enumerate(frame.columns):
+        if str(column) not in NOT_METHOD_COLUMNS and names_methods(frame.iloc[:, position].dropna()):
+            styler = styler.format(cell, subset=[column], na_rep="—")
+    for axis, labels in ((0, frame.index), (1, frame.columns)):
+        for level in range(labels.nlevels):
+            values = labels.get_level_values(level)
+            if str(values.name) not in NOT_METHOD_COLUMNS and names_methods(values):
+                styler = styler.format_index(cell, axis=axis, level=level)
+    return styler
+
+
+def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None = None, index: bool = True,
+           link_methods: bool = True):
     """A table as the book shows it: an absent value as "—" (never NaN), cells padded so that
-    they never run together, floats to ``digits`` places, an optional caption above."""
+    they never run together, floats to ``digits`` places, an optional caption above, and every
+    method name a link to the method's entry in the glossary of methods (:func:`method_link`).
+    ``link_methods=False`` for a table whose names are papers, not methods, in an unnamed column
+    or index (a paper can share its method's name: "DXML")."""
     styler = frame.style.format(na_rep="—", precision=digits if digits is not None else 3)
+    if link_methods:
+        styler = _link_methods(styler, frame, digits if digits is not None else 3)
     # A smaller type than the prose lets a table of eight or nine short columns fit the text
     # column (770 px at a 1400 px window) without scrolling.
     styler = styler.set_table_styles([{"selector": "", "props": "font-size: 0.82em;"},
