@@ -121,9 +121,8 @@ chapters.glue_figure("fig_label_frequency", fig)
 #
 # - **kNN**: cosine k-nearest neighbours; a label's score is the similarity-weighted vote of the
 #   neighbours ($k$ chosen on validation);
-# - **ovr-linear**: one logistic-regression classifier per label (one-vs-rest; $C$ chosen on
-#   validation);
-# - **parabel**: Parabel-style partitioned label trees {cite:p}`prabhu2018parabel` from the
+# - **one-vs-rest**: one logistic-regression classifier per label ($C$ chosen on validation);
+# - **Parabel**: Parabel-style partitioned label trees {cite:p}`prabhu2018parabel` from the
 #   `omikuji` library {cite:p}`dong2019omikuji`.
 #
 # Records come from `results/baselines/main.jsonl` when they exist and are computed otherwise
