@@ -105,8 +105,9 @@ chapters.show_claims(dxml.CLAIMS, frames);
 # * DeepWalk: walks per label, walk length and Word2Vec window (skip-gram with hierarchical
 #   softmax {cite:p}`mikolov2013distributed`, as in DeepWalk, by gensim
 #   {cite:p}`rehurek2010software`; 5 passes; single-threaded so that a seed fixes the vectors);
-# * mini-batch size and dropout rate; the number of epochs (early stopping with patience 10 on
-#   the validation mean of P@1, P@3 and P@5 of the neighbour prediction without clustering);
+# * mini-batch size and dropout rate; the number of epochs (early stopping with a patience of
+#   {glue:text}`dxml_patience` epochs on the validation mean of P@1, P@3 and P@5 of the neighbour
+#   prediction without clustering);
 # * the number of k-means clusters (2, 5, 10 or 20), $k$ (5 to 50, and larger in steps of 1.5x
 #   while the largest value tried wins) and whether neighbours vote equally (the paper's
 #   "average") or by cosine similarity, all by the validation mean of P@1/3/5 after training;
@@ -227,14 +228,17 @@ chapters.glue_figure("dxml_fig_linear", fig)
 # its ReLU and of the same network without it, per data set.
 # ```
 #
-# The ReLU network's P@1 minus the linear one's is given with the claim above ("dxml-nonlinear").
+# The ReLU network's P@1 minus the linear one's is given with the claim on the non-linear
+# embedding above.
 #
 # ## Further ablations
 #
-# * **dxml-random-emb**: random label vectors instead of DeepWalk: does the label graph matter?
-# * **dxml-svd-emb**: the top eigenvectors of the label co-occurrence matrix instead of DeepWalk;
-# * **dxml-nocluster**: $k$ nearest neighbours among all training points (no k-means);
-# * **dxml-l2**: squared-L2 loss instead of smooth-L1.
+# * **DXML with random label vectors**: random label vectors instead of DeepWalk: does the label
+#   graph matter?
+# * **DXML with SVD label vectors**: the top eigenvectors of the label co-occurrence matrix instead
+#   of DeepWalk;
+# * **DXML without clustering**: $k$ nearest neighbours among all training points (no k-means);
+# * **DXML with L2 loss**: squared-L2 loss instead of smooth-L1.
 
 # %% tags=["remove-input"]
 tables.styled(dxml.ablation_table(frames), "DXML and its ablations (%), mean ± std over seeds")
@@ -301,7 +305,7 @@ chapters.glue_figure("dxml_fig_sweep", fig)
 # The paper trains on its whole training split; the main runs above train on 90% of it, the rest
 # being the validation set that chooses the epoch count, $k$, the clusters and the weighting.
 # Experiment `refit` makes those choices the same way, then trains again from scratch on train +
-# validation with them (`DXML(refit=True)`). If the held-out 10% explained the gap to the paper,
+# validation with them. If the held-out 10% explained the gap to the paper,
 # this is where it would close: refitting changes P@1 by {glue:text}`dxml_refit_gain_bibtex` points
 # on Bibtex and by {glue:text}`dxml_refit_gain_delicious` on Delicious.
 # Records: `results/dxml/refit.jsonl`.
@@ -314,7 +318,7 @@ tables.styled(dxml.refit_table(frames), "P@k (%) of the main runs and of the sam
 # ## Table 6: training and test time
 #
 # The paper trains on a GeForce GTX 1080 Ti and tests on a CPU (Xeon E5-2680 v2, 6 cores). Our
-# seconds are for the whole `fit` (DeepWalk, training with its per-epoch validation check, the
+# seconds are for the whole fit (DeepWalk, training with its per-epoch validation check, the
 # validation choice of clusters and $k$) and for predicting the test split, on the hardware each
 # record names; the 2-core CPU was shared with other jobs while most records were made, so they
 # are upper bounds. The benchmark columns come from `python -m xmlstudy bench dxml`
@@ -352,7 +356,7 @@ chapters.glue_figure("dxml_fig_embedding", fig)
 # MediaMill, Wiki10-31K, Delicious-200K and Amazon-670K (Tables 2, 3 and 5) are **not in the data
 # mirror** of this study, so the paper's large-scale numbers cannot be checked here. A reader who
 # has the Extreme Classification Repository files can run DXML on them with the large-data
-# settings of the paper (512 hidden units, 300 dimensions: `size="large"`), beside kNN,
+# settings of the paper (512 hidden units, 300 dimensions), beside kNN,
 # one-vs-rest and Parabel with their own validation choices (the table below, percent):
 #
 # ```bash
@@ -401,7 +405,7 @@ tables.styled(dxml.verdict_table(frames, params.tolerance), "DXML on the own spl
 # * **Framework and hardware.** MXNet on a GPU in the paper; PyTorch {cite:p}`paszke2019pytorch`
 #   here, on the device each record names. The method's arithmetic does not depend on either.
 # * **Clusters.** The paper does not give the number of clusters; it is chosen on validation from
-#   2 to 20 (no clustering is the separate `dxml-nocluster` ablation).
+#   2 to 20 (no clustering is the separate ablation, DXML without clustering).
 # * **Loss scale.** The smooth-L1 loss $h$ of Eq. (2) is summed over the embedding dimensions into
 #   the distance $d$ of Eq. (1), and averaged over the mini-batch.
 # * **Features keep their real values** and every row is L2-normalised, as in Figure 1 (a public

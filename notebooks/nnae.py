@@ -86,7 +86,7 @@ chapters.show_claims(nnae.CLAIMS, frames);
 # $\lVert V\rVert^2 - 2\lVert A\rVert^2 + \langle A^\top A, G^\top G\rangle$, so each step is
 # full-batch on the sparse matrix. Non-negativity is kept in two ways: by projection (negative
 # weights set to zero after every Adam step, what the paper's Keras constraint does) and by
-# a softplus reparametrisation. After 500 steps the unexplained share of
+# a softplus reparametrisation. After {glue:text}`nnae_steps` steps the unexplained share of
 # $\lVert V\rVert^2$ averages {glue:text}`nnae_loss` (projection) and
 # {glue:text}`nnae_loss_softplus` (softplus); the slowest fit took {glue:text}`nnae_fit_s` s.
 #
@@ -276,8 +276,8 @@ tables.styled(nnae.planted_table(frames), "The planted-patch check", digits=3)
 #   layers (no VGG weights are reachable here), on UC Merced instead of BBC Food, with units
 #   chosen on validation instead of 64 / 16, at a reduced input resolution for CPU speed, and
 #   the frozen part's activations computed once per fit (no data augmentation).
-# * **Training.** Full-batch Adam for 500 steps (the paper gives no schedule); NMF starts at
-#   random (seeded) so that seeds matter for every method as they do for the autoencoder.
+# * **Training.** Full-batch Adam for {glue:text}`nnae_steps` steps (the paper gives no schedule);
+#   NMF starts at random (seeded) so that seeds matter for every method as they do for the autoencoder.
 #
 # ## How to regenerate
 #

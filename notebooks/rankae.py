@@ -107,8 +107,9 @@ chapters.show_claims(rankae.CLAIMS, frames, params.tolerance);
 # **Model selection** follows section 3.1: 20% of the training split is the validation set; λ,
 # $m$, the learning rate and the weight decay are chosen on it by a coordinate search (start
 # λ = 1, m = 0.5, lr = 0.001, no decay; then m ∈ {0.1, 1}, λ ∈ {0.1, 10}, lr = 0.003 and decay
-# 1e-5, one at a time, keeping the best), each candidate trained with early stopping (patience 8,
-# at most 60 epochs) on the validation mean of P@1, P@3 and P@5; then the model is trained again
+# 1e-5, one at a time, keeping the best), each candidate trained with early stopping (a patience
+# of {glue:text}`rankae_patience` epochs, at most {glue:text}`rankae_epochs` epochs) on the
+# validation mean of P@1, P@3 and P@5; then the model is trained again
 # on the whole training split with the choices, for the chosen number of epochs. The search ran
 # once per data set and method on seed 0 (experiment `search`, `results/rankae/search.jsonl`,
 # every trial's validation score recorded); the three seeds of the main runs use its choices
@@ -229,11 +230,14 @@ tables.styled(rankae.embeddings_table(frames), "Rank-AE with each word-vector in
 #
 # The paper's noise study ran on its own IMDb crawl, which is not public. Here it runs on IMDB-F
 # (the same 28 genres) cut to the paper's sizes, 27,417 training and 6,740 test documents
-# (`imdb-rankae`). The labels of 80% of the training rows are made noisy, missing (each positive
-# label dropped with the rate) or missing + invalid (each label flipped with the rate), at 0 to
-# 60%; the other 20% is the clean validation split that picks the epoch, and every method is
-# scored on the same clean test split. The deep models keep the settings chosen on clean data
-# and are not refit, so no noisy model sees clean labels; Parabel stands in for FastXML and
+# (`imdb-rankae`). The labels of 80% of the training rows are made noisy at rates of
+# {glue:text}`rankae_noise_rates`, in the two kinds the protocol defines ({ref}`protocol-noise`):
+# missing (each positive label dropped with the rate) and missing + invalid (labels dropped as for
+# missing, and each row given invalid labels drawn from its negatives, as many in expectation as
+# the rate times its number of true labels; not every negative flipped with the rate, which would
+# bury the signal). The other 20% is the clean validation split that picks the epoch, and every
+# method is scored on the same clean test split. The deep models keep the settings chosen on clean
+# data and are not refit, so no noisy model sees clean labels; Parabel stands in for FastXML and
 # one-vs-rest for PD-Sparse, as in Table 2. One seed per point (experiment `noise`).
 
 # %% tags=["remove-cell"]
@@ -263,7 +267,8 @@ tables.styled(rankae.noise_loss_table(frames), "P@1 lost at the highest noise ra
 
 # %% [markdown]
 # The margin's role: the paper argues that $m = 1$ fits clean labels and a smaller $m$ tolerates
-# noise. Rank-AE with each $m$ at 0, 30 and 60% missing + invalid labels (experiment `margin`,
+# noise. Rank-AE with each $m$ at {glue:text}`rankae_margin_rates` missing + invalid labels
+# (experiment `margin`,
 # seed 0; the other settings as chosen on clean data; the row m = 1, the clean data's choice,
 # is the noise experiment's Rank-AE):
 
@@ -299,7 +304,8 @@ tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak me
 # The paper's Figure 5 shows the attention on IMDb plot summaries (not public) and says it
 # focuses on topic words. Here a BiLSTM over the raw Reuters documents (cut at 150 tokens) feeds
 # the channel attention, with Rank-AE's encoder, decoder, loss and the settings chosen for Rank-AE
-# on Reuters' tf-idf features, at most 12 epochs with patience 3 for want of CPU time
+# on Reuters' tf-idf features, at most {glue:text}`rankae_bilstm_epochs` epochs with a patience of
+# {glue:text}`rankae_bilstm_patience` for want of CPU time
 # (experiment `attention`, three seeds,
 # {py:class}`xmlstudy.models.rankae.RankAEBiLSTM`). A word's attention is the mean over channels
 # of $|V' \odot A|$ at its position. Topic words of a label are its 20 words of highest PMI over
@@ -336,7 +342,7 @@ tables.styled(rankae.verdict_table(frames, params.tolerance), "Rank-AE: paper ag
 #   field's maintained stand-ins run on the same split (their settings chosen on 10% of train,
 #   as in the baselines chapter).
 # * **Unknowns fixed here**: the hidden width of encoder and decoder (256), the epoch budget
-#   (at most 60 with early stopping), the optimiser (Adam, batch 128).
+#   (at most {glue:text}`rankae_epochs` with early stopping), the optimiser (Adam, batch 128).
 #
 # ## How to regenerate
 #

@@ -199,13 +199,15 @@ tables.styled(lead, "Best against runner-up, P@1", index=False)
 # (synthesis-noise)=
 # ## Label noise, for every method
 #
-# Missing and missing + invalid labels in 20, 40 and 60% of the training labels, on the Rank-AE
+# Missing and missing + invalid labels ({ref}`protocol-noise`) in {glue:text}`noise_rates` of
+# the training labels, on the Rank-AE
 # chapter's IMDB-F subset (27,417 / 6,740 rows, its clean 20% validation split) and on
 # delicious; validation and test stay clean, seed 0. Each curve starts from a run of the same
-# configuration on clean labels, and Rank-AE and BCE-AE are not refit on train + validation, so
+# configuration on clean labels, and Rank-AE and Rank-AE with BCE loss are not refit on
+# train + validation, so
 # no noisy model sees the clean validation labels. Each method keeps its own rule for choosing
 # its epoch or setting on the clean validation split: mean P@1,3,5 for kNN, one-vs-rest, DXML,
-# Rank-AE and BCE-AE; macro-F1 over thresholds for C2AE, C-GMVAE and
+# Rank-AE and Rank-AE with BCE loss; macro-F1 over thresholds for C2AE, C-GMVAE and
 # {ref}`MLP (BCE) <method-mlp-bce>`, as the official
 # C-GMVAE code does. The P@1 of the latter three can therefore jump between neighbouring noise
 # rates: the epoch that is best on macro-F1 need not be good on P@1.
@@ -237,7 +239,7 @@ tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", 
 # (synthesis-fewer-data)=
 # ## Fewer training rows, for every method
 #
-# The same nested subsets of the training rows for every method (10% inside 50% inside all),
+# The same nested subsets of the training rows for every method ({glue:text}`fewer_fractions`),
 # three seeds; macro-F1 with validation thresholds relative to C2AE at the same fraction (%, the
 # form of C-GMVAE's Figure 2), then absolute.
 
@@ -248,7 +250,8 @@ tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer)), "Macro-F1 (%) 
 
 # %% [markdown]
 # A deep model often starts on a plateau where its validation score does not move, and early
-# stopping (a patience of 8 to 10 epochs in every chapter's settings) ends a run that stays there
+# stopping (a patience of {glue:text}`fewer_patience` in these runs, by method and data set, as
+# each chapter's settings give it) ends a run that stays there
 # for a patience window. The runs below have their best validation epoch among the first
 # {glue:text}`stall_epochs`. An early best epoch alone can also be a model that learns fast; where
 # the score is under half the method's on all of train (marked), the stopping rule may be as much

@@ -137,6 +137,7 @@ def test_scrub_hides_the_injected_parameters_and_drops_machine_paths_and_warning
     nb = book.scrub(_executed_notebook())
     assert nb.metadata["papermill"] == {"parameters": {"profile": "smoke"}, "version": "2.7.0"}
     assert nb.cells[0].metadata["tags"] == ["parameters"]
+    assert nb.cells[0].source == 'profile = "full"'  # shown: the value the page ran with
     assert nb.cells[1].metadata["tags"] == ["injected-parameters", "remove-cell"]
     assert nb.cells[1].source == '# Parameters\nprofile = "full"\n'  # kept for the download
     stdout, table = nb.cells[2].outputs  # the stderr warning is gone, the rest kept in order
@@ -147,6 +148,29 @@ def test_scrub_hides_the_injected_parameters_and_drops_machine_paths_and_warning
     assert table.execution_count == 3
     assert nb.cells[3].source == f"Source text stays: {book.ROOT}"
     nbformat.validate(nb)
+
+
+def test_the_parameters_cell_shows_the_values_the_page_ran_with():
+    # Comments, order, a multi-line default, text after a non-ASCII character and the defaults
+    # papermill was not given all stay; only the given values change.
+    shown = ('# "smoke" or "full" (≤ minutes)\nprofile = "smoke"   # which records\n'
+             'datasets = ["bibtex",\n            "yeast"]  # é\nseeds = None\nrun_missing = True\n')
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell('profile = "smoke" in prose is not a cell'),
+                nbformat.v4.new_code_cell(shown, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('# Parameters\nprofile = "full"\ndatasets = ["sider"]\n'
+                                          'run_missing = False\nresults_dir = "mine"\n',
+                                          metadata={"tags": ["injected-parameters"]})]
+    book.effective_parameters(nb)
+    assert nb.cells[1].source == ('# "smoke" or "full" (≤ minutes)\nprofile = "full"   # which records\n'
+                                  'datasets = ["sider"]  # é\nseeds = None\nrun_missing = False\n'
+                                  'results_dir = "mine"')
+    assert nb.cells[0].source == 'profile = "smoke" in prose is not a cell'
+    assert nb.cells[2].source.startswith("# Parameters")  # papermill's own cell is left as it was
+
+    alone = nbformat.v4.new_notebook()  # run without parameters: nothing to rewrite
+    alone.cells = [nbformat.v4.new_code_cell('profile = "smoke"', metadata={"tags": ["parameters"]})]
+    assert book.effective_parameters(alone).cells[0].source == 'profile = "smoke"'
 
 
 def test_scrub_names_the_data_mirror_by_its_variable(monkeypatch, tmp_path):

@@ -112,6 +112,98 @@ def test_bibliography_is_sorted_by_author_then_year():
         assert before <= after, f"references page: {before} is listed before {after}"
 
 
+# --- the page agrees with what it ran ------------------------------------------------------------
+# What papermill ran each executed chapter with (its injected parameters), and the page's text as a
+# reader reads it. tests/test_book_consistency.py checks the same prose in the sources.
+
+def _ran_with(chapter: str) -> dict | None:
+    """The parameters papermill gave ``chapter`` (None: the page is not executed)."""
+    import json
+
+    from xmlstudy.book import EXECUTED
+
+    path = EXECUTED / f"{chapter}.ipynb"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))["metadata"].get("papermill", {}).get("parameters", {})
+
+
+def _text(html: str) -> str:
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def _main(chapter: str) -> str:
+    html = page(chapter).read_text(encoding="utf-8")
+    found = re.search(r"<main.*?</main>", html, re.S)
+    return found.group(0) if found else html
+
+
+@pytest.mark.parametrize("chapter", toc_files())
+def test_the_parameters_cell_shows_the_values_the_page_ran_with(chapter):
+    import ast
+
+    ran = _ran_with(chapter)
+    cells = re.findall(r'<div class="cell tag_parameters[^"]*">.*?<pre>(.*?)</pre>', _main(chapter), re.S)
+    for cell in cells:
+        shown = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(_text(cell)).body
+                 if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
+        differ = {name: (shown[name], value) for name, value in (ran or {}).items()
+                  if name in shown and shown[name] != value}
+        assert not differ, (f"{page(chapter)}: the parameters cell shows (shown, ran with) {differ}; "
+                            "xmlstudy.book.scrub writes the values the page ran with")
+
+
+@pytest.mark.parametrize("chapter", toc_files())
+def test_no_page_shows_the_smoke_profile_unless_it_ran_with_it(chapter):
+    if re.search(r"""profile\s*=\s*["']smoke["']""", _text(_main(chapter))):
+        assert (_ran_with(chapter) or {}).get("profile") == "smoke", (
+            f'{page(chapter)} shows profile = "smoke" but ran with {_ran_with(chapter)}')
+
+
+def _prose_of(main: str) -> str:
+    """A built page's prose: no code blocks, tables or API references; inline code in backticks."""
+    main = re.sub(r'<div class="highlight[^"]*">.*?</pre></div>', " ", main, flags=re.S)
+    main = re.sub(r"<table.*?</table>", " ", main, flags=re.S)
+    main = re.sub(r'<code class="xref[^"]*">.*?</code>', " ", main, flags=re.S)
+    main = re.sub(r'<code class="docutils literal[^"]*">(.*?)</code>', lambda m: f"`{_text(m.group(1))}`",
+                  main, flags=re.S)
+    main = re.sub(r"<(p|li|dd|dt|figcaption|h\d)[ >]", lambda m: "\n\n" + m.group(0), main)
+    return _text(main)
+
+
+@pytest.mark.parametrize("chapter", [c for c in toc_files() if c != "book/api"])
+def test_prose_names_things_in_words_not_identifiers(chapter):
+    """Glued phrases included: a method by its name, a setting in words, no record field or
+    class name (the API pages document those)."""
+    from test_book_consistency import leaked_identifiers, prose
+
+    text = prose(_prose_of(_main(chapter)))
+    bad = sorted({word for paragraph in re.split(r"\n\s*\n", text) for word in leaked_identifiers(paragraph)})
+    assert not bad, f"{page(chapter)}: identifiers in prose: {bad}"
+
+
+@pytest.mark.parametrize("chapter", toc_files())
+def test_table_headers_are_words(chapter):
+    """No table heads a column with a record field or a setting's parameter name (``emb_size``,
+    ``n_seeds``): :func:`xmlstudy.methods.setting_name` gives its words."""
+    from test_book_consistency import field_names
+
+    heads = {_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", _main(chapter), re.S)}
+    bad = sorted(heads & field_names())
+    assert not bad, f"{page(chapter)}: table headers that are identifiers: {bad}"
+
+
+def test_the_rerun_page_lists_every_choice_of_the_command():
+    from xmlstudy import chapters
+
+    text = _text(_main("book/rerun"))
+    listed = re.search(r"--paper is one of ([^;]+);", text)
+    assert listed, "the rerun page no longer says which values --paper takes"
+    named = re.findall(r"[\w-]+", listed.group(1).replace(" and ", ", "))
+    assert named == list(chapters.CHAPTERS), (f"the rerun page says --paper is one of {named}; the "
+                                              f"command takes {list(chapters.CHAPTERS)}")
+
+
 # --- the site in a real browser -----------------------------------------------------------------
 # Headless Chromium (Debian packages chromium and chromium-driver; `make test` installs them)
 # opens every page from a local HTTP server at a desktop width and checks what a reader sees:

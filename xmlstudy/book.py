@@ -21,6 +21,7 @@ source of the book's structure.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import os
 import shutil
@@ -149,18 +150,68 @@ def _strip_paths(value, paths):
     return value
 
 
+def _assignments(source: str) -> dict:
+    """``{name: (start, end, value source)}`` of the top-level ``name = literal`` statements of a
+    cell, ``start``/``end`` being character offsets of the value in ``source``."""
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(lineno: int, col: int) -> int:   # ast columns count UTF-8 bytes
+        line = lines[lineno - 1]
+        return starts[lineno - 1] + len(line.encode("utf-8")[:col].decode("utf-8"))
+
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            start = offset(node.value.lineno, node.value.col_offset)
+            end = offset(node.value.end_lineno, node.value.end_col_offset)
+            found[node.targets[0].id] = (start, end, source[start:end])
+    return found
+
+
+def effective_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` with its ``parameters`` cell showing the values the page ran with, changed in place.
+
+    Each ``name = value`` of the parameters cell whose name papermill was given (its
+    ``injected-parameters`` cell) takes the injected value; comments, order and the other defaults
+    stay, so the cell still documents every parameter. A given name the cell lacks is added at its
+    end. A notebook without both cells is returned unchanged.
+    """
+    cells = {tag: cell for cell in reversed(nb.cells) for tag in cell.metadata.get("tags", [])
+             if tag in ("parameters", "injected-parameters") and cell.cell_type == "code"}
+    if len(cells) < 2:
+        return nb
+    given = {name: value for name, (_, _, value) in _assignments(cells["injected-parameters"].source).items()}
+    source = cells["parameters"].source
+    shown = _assignments(source)
+    for name, (start, end, _) in sorted(shown.items(), key=lambda item: -item[1][0]):
+        if name in given:
+            source = source[:start] + given[name] + source[end:]
+    extra = [f"{name} = {value}" for name, value in given.items() if name not in shown]
+    if extra:
+        source = source.rstrip("\n") + "\n" + "\n".join(extra)
+    cells["parameters"].source = source
+    return nb
+
+
 def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The executed notebook as a reader sees and downloads it, changed in place and returned.
 
-    Papermill's injected-parameters cell is tagged ``remove-cell`` (hidden in the book; it stays in
-    the download, which shows the profile the page ran with). Papermill's ``input_path`` and
-    ``output_path`` and every absolute path of this machine in the outputs are dropped (see
-    :func:`machine_paths`), and so are stderr streams: warnings and progress bars, not results.
-    All other outputs are kept as they are.
+    The parameters cell, which the page shows, is rewritten to hold the values the page ran with
+    (:func:`effective_parameters`): papermill puts the values it was given in a cell of its own
+    after it, so the defaults the reader would see (``profile = "smoke"`` above tables of the full
+    runs) are not what ran. Papermill's injected-parameters cell is tagged ``remove-cell`` (hidden
+    in the book; it stays in the download). Papermill's ``input_path`` and ``output_path`` and
+    every absolute path of this machine in the outputs are dropped (see :func:`machine_paths`), and
+    so are stderr streams: warnings and progress bars, not results. All other outputs are kept as
+    they are.
     """
     for key in ("input_path", "output_path"):
         nb.metadata.get("papermill", {}).pop(key, None)
     paths = machine_paths()
+    effective_parameters(nb)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:

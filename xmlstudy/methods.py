@@ -156,6 +156,32 @@ def forbidden_names() -> dict:
     out.update({old: key for key, olds in FORMER_NAMES.items() for old in olds})
     return out
 
+# A setting as the book names it in tables, figures and prose: the constructor parameter names
+# (emb_size, walks_per_node, ...) stay in the code and on the API pages. Every key that
+# settings() gives, and every open setting a chapter sweeps, has one (tests/test_methods.py).
+SETTING_NAMES: dict[str, str] = {
+    "C_grid": "values of C tried", "alpha": "α", "batch_size": "batch size", "beta": "β",
+    "bucket": "hash buckets", "cluster_grid": "cluster counts tried", "decoder_hidden": "decoder widths",
+    "dim": "vector size", "dropout": "dropout", "emb_size": "E", "embedding": "word-vector size",
+    "epoch_grid": "epoch counts tried", "epochs": "epochs", "filters": "filters",
+    "grad_clip": "gradient-norm cap", "hidden": "hidden units", "isolated": "isolated labels",
+    "k_grid": "values of k tried", "lam": "λ", "length": "tokens read", "lr": "learning rate",
+    "lr_grid": "learning rates tried", "lstm_hidden": "LSTM units", "margin": "margin m",
+    "patience": "patience", "refit": "refit on train + validation", "resolution": "input pixels",
+    "units": "units per level", "w2v_epochs": "Word2Vec passes", "w2v_sample": "Word2Vec sampling",
+    "walk_length": "walk length", "walks_per_node": "walks per label", "weight_decay": "weight decay",
+    "window": "Word2Vec window",
+}
+
+
+def setting_name(key: str) -> str:
+    """The words the book uses for the setting ``key`` (a constructor parameter)."""
+    if key not in SETTING_NAMES:
+        raise ValueError(f"setting {key!r} has no name for the book; add it to "
+                         "xmlstudy.methods.SETTING_NAMES")
+    return SETTING_NAMES[key]
+
+
 def method(key: str) -> Method:
     """The registry entry of ``key`` (a method name of the records)."""
     if key not in METHODS:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from xmlstudy import experiments, methods, published
 from xmlstudy.experiments import RunConfig
-from xmlstudy.tables import baselines_vs_published, summarize
+from xmlstudy.tables import STATISTIC_NAMES, baselines_vs_published, summarize
 
 PAPER = "baselines"
 CLAIMS = ()
@@ -112,7 +112,8 @@ def numbers(records: pd.DataFrame, comparison: pd.DataFrame) -> dict:
     return {
         "n_statistics_checked": str(len(comparison)),
         "n_statistics_disagree": str(int((~comparison["agrees"]).sum())),
-        "statistics_disagree_list": ", ".join(f"{r.dataset} {r.statistic} ({r.source})"
+        "statistics_disagree_list": ", ".join(f"{r.dataset} {STATISTIC_NAMES.get(r.statistic, r.statistic)} "
+                                              f"({r.source})"
                                               for r in comparison[~comparison["agrees"]].itertuples()) or "none",
         "n_baseline_records": str(len(records)),
         "n_baseline_datasets": str(records["dataset"].nunique() if len(records) else 0),

@@ -8,6 +8,7 @@ is imported or built): the grid runner asks it for every configuration it sends 
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import NamedTuple
 
 from xmlstudy.models.base import Model, resolve_device
@@ -79,11 +80,25 @@ def _entry(method: str) -> Method:
     return METHODS[method]
 
 
+def _class(method: str) -> type:
+    module_name, class_name = _entry(method).path.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
 def create(method: str, **params) -> Model:
     """Build the method called ``method`` with ``params`` (seed, device and its own knobs)."""
-    module_name, class_name = _entry(method).path.split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(**params)
+    return _class(method)(**params)
+
+
+def settings_as_run(method: str, params: dict) -> dict:
+    """Every constructor setting of ``method`` as it runs with ``params`` (a record's or a grid's
+    ``params``): the constructor's defaults, with ``params`` over them. What the book states about
+    a setting a record leaves to the default (DXML's patience, the autoencoder's steps) is read
+    here, so that no page repeats a default by hand. Imports the method's module."""
+    signature = inspect.signature(_class(method))
+    defaults = {name: p.default for name, p in signature.parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    return {**defaults, **params}
 
 
 def uses_gpu(method: str) -> bool:
@@ -92,4 +107,5 @@ def uses_gpu(method: str) -> bool:
     return _entry(method).gpu
 
 
-__all__ = ["Model", "Method", "available", "create", "resolve_device", "uses_gpu", "METHODS"]
+__all__ = ["Model", "Method", "available", "create", "resolve_device", "settings_as_run", "uses_gpu",
+           "METHODS"]

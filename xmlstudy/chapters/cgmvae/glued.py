@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.chapters.cgmvae.experiment_grid import DATASETS, HEATMAP_DATASETS, OFFICIAL_SPLIT_SEEDS, SMALL
+from xmlstudy.chapters.cgmvae.experiment_grid import (DATASETS, HEATMAP_DATASETS, OFFICIAL_SPLIT_SEEDS, SMALL,
+                                                      run_params)
 from xmlstudy.chapters.cgmvae.measures import half_vs_full, official_split_cost, protocol_gap
 from xmlstudy.chapters.cgmvae.paper import published_main
 from xmlstudy.chapters.cgmvae.tables import (budget_comparison, search_picks_table, sizes_table,
@@ -15,6 +16,14 @@ from xmlstudy.chapters.cgmvae.tables import (budget_comparison, search_picks_tab
 _CGMVAE, _UNI = methods.name("cgmvae"), methods.name("cgmvae-uni-gaussian")
 # The data sets whose label embeddings the page measures (Fig. 3): the chapter's and corel5k.
 EMBEDDING_DATASETS = tuple(dict.fromkeys(DATASETS + HEATMAP_DATASETS))
+
+
+def settings_numbers(profile: str) -> dict:
+    """The epoch budget the prose states, as the main grid of ``profile`` runs C-GMVAE: the most
+    epochs of any data set (``cgmvae_max_epochs``) and delicious's, trained without early
+    stopping (``cgmvae_delicious_epochs``)."""
+    return {"cgmvae_max_epochs": str(max(run_params("cgmvae", d, profile)["epochs"] for d in DATASETS)),
+            "cgmvae_delicious_epochs": str(run_params("cgmvae", "delicious", profile)["epochs"])}
 
 
 def paper_numbers() -> dict:
@@ -53,7 +62,7 @@ def numbers(frames: dict, params, rank: pd.DataFrame | None = None) -> dict:
     """Every number the chapter's prose cites, as text keyed by its glue name (the notebook's
     markdown writes the sentences around them); "not run" where the records hold none, "n/a
     (smoke)" where the smoke profile has none."""
-    out = paper_numbers()
+    out = {**paper_numbers(), **settings_numbers(params.profile)}
     main, protocol = frames["cgmvae/main"], params.protocol
     if params.profile == "full":
         sizes = sizes_table(params.datasets)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import experiments
+from xmlstudy import experiments, methods
 
 from .paper_numbers import table_6_seconds
 
@@ -114,8 +114,10 @@ def timing_table(details: pd.DataFrame, seconds: dict, bench: list | None = None
 
 
 def sweep_evidence(frames: dict) -> pd.DataFrame:
-    """The validation sweep (:func:`sweep_table`) from the chapter's records."""
-    return sweep_table(fit_details(frames["dxml/sweep"]), fit_details(frames["dxml/main"]))
+    """The validation sweep (:func:`sweep_table`) from the chapter's records, each setting named
+    as the book names it (:func:`xmlstudy.methods.setting_name`)."""
+    table = sweep_table(fit_details(frames["dxml/sweep"]), fit_details(frames["dxml/main"]))
+    return table.assign(setting=table["setting"].map(methods.setting_name))
 
 
 def bench_records(profile: str) -> list:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods
+from xmlstudy import methods, models
 from xmlstudy.tables import mean_std
 
 from .claims import p_at_k_means
@@ -39,7 +39,10 @@ def _points(value: float) -> str:
 def numbers(frames: dict, params) -> dict:
     """Every number the chapter's prose cites, as text, keyed by its glue name (see the module's
     docstring); ``frames`` are :func:`~xmlstudy.chapters.dxml.parameters.collect`'s."""
-    out = {"dxml_tolerance": f"{params.tolerance:g}"}
+    out = {"dxml_tolerance": f"{params.tolerance:g}",
+           # early stopping as DXML runs (the model's default: the registry's settings leave it)
+           "dxml_patience": str(models.settings_as_run("dxml", methods.settings("dxml", "bibtex",
+                                                                               params.profile))["patience"])}
     paper = table_2()["values"]
     for dataset in SMALL_DATASETS:
         for metric in ("P@1", "P@3", "P@5"):

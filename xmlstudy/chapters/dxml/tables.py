@@ -53,8 +53,9 @@ def vs_published_table(records: pd.DataFrame, published: dict, metrics: list[str
 
 
 def chosen_table() -> pd.DataFrame:
-    """The settings chosen on Bibtex's validation split for what the paper leaves open."""
-    return pd.DataFrame([methods.DXML_CHOSEN], index=["chosen"])
+    """The settings chosen on Bibtex's validation split for what the paper leaves open, named as
+    the book names them (:func:`xmlstudy.methods.setting_name`)."""
+    return pd.DataFrame([methods.DXML_CHOSEN], index=["chosen"]).rename(columns=methods.setting_name)
 
 
 def small_table(frames: dict, metrics, datasets=SMALL_DATASETS) -> pd.DataFrame:

@@ -20,8 +20,9 @@ def _text(value, spec: str) -> str:
 def numbers(frames: dict, params) -> dict:
     """Every number the chapter's prose cites, as text keyed by its glue name: the hits@10 of
     recipe completion on BBC Food (the autoencoder, the two-level NMF, random groups), the
-    autoencoder's mean final loss (projection, softplus) and slowest fit in seconds, the range of
-    its label coverage over the data sets ("0-5%"), and :func:`image_numbers`."""
+    autoencoder's training steps (``nnae_steps``), mean final loss (projection, softplus) and
+    slowest fit in seconds, the range of its label coverage over the data sets ("0-5%"), and
+    :func:`image_numbers`."""
     h = frames["nnae/hierarchy"]
     models = model_measures(h)
     hits = (models.set_index(["dataset", "name"])["hits@10"] if len(models)
@@ -34,6 +35,10 @@ def numbers(frames: dict, params) -> dict:
     for glue, method in (("nnae_loss", "nnae"), ("nnae_loss_softplus", "nnae-softplus")):
         loss = fit_info_values(h[h["method"] == method], "final_loss") if len(h) else None
         out[glue] = _text(None if loss is None else loss.mean(), ".3f")
+    # the autoencoder's training steps, as its records ran them (every step is one full batch)
+    steps = fit_info_values(h[h["method"] == "nnae"], "epochs").dropna() if len(h) else pd.Series(dtype=float)
+    out["nnae_steps"] = ("-".join(f"{s:.0f}" for s in sorted({steps.min(), steps.max()})) if len(steps)
+                         else NOT_RUN)
     fit = pd.to_numeric(h[h["method"] == "nnae"]["fit_s"], errors="coerce") if len(h) else None
     out["nnae_fit_s"] = _text(None if fit is None else fit.max(), ".0f")
     out.update(image_numbers(frames))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods
-from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, WORD_DATASETS
+from xmlstudy import methods, models
+from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, WORD_DATASETS, grid
 from xmlstudy.chapters.rankae.noise import noise_frame, noise_losses
 from xmlstudy.chapters.rankae.paper import average_rank, imdb_row, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
@@ -22,7 +22,27 @@ def numbers(frames: dict, params) -> dict:
     """Every number and short phrase the chapter's prose cites, as text, keyed by its glue name
     (``{glue:text}`name``` in the notebook)."""
     return {**published_numbers(), **delicious_numbers(frames, params.tolerance),
-            **design_numbers(frames), **glove_numbers(frames), **noise_numbers(frames)}
+            **design_numbers(frames), **glove_numbers(frames), **noise_numbers(frames),
+            **settings_numbers(params.profile)}
+
+
+def settings_numbers(profile: str) -> dict:
+    """The settings the prose states, as the grid of ``profile`` runs them: Rank-AE's epoch budget
+    and patience on Delicious (``rankae_epochs``, ``rankae_patience``), the BiLSTM's on Reuters
+    (``rankae_bilstm_*``) and the noise rates of the noise and margin experiments
+    (``rankae_noise_rates``, ``rankae_margin_rates``)."""
+    out = {}
+    for key, method, dataset in (("rankae", "rankae", "delicious"), ("rankae_bilstm", "rankae-bilstm", "reuters")):
+        run = models.settings_as_run(method, methods.settings(method, dataset, profile))
+        out[f"{key}_epochs"] = str(run["epochs"])
+        out[f"{key}_patience"] = "none" if run["patience"] is None else str(run["patience"])
+    rates = [c.setting.get("rate", 0.0) for c in grid(profile) if c.experiment == "noise"]
+    out["rankae_noise_rates"] = f"{100 * min(rates):.0f} to {100 * max(rates):.0f}%"
+    margin = sorted({c.setting.get("rate", 0.0) for c in grid(profile) if c.experiment == "margin"})
+    words = [f"{100 * r:.0f}" for r in margin]
+    out["rankae_margin_rates"] = (", ".join(words[:-1]) + " and " + words[-1] + "%" if len(words) > 1
+                                  else "".join(words) + "%" if words else ABSENT)
+    return out
 
 
 def published_numbers() -> dict:

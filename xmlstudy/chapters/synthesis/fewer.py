@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from xmlstudy import experiments, methods
+from xmlstudy import experiments, methods, models
 from xmlstudy.tables import record_field, summarize
 
 from .benchmark import winners
@@ -66,9 +66,26 @@ def best_at_tenth(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd
                           "methods": len(group)} for dataset, group, best in winners(table, "dataset", "10%")])
 
 
+def patience_range(records: pd.DataFrame) -> str:
+    """The early-stopping patience the fewer-rows runs (under 100% of train) had, as a phrase:
+    "8 to 15 epochs", from each record's settings and, where a record leaves it, its model's
+    default (:func:`xmlstudy.models.settings_as_run`). Methods trained without epochs (kNN,
+    one-vs-rest, ...) and runs without early stopping do not count; "none" when no run had one."""
+    fewer = records[records["fraction"] < 1.0] if len(records) else records
+    found = set()
+    for method, params in zip(fewer["method"], fewer["params"]) if len(fewer) else ():
+        patience = models.settings_as_run(method, params or {}).get("patience")
+        if patience is not None:
+            found.add(int(patience))
+    if not found:
+        return "none"
+    return f"{min(found)} epochs" if len(found) == 1 else f"{min(found)} to {max(found)} epochs"
+
+
 def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataFrame:
     """The fewer-rows runs whose best validation epoch is among the first STALL_EPOCHS, so that
-    early stopping (a patience of 8 to 10 epochs) ended them within about one patience window,
+    early stopping (with the patience of each method's settings, :func:`patience_range`) ended
+    them within about one patience window,
     often in the plateau a deep model starts in: per (data set, method, share), how many seeds
     stalled, their ``metric`` (percent, mean over those seeds: "stalled score") and the method's
     at 100% of train.

@@ -12,8 +12,8 @@ from xmlstudy import experiments, methods, stats
 from .benchmark import complete, coverage, score_matrix
 from .cost import frontier
 from .fewer import (RECOVERY_FACTOR, RECOVERY_POINTS, STALL_EPOCHS, far_stalled, patience_outcome,
-                    patience_table)
-from .experiment_grid import BUDGET, DATASETS, METHODS, PAPER
+                    patience_range, patience_table)
+from .experiment_grid import BUDGET, DATASETS, FRACTIONS, METHODS, NOISE_RATES, PAPER
 from .leads import rerun_shift
 from .noise import TOP_RATE
 from .sources import benchmark_records, fewer_records
@@ -25,6 +25,11 @@ def listed(items) -> str:
     return ", ".join(items) or "none"
 
 
+def listed_and(items: list[str]) -> str:
+    """``["20", "40", "60"]`` -> "20, 40 and 60"."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def counted(names: list[str]) -> str:
     """``["kNN", "Parabel", "kNN"]`` -> "kNN 2, Parabel 1" (most often first)."""
     return listed(f"{n} {c}" for n, c in pd.Series(names, dtype=object).value_counts().items())
@@ -32,7 +37,8 @@ def counted(names: list[str]) -> str:
 
 def numbers(frames: dict) -> dict:
     """The numbers the chapter's prose quotes, as text: the benchmark's size, the rules of the
-    fewer-rows check, and per ranked metric (``p1_``, ``maf1_``) the data sets the ranks stand on
+    fewer-rows check and the patience its runs had (``fewer_patience``), the noise rates and
+    shares of train of those experiments (``noise_rates``, ``fewer_fractions``), and per ranked metric (``p1_``, ``maf1_``) the data sets the ranks stand on
     (:func:`~xmlstudy.chapters.synthesis.benchmark.coverage`), the first method, Friedman's p and
     the critical difference."""
     bench = benchmark_records(frames)
@@ -41,6 +47,9 @@ def numbers(frames: dict) -> dict:
     out = {"rows_max_shift": f"{100 * shift['shift'].abs().max():.2f}" if len(shift) else "—",
            "n_cells": str(len(cells)), "n_possible": str(len(METHODS) * len(DATASETS)),
            "n_budget": str(len(BUDGET)), "stall_epochs": str(STALL_EPOCHS),
+           "fewer_patience": patience_range(fewer_records(frames)),
+           "noise_rates": listed_and([f"{100 * r:.0f}" for r in NOISE_RATES]) + "%",
+           "fewer_fractions": " inside ".join([*(f"{f:.0%}" for f in FRACTIONS), "all"]),
            "recovery_factor": f"{RECOVERY_FACTOR:g}", "recovery_points": f"{RECOVERY_POINTS:g}",
            "n_reused": str(sum(s != f"{PAPER}/benchmark" for s in
                                bench.drop_duplicates(["method", "dataset"])["source"])) if len(bench) else "0"}
