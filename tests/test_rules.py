@@ -176,3 +176,10 @@ def test_summary_counts_equal_a_recount_from_the_records():
         assert row["claims"] == sum(recount.values())
         for verdict, n in recount.items():
             assert row[verdict] == n, (key, verdict)
+
+
+def test_beats_margin_names_the_failing_check_nearest_the_line():
+    pairs = _pairs({"x": [3.0, 3.1, 2.9], "y": [0.5, -0.4, 0.6], "z": [0.2, -0.9, 0.1]})
+    verdict = rules.beats(pairs, "A", "B", unit="cells")
+    assert verdict.hits == 1 and "1 of 3 cells significantly above" in verdict.margin
+    assert "nearest the line: y" in verdict.margin      # y's p is smaller than z's; x passes

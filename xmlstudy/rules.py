@@ -262,10 +262,12 @@ def paired_t(differences) -> tuple[float, float, float]:
     return mean, p, float(sps.t.ppf(0.975, df=len(d) - 1) * se)
 
 
-def beats(pairs: pd.DataFrame, a: str, b: str, *, what: str = "P@1") -> Verdict:
+def beats(pairs: pd.DataFrame, a: str, b: str, *, what: str = "P@1", unit: str = "data sets") -> Verdict:
     """``pairs``: columns ``dataset``, ``seed``, ``a``, ``b`` (points; A's and B's score on the
-    same data set and seed, one row per seed; a deterministic method's one value repeated).
-    The verdict on "``a`` beats ``b``" by the ``beats`` rule; ``a``/``b`` are display names."""
+    same data set and seed, one row per seed; a deterministic method's one value repeated; a
+    check may also be a (data set, metric, rival) cell, named in ``dataset``, and ``unit`` names
+    what a check is in the margin). The verdict on "``a`` beats ``b``" by the ``beats`` rule;
+    ``a``/``b`` are display names."""
     alpha = current().alpha_beats
     rows = []
     for dataset, group in pairs.groupby("dataset", sort=False):
@@ -280,13 +282,17 @@ def beats(pairs: pd.DataFrame, a: str, b: str, *, what: str = "P@1") -> Verdict:
     hits = int((adjusted <= alpha).sum())
     parts = [f"{d} {m:+.2f}" + (f" ± {h:.2f}" if h else "") + f" (p = {q:.3g})"
              for (d, m, _, h, _n), q in zip(rows, adjusted)]
-    weakest = min(range(len(rows)), key=lambda i: adjusted[i] if adjusted[i] > alpha else -1)
-    edge = (f"; nearest the line: {rows[weakest][0]} at Holm p = {adjusted[weakest]:.3g} against {alpha:g}")
+    # Nearest the line: the failing check with the smallest p, or, when every check passes, the
+    # passing one with the largest.
+    failing = [i for i in range(len(rows)) if adjusted[i] > alpha]
+    nearest = (min(failing, key=lambda i: adjusted[i]) if failing
+               else max(range(len(rows)), key=lambda i: adjusted[i]))
+    edge = f"; nearest the line: {rows[nearest][0]} at Holm p = {adjusted[nearest]:.3g} against {alpha:g}"
     return Verdict(share_verdict(hits, len(rows)),
                    f"{a} − {b} in {what} (points, mean ± 95% interval over seeds, Holm p): "
                    + "; ".join(parts),
                    hits=hits, checks=len(rows), rule="beats",
-                   margin=share_margin(hits, len(rows), "data sets significantly above") + edge)
+                   margin=share_margin(hits, len(rows), f"{unit} significantly above") + edge)
 
 
 # --- best-of-set ----------------------------------------------------------------------------------
