@@ -124,6 +124,8 @@ def test_tail_leaves_out_the_data_sets_whose_input_is_the_class():
     assert "coverage nearest its 50% line: corel5k 45%" in v.margin
     short = _claim("nnae-tail").evaluate({"nnae/hierarchy": records_frame(recs[:4])})
     assert short.verdict == "not testable here" and "(corel5k nnae: 1)" in short.evidence
+    only_class = _claim("nnae-tail").evaluate({"nnae/hierarchy": records_frame(recs[6:])})
+    assert only_class.verdict == "not testable here" and "outside whats_cooking" in only_class.evidence
 
 
 def _precision_record(experiment, paper, method, dataset, seed, p):

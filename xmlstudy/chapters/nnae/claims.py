@@ -150,6 +150,10 @@ def _judge_many_labels(frames: dict) -> Verdict:
 def _judge_tail(frames: dict) -> Verdict:
     records = frames["nnae/hierarchy"]
     records = records[(records["method"] == "nnae") & ~records["dataset"].isin(CLASS_INPUT)]
+    left_out = ", ".join(CLASS_INPUT)
+    if not len(records):
+        return rules.not_testable(f"no record of the autoencoder outside {left_out}, whose only "
+                                  "input is the class", "checks")
     short = rules.too_few_runs(records)
     if short:
         return rules.not_testable(short, "checks")
@@ -161,7 +165,6 @@ def _judge_tail(frames: dict) -> Verdict:
                        f"({100 * r['head share (true)']:.0f}% of the true labels), test P@5 "
                        f"{100 * r['P@5']:.1f} vs PSP@5 {100 * r['PSP@5']:.1f}"
                        for r in m.to_dict("records"))
-    left_out = ", ".join(CLASS_INPUT)
     verdict = rules.counted(hits, len(m),
                             f"head labels over-predicted and fewer than half the labels ever "
                             f"predicted on {hits} of {len(m)} data sets: {detail} ({left_out} left "
