@@ -84,9 +84,10 @@ def grid(profile: str = "full") -> list:
 def image_grid(profile: str = "full") -> list:
     """The image track. "image": both image methods at :data:`RESOLUTION` (seeds 0-2);
     "image_resolution": both at :data:`OTHER_RESOLUTIONS` (seed 0); "explanations": the two-step
-    model of seed 0 again with the explanation measures (:data:`EXPLAIN`); "planted": both methods
-    on the planted-patch data with the planted check (:data:`PLANTED_EXPLAIN`). The smoke profile
-    runs every path at 64 pixels for two epochs with a handful of LIME samples."""
+    model again with the explanation measures (:data:`EXPLAIN`; seeds 0-2, as many as a verdict
+    needs); "planted": both methods on the planted-patch data with the planted check
+    (:data:`PLANTED_EXPLAIN`; seeds 0-2). The smoke profile runs every path once, at 64 pixels
+    for two epochs with a handful of LIME samples."""
     smoke = profile == "smoke"
     seeds = (0,) if smoke else (0, 1, 2)
     explain_ = EXPLAIN_SMOKE if smoke else EXPLAIN
@@ -101,8 +102,10 @@ def image_grid(profile: str = "full") -> list:
     if not smoke:
         configs += [config("image_resolution", m, IMAGE_DATASET, 0, resolution=r)
                     for r in OTHER_RESOLUTIONS for m in IMAGE_METHODS]
-    configs += [config("explanations", "nnae-image", IMAGE_DATASET, 0, explain=explain_)]
-    configs += [config("planted", m, PLANTED_DATASET, 0, explain=planted) for m in IMAGE_METHODS]
+    configs += [config("explanations", "nnae-image", IMAGE_DATASET, s, explain=explain_)
+                for s in seeds]
+    configs += [config("planted", m, PLANTED_DATASET, s, explain=planted)
+                for m in IMAGE_METHODS for s in seeds]
     return configs
 
 
@@ -135,7 +138,7 @@ def collect(params) -> tuple[dict, int, int]:
 
     names = params.datasets or DATASETS + IMAGE_DATASETS
     wanted = experiments.select(grid(params.profile), names, params.seeds, params.device,
-                                keep_seeds=("image_resolution", "explanations", "planted"))
+                                keep_seeds=("image_resolution",))
     many = [d for d in names if d in MANY_LABEL_DATASETS]
     wanted += experiments.select(chapters.grid("baselines", params.profile), many, params.seeds,
                                  params.device)

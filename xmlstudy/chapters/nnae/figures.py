@@ -60,7 +60,8 @@ def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 
     from xmlstudy.data.ucmerced import read_images
 
     recs = image_records(frames, experiment)
-    recs = recs[recs["method"] == "nnae-image"] if len(recs) else recs
+    # the figures show the first seed's explanations (the later seeds repeat the measures only)
+    recs = recs[recs["method"] == "nnae-image"].sort_values("seed", kind="stable") if len(recs) else recs
     figs = record_field(recs.iloc[[0]], "explain/figures").iloc[0] if len(recs) else None
     if not isinstance(figs, list) or not figs:
         fig, ax = plt.subplots(figsize=(4, 1))

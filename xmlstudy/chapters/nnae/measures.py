@@ -49,16 +49,37 @@ def _row_name(name: str, level: str, two_level: bool) -> str:
     return f"{name}, level {level[1]}" if two_level else name
 
 
+def _named_levels(records: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_level_rows` with ``row``: the level as the tables name it ("two-level NMF, level
+    1"; a one-level factorization keeps its name)."""
+    rows = _level_rows(records)
+    two = rows.groupby(["dataset", "name"])["level"].transform("nunique") > 1
+    rows["row"] = [_row_name(n, lv, t) for n, lv, t in zip(rows["name"], rows["level"], two)]
+    return rows
+
+
+def level_values(records: pd.DataFrame) -> pd.DataFrame:
+    """Per (data set, row name, units, seed): NPMI, NMI, ARI and probe accuracy of one run (the
+    values behind the means of :func:`level_measures`, for the paired comparisons of the
+    claims), with the run's ``name`` and ``method``."""
+    columns = ["dataset", "row", "name", "units", "seed", "npmi", "nmi", "ari", "probe"]
+    rows = _named_levels(records)
+    if not len(rows):
+        return pd.DataFrame(columns=columns)
+    out = rows[columns].copy()
+    for measure in ("npmi", "nmi", "ari", "probe"):
+        out[measure] = pd.to_numeric(out[measure], errors="coerce")
+    return out
+
+
 def level_measures(records: pd.DataFrame) -> pd.DataFrame:
     """Per (data set, row name, units): mean NPMI, NMI, ARI and probe accuracy over seeds, and the
     stability of the groups between seeds (mean over seed pairs of the Hungarian-matched cosine
     of the groups' top-10 weights)."""
-    rows = _level_rows(records)
+    rows = _named_levels(records)
     if not len(rows):
         return pd.DataFrame(columns=["dataset", "row", "units", "npmi", "nmi", "ari", "probe",
                                      "stability"])
-    two = rows.groupby(["dataset", "name"])["level"].transform("nunique") > 1
-    rows["row"] = [_row_name(n, lv, t) for n, lv, t in zip(rows["name"], rows["level"], two)]
     out = []
     for (dataset, row, units), g in rows.groupby(["dataset", "row", "units"], sort=False):
         groups = {r.seed: explain.sparse_groups(r.top, r.weights, int(r.n_labels))
@@ -72,22 +93,33 @@ def level_measures(records: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def model_measures(records: pd.DataFrame) -> pd.DataFrame:
-    """Per (data set, name): recipe completion, reconstruction P@k and the top-5 spread, means."""
+def model_values(records: pd.DataFrame) -> pd.DataFrame:
+    """Per record (data set, name, method, seed): recipe completion, reconstruction P@k, the
+    top-5 spread and the test P@k (fractions; NaN where a record lacks one)."""
     rec = named(records)
     if not len(rec):
-        return pd.DataFrame(columns=["dataset", "name"])
+        return pd.DataFrame(columns=["dataset", "name", "method", "seed"])
     paths = {"hits@10": "completion/hits@10", "mean rank": "completion/mean_rank",
              "MRR": "completion/mrr", "recon P@1": "reconstruction/P@1",
              "recon P@5": "reconstruction/P@5", "coverage": "spread/coverage",
              "head share": "spread/head_share", "head share (true)": "spread/head_share_true",
              "spearman": "spread/spearman"}
-    frame = rec[["dataset", "name"]].copy()
+    frame = rec[["dataset", "name", "method", "seed"]].copy()
     for column, path in paths.items():
         frame[column] = fit_info_values(rec, path).to_numpy()
     for metric in ("P@1", "P@5", "PSP@1", "PSP@5"):
         frame[metric] = pd.to_numeric(rec[metric], errors="coerce").to_numpy() if metric in rec else np.nan
-    return frame.groupby(["dataset", "name"], sort=False).mean().reset_index()
+    return frame
+
+
+def model_measures(records: pd.DataFrame) -> pd.DataFrame:
+    """Per (data set, name): recipe completion, reconstruction P@k and the top-5 spread, means
+    over seeds."""
+    values = model_values(records)
+    if not len(values):
+        return pd.DataFrame(columns=["dataset", "name"])
+    return (values.drop(columns=["method", "seed"])
+            .groupby(["dataset", "name"], sort=False).mean().reset_index())
 
 
 # --- the image track ------------------------------------------------------------------------------
@@ -120,11 +152,25 @@ def image_means(frames: dict, experiment: str = "image") -> pd.DataFrame:
     return out.reset_index()
 
 
+EXPLAIN_MEAN = "explain/mean/"     # the flattened columns of a record's explanation means
+
+
+def explanation_values(records: pd.DataFrame) -> pd.DataFrame:
+    """One row per record: dataset, method, seed and its explanation means over the explained
+    images (columns ``<kind>/<ranking>/<measure>``, e.g. ``unit/lime/deletion``)."""
+    columns = [c for c in records.columns if str(c).startswith(EXPLAIN_MEAN)]
+    out = records[["dataset", "method", "seed"]].reset_index(drop=True)
+    for c in columns:
+        out[c[len(EXPLAIN_MEAN):]] = pd.to_numeric(records[c], errors="coerce").to_numpy()
+    return out
+
+
 def explanation_means(records: pd.DataFrame) -> dict:
-    """``{column suffix: value}`` of the flattened ``explain/mean/...`` columns of one record."""
-    row = records.iloc[0]
-    return {c[len("explain/mean/"):]: row[c] for c in records.columns
-            if str(c).startswith("explain/mean/") and pd.notna(row[c])}
+    """``{<kind>/<ranking>/<measure>: value}``: the explanation means of ``records`` (the runs
+    of one model), averaged over their seeds; measures no record has are left out."""
+    values = explanation_values(records).drop(columns=["dataset", "method", "seed"])
+    means = values.mean()
+    return {k: v for k, v in means.items() if pd.notna(v)}
 
 
 def aitlas_map() -> dict:

@@ -12,7 +12,8 @@ from xmlstudy import experiments, image_explanations, methods
 from xmlstudy.chapters.nnae.experiment_grid import (AUTOENCODER, FACTORIZATIONS, GROUPED, HELD_OUT,
                                          HIERARCHY_DATASETS, MANY_LABEL_DATASETS, NAMES)
 from xmlstudy.chapters.nnae.measures import (aitlas_map, explanation_means, image_means,
-                                             image_records, level_measures, model_measures, named)
+                                             image_records, level_measures, model_measures, named,
+                                             numeric_column)
 from xmlstudy.tables import summary_table
 
 
@@ -143,7 +144,7 @@ def faithfulness_image_table(frames: dict) -> pd.DataFrame:
     """RISE deletion (lower is better) and insertion (higher is better) areas, relative to the
     output on the whole image, of the three superpixel rankings, and LIME's top-5 stability over
     seeds, for the latent unit and the decoded label of the two-step model (means over the
-    explained test images)."""
+    explained test images, then over the model's seeds)."""
     recs = image_records(frames, "explanations")
     if not len(recs):
         return pd.DataFrame()
@@ -162,17 +163,18 @@ def faithfulness_image_table(frames: dict) -> pd.DataFrame:
 
 def planted_table(frames: dict) -> pd.DataFrame:
     """The planted-patch check: mean IoU between each ranking's top region (as large as the
-    patch) and the patch, and the share of images where it reaches 0.5, per method."""
+    patch) and the patch, and the share of images where it reaches 0.5, per method (means over
+    its seeds)."""
     recs = image_records(frames, "planted")
     rows = []
-    for i in range(len(recs)):
-        means = explanation_means(recs.iloc[[i]])
-        name = methods.name(recs.iloc[i]["method"])
+    for method, runs in (recs.groupby("method", sort=False) if len(recs) else ()):
+        means = explanation_means(runs)
+        name = methods.name(method)
         for ranking in image_explanations.RANKINGS:
             if f"label/{ranking}/iou" in means:
                 rows.append({"model": name, "ranking": ranking, "IoU": means[f"label/{ranking}/iou"],
                              "share passing": means[f"label/{ranking}/passed"],
-                             "test mAP": recs.iloc[i].get("mAP", np.nan)})
+                             "test mAP": numeric_column(runs, "mAP").mean()})
     if not rows:
         return pd.DataFrame()
     return pd.DataFrame(rows).set_index(["model", "ranking"]).rename_axis(index=[None, None])
