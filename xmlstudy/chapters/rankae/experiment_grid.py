@@ -160,7 +160,7 @@ def noise_grid(profile: str = "full") -> list:
                     for st in settings for m in NOISE_METHODS
                     # the label noise is drawn from the seed, so a deterministic method runs
                     # once on clean labels only
-                    if seed == 0 or m not in methods.DETERMINISTIC or not st]
+                    if seed == 0 or m not in methods.DETERMINISTIC or st]
         configs += [_noise_config("margin", "rankae", profile, setting("missing-invalid", r),
                                   {**params("rankae"), "margin": m}, seed)
                     for r in (MARGIN_RATES[-1:] if profile == "smoke" else MARGIN_RATES) for m in margins]
