@@ -38,10 +38,20 @@ def means(records: pd.DataFrame) -> pd.DataFrame:
     return table.droplevel("dataset").reindex(columns=list(METRICS))
 
 
+def _as_written(records: pd.DataFrame, name: str, fields: tuple) -> None:
+    """Stop when a benchmark's records lack ``fields``: they were read as grid records
+    (:func:`xmlstudy.experiments.load_records` keeps only a run's fields), not as written."""
+    missing = [f for f in fields if f not in records.columns]
+    if len(records) and missing:
+        raise ValueError(f"{name}: the records have no {', '.join(missing)}; read them as written, "
+                         f"with xmlstudy.chapters.scale.bench_records or claim_frames")
+
+
 def budget_of(budget: pd.DataFrame, method: str) -> dict | None:
     """The latest finished ``bench budget`` record of ``method`` (None when there is none)."""
     if not len(budget):
         return None
+    _as_written(budget, BUDGET, ("status", "estimate"))
     rows = budget[(budget["method"] == method) & (budget["status"] == "ok")]
     return None if not len(rows) else rows.iloc[-1].to_dict()
 
@@ -51,6 +61,7 @@ def growth_of(scale: pd.DataFrame, method: str) -> dict | None:
     when the scale benchmark has no record of it)."""
     if not len(scale):
         return None
+    _as_written(scale, SCALE, ("status", "timings"))
     table = growth(scale.to_dict("records"))
     rows = table[table["method"] == method].sort_values("sizes", ascending=False, kind="stable")
     return None if not len(rows) else rows.iloc[0].to_dict()
