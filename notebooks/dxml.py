@@ -94,7 +94,7 @@ chapters.missing_notice(missing, total)
 # The sections linked in the second column hold the evidence.
 
 # %% tags=["remove-input"]
-chapters.show_claims(dxml.CLAIMS, frames);
+chapters.show_claims(dxml.CLAIMS, frames, params.tolerance);
 
 # %% [markdown]
 # ## The method as implemented, and the choices the paper leaves open

@@ -15,8 +15,9 @@ from xmlstudy import claims as claims_
 from xmlstudy import methods, rules
 
 from .benchmark import seed_scores
-from .experiment_grid import NOISE_RATES, PAPER, SOURCES
+from .experiment_grid import METHODS, NOISE_RATES, PAPER, SOURCES
 from .fewer import far_stalled, fewer_table
+from .layout import in_method_order
 from .noise import DROP, TOP_RATE, noise_table
 from .ranks import F1S, P_AT_K   # a claim about several metrics is judged on their mean per run
 from .sources import benchmark_records, fewer_records, noise_records
@@ -38,11 +39,21 @@ def judge_best(method: str, metrics, what: str):
         if not len(read):
             return rules.not_testable(f"{methods.name(method)} lacks records on two data sets "
                                       "beside two other methods", "best-of-set")
-        short = rules.too_few_runs(read, deterministic=_deterministic())
+        short = rules.too_few_runs(_in_order(read, ("dataset", "method", "seed")),
+                                   deterministic=_deterministic())
         if short:
             return rules.not_testable(short, "best-of-set")
         return rules.best_of_set(read, method, methods.name, what)
     return judge
+
+
+def _in_order(records: pd.DataFrame, by) -> pd.DataFrame:
+    """``records`` sorted by ``by`` (methods in METHODS' order), so that a verdict's evidence
+    names its runs alike whichever way the records were read (the chapter's collected records,
+    or the record files the summary reads)."""
+    order = {m: i for i, m in enumerate(METHODS)}
+    return records.sort_values(list(by), key=lambda c: c.map(order) if c.name == "method" else c,
+                               kind="stable")
 
 
 def _enough_methods(table: pd.DataFrame, by, column: str) -> pd.DataFrame:
@@ -60,7 +71,7 @@ def judge_noise(frames: dict) -> claims_.Verdict:
     table = noise_table(records, "P@1")
     if not len(table) or DROP not in table.columns:
         return rules.not_testable("no noise records", "degrades-least")
-    table = _enough_methods(table, ["dataset", "noise"], DROP)
+    table = in_method_order(_enough_methods(table, ["dataset", "noise"], DROP))
     rankae = methods.name("rankae")
     settings = table.groupby(["dataset", "noise"])["method"].agg(set)
     settings = settings[settings.map(lambda names: rankae in names)]
@@ -88,8 +99,8 @@ def _too_few_noise_runs(records: pd.DataFrame, settings: pd.Series) -> str | Non
         part = records[(records["dataset"] == dataset) & records["method"].isin(keys)]
         top = part[(part["kind"] == kind) & np.isclose(part["rate"], NOISE_RATES[-1])]
         read += [part[part["kind"] == "clean"].assign(_clean=True), top.assign(_clean=False)]
-    read = pd.concat(read, ignore_index=True)
     by = ("dataset", "method", "kind", "rate")
+    read = _in_order(pd.concat(read, ignore_index=True), by)
     short = [f"{what}: {sentence}" for what, sentence in (
         ("clean labels", rules.too_few_runs(read[read["_clean"]], by, deterministic=_deterministic())),
         (f"{TOP_RATE} noise", rules.too_few_runs(read[~read["_clean"]], by))) if sentence]
@@ -115,7 +126,7 @@ def judge_fewer(frames: dict) -> claims_.Verdict:
     # Each run draws its own 10% of the rows, so every method needs its seeds here.
     keys = [methods.key_of(n) for n in set(table["method"])]
     read = few[few["dataset"].isin(datasets) & few["method"].isin(keys) & np.isclose(few["fraction"], SHARE)]
-    short = rules.too_few_runs(read, ("dataset", "method", "fraction"))
+    short = rules.too_few_runs(_in_order(read, ("dataset", "method", "seed")), ("dataset", "method", "fraction"))
     if short:
         return rules.not_testable(short, "degrades-least")
     long = pd.DataFrame({"setting": table["dataset"], "method": table["method"], "value": table[column]})
