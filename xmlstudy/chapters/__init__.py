@@ -207,14 +207,10 @@ def all_verdicts(profile: str = "full", results_dir=None, *, read_default: bool 
     card = scorecard(profile, results_dir, read_default=read_default)
     common = common_ground(profile, results_dir, read_default=read_default)
     common["paper"] = "on common ground"
-    # The extreme-scale chapter reads benchmark records beside its grid's: its own collect
-    # gathers both (reading only, never running).
-    from types import SimpleNamespace
-
+    # The scale chapter's claims also read the cost benchmarks' records as written.
     scale = module("scale")
-    frames, _, _ = scale.collect(SimpleNamespace(profile=profile, device="auto", run_missing=False,
-                                                 results_dir=results_dir))
-    at_scale = claims_.evaluate(tuple(scale.CLAIMS), frames)
+    at_scale = claims_.evaluate(scale.CLAIMS, scale.claim_frames(profile, results_dir,
+                                                                 read_default=read_default))
     at_scale["paper"] = "at extreme scale"
     return pd.concat([card, common, at_scale], ignore_index=True)
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods, published
+from xmlstudy import methods, published, rules
 from xmlstudy.tables import mean_std, paper_vs_reproduced, summarize, summary_table
 
-from .claims import TOLERANCE
 from .experiment_grid import PAPER, SMALL_DATASETS, VARIANTS
 from .paper_numbers import small_tables
 from .parameters import with_baselines
@@ -139,10 +138,13 @@ def refit_table(frames: dict) -> pd.DataFrame:
     return summary_table(pd.concat([methods.named(main), refit], ignore_index=True), ["P@1", "P@3", "P@5"])
 
 
-def verdict_table(frames: dict, tolerance: float = TOLERANCE,
+def verdict_table(frames: dict, tolerance: float | None = None,
                   experiment: str = "dxml/main") -> pd.DataFrame:
     """Every P@k and nDCG@k the paper gives for the small data sets run here, against ours
-    (the records of ``experiment``: "dxml/main" or "dxml/paper_split")."""
+    (the records of ``experiment``: "dxml/main" or "dxml/paper_split"); "matches" within
+    ``tolerance`` percentage points (None: the rulebook's, :func:`xmlstudy.rules.current`)."""
+    if tolerance is None:
+        tolerance = rules.current().tolerance
     main = frames[experiment]
     present = set(main["dataset"]) if len(main) else set()
     paper = small_tables()

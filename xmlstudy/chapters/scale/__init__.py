@@ -14,8 +14,8 @@ makes it:
   ``python -m xmlstudy bench scale``);
 * DXML's Table 6 beside the benchmark: :func:`dxml_times`.
 """
-from .claims import BASELINES, CLAIMS, METRICS, TOLERANCE, means  # noqa: F401
-from .evidence import bench_records, collect, validate  # noqa: F401
+from .claims import BASELINES, CLAIMS, LINEAR, METRICS, means  # noqa: F401
+from .evidence import bench_records, claim_frames, collect, validate  # noqa: F401
 from .figures import cost_figure  # noqa: F401
 from .experiment_grid import (DATASET, DAY_S, DETERMINISTIC, EXPERIMENT, METHODS, OVER_BUDGET,  # noqa: F401
                    PAPER, SEEDS, candidates, grid, run_params, seeds_of)

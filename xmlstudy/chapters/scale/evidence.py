@@ -9,7 +9,7 @@ from xmlstudy import experiments
 from xmlstudy.records import read_jsonl
 
 from .claims import BUDGET, DEBIAN, SCALE
-from .experiment_grid import EXPERIMENT, grid
+from .experiment_grid import EXPERIMENT, PAPER, grid
 
 
 def validate(namespace: dict):
@@ -48,3 +48,13 @@ def collect(params) -> tuple[dict, int, int]:
               BUDGET: bench_records("budget", params.profile),
               SCALE: bench_records("scale", params.profile)}
     return frames, missing, len(wanted)
+
+
+def claim_frames(profile: str = "full", results_dir=None, *, read_default: bool = False) -> dict:
+    """The record sets the claims read (keys of :mod:`xmlstudy.chapters.scale.claims`), read and
+    never run: the grid's records as :func:`xmlstudy.experiments.load_records` reads them, the
+    benchmarks' as written (for the summary and the rulebook's sensitivity, which judge every
+    chapter's claims without running a grid)."""
+    return {DEBIAN: experiments.load_records(PAPER, EXPERIMENT, profile, results_dir,
+                                             read_default=read_default),
+            BUDGET: bench_records("budget", profile), SCALE: bench_records("scale", profile)}

@@ -3,9 +3,9 @@ computed from the records (or the data registry, or the published numbers); wher
 are missing, the phrase says so."""
 from __future__ import annotations
 
-from xmlstudy import data, methods
+from xmlstudy import data, methods, rules
 
-from .claims import BUDGET, DEBIAN, SCALE, TOLERANCE, growth_of, means
+from .claims import BUDGET, DEBIAN, LINEAR, SCALE, growth_of, means
 from .experiment_grid import DATASET, DAY_S, DETERMINISTIC, OVER_BUDGET, grid
 from .tables import table_6
 
@@ -31,7 +31,9 @@ def numbers(frames: dict, missing: int, total: int) -> dict:
            "scale_sources": _count(size["raw"]["sources"]),
            "scale_deterministic": names(DETERMINISTIC), "scale_over_budget": names(OVER_BUDGET),
            "scale_runs_total": _count(total), "scale_runs_done": _count(total - missing),
-           "scale_day_hours": f"{DAY_S / 3600:g}", "scale_tolerance": f"{TOLERANCE:g}",
+           "scale_day_hours": f"{DAY_S / 3600:g}", "scale_tolerance": f"{rules.current().tolerance:g}",
+           "scale_growth_line": f"{LINEAR + rules.current().slack:g}",
+           "scale_alpha": f"{rules.current().alpha_beats:g}",
            "scale_grid_methods": _count(len({c.method for c in grid("full")}))}
     table = means(frames[DEBIAN])
     if len(table):

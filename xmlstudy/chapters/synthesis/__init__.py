@@ -24,7 +24,7 @@ What makes each part of the page (``notebooks/synthesis.py``), by module of this
 - :mod:`~xmlstudy.chapters.synthesis.benchmark`: the benchmark (``benchmark_table``) and which
   data sets the ranks stand on (``coverage``)
 - :mod:`~xmlstudy.chapters.synthesis.ranks`: ranks across data sets (``rank_table``,
-  ``critical_difference_figure``)
+  ``critical_difference_figure``; ``rank_matrix`` and ``first_places``, equal ranks shared)
 - :mod:`~xmlstudy.chapters.synthesis.leads`: does the best method's lead hold
   (``bootstrap_table``, ``rerun_shift``)
 - :mod:`~xmlstudy.chapters.synthesis.noise`: label noise (``noise_figure``, ``noise_drops``,
@@ -33,14 +33,14 @@ What makes each part of the page (``notebooks/synthesis.py``), by module of this
   ``fewer_wide``, ``stalled``, ``patience_table``, ``patience_outcome``, ``fewer_figure``,
   ``best_at_tenth``)
 - :mod:`~xmlstudy.chapters.synthesis.cost`: cost (``cost_table``, ``pareto_figure``)
-- :mod:`~xmlstudy.chapters.synthesis.tail`: tail labels (``tail_table``)
+- :mod:`~xmlstudy.chapters.synthesis.tail`: tail labels (``tail_table``, ``tail_winners``)
 - :mod:`~xmlstudy.chapters.synthesis.layout`: the order of methods and data sets in every table
   and figure, and the figures' shared legend
 """
 from __future__ import annotations
 
 # What the notebook, the summary page (through the registry), the registry and the tests use.
-from .benchmark import benchmark_table, complete, coverage, score_matrix, winners
+from .benchmark import benchmark_table, complete, coverage, score_matrix, seed_scores, winners
 from .claims import CLAIMS, judge_best, judge_fewer, judge_noise
 from .cost import cost_table, frontier, pareto_figure
 from .fewer import (STALL_EPOCHS, best_at_tenth, far_stalled, fewer_figure, fewer_table, fewer_wide,
@@ -50,6 +50,7 @@ from .experiment_grid import (BUDGET, DATASETS, FEWER_DATASETS, FRACTIONS, LEADE
 from .leads import bootstrap_table, leaders, rerun_shift
 from .noise import least_lost, noise_drops, noise_figure, noise_table, signed_change
 from .glued import findings, numbers
-from .ranks import RANK_METRICS, cliques, critical_difference_figure, rank_table
+from .ranks import (CLAIM_METRICS, RANK_METRICS, cliques, critical_difference_figure, first_places,
+                    rank_matrix, rank_table)
 from .sources import benchmark_records, collect, fewer_records, noise_records, validate
-from .tail import tail_table
+from .tail import tail_table, tail_winners

@@ -1,13 +1,14 @@
-"""The benchmark: every method on every data set, as the page's table (mean ± std over seeds) and
-as the data sets x methods matrix of means that the ranks, the leads, the frontier and the claims
-read; which data sets that matrix is complete on; and the best method of a group.
+"""The benchmark: every method on every data set, as the page's table (mean ± std over seeds), as
+the data sets x methods matrix of means that the ranks, the leads and the frontier read, and as
+the per-seed scores the claims are judged on; which data sets that matrix is complete on; and the
+best method of a group.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from xmlstudy import methods
-from xmlstudy.tables import mean_std, summarize
+from xmlstudy.tables import mean_std, record_field, summarize
 
 from .experiment_grid import BUDGET, DATASETS, METHODS
 
@@ -35,6 +36,20 @@ def score_matrix(records: pd.DataFrame, metric: str) -> pd.DataFrame:
     matrix = stats.pivot_table(index="dataset", columns="method", values="mean")
     return matrix.reindex(index=[d for d in DATASETS if d in matrix.index],
                           columns=[m for m in METHODS if m in matrix.columns])
+
+
+def seed_scores(records: pd.DataFrame, metrics) -> pd.DataFrame:
+    """One row per run: ``dataset``, ``seed``, ``method`` and ``value``, the mean of ``metrics``
+    (one metric path, or several: a claim about P@k reads the mean of P@1, P@3 and P@5) in
+    points; runs without every metric are left out. The long frame of
+    :func:`xmlstudy.rules.best_of_set`."""
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    if not len(records):
+        return pd.DataFrame(columns=["dataset", "seed", "method", "value"])
+    values = pd.concat([pd.to_numeric(record_field(records, m), errors="coerce") for m in metrics],
+                       axis=1).mean(axis=1, skipna=False)
+    frame = records[["dataset", "seed", "method"]].assign(value=100 * values.to_numpy())
+    return frame.dropna(subset=["value"]).reset_index(drop=True)
 
 
 def complete(matrix: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import experiments, methods, stats
+from xmlstudy import experiments, methods, rules, stats
 
 from .benchmark import complete, coverage, score_matrix
 from .cost import frontier
@@ -16,8 +16,9 @@ from .fewer import (RECOVERY_FACTOR, RECOVERY_POINTS, STALL_EPOCHS, far_stalled,
 from .experiment_grid import BUDGET, DATASETS, FRACTIONS, METHODS, NOISE_RATES, PAPER
 from .leads import rerun_shift
 from .noise import TOP_RATE
+from .ranks import first_places
 from .sources import benchmark_records, fewer_records
-from .tail import tail_table
+from .tail import tail_table, tail_winners
 
 
 def listed(items) -> str:
@@ -38,7 +39,9 @@ def counted(names: list[str]) -> str:
 def numbers(frames: dict) -> dict:
     """The numbers the chapter's prose quotes, as text: the benchmark's size, the rules of the
     fewer-rows check and the patience its runs had (``fewer_patience``), the noise rates and
-    shares of train of those experiments (``noise_rates``, ``fewer_fractions``), and per ranked metric (``p1_``, ``maf1_``) the data sets the ranks stand on
+    shares of train of those experiments (``noise_rates``, ``fewer_fractions``), the rulebook's
+    thresholds the claims are judged under (``rule_*``), and per ranked metric (``p1_``,
+    ``maf1_``) the data sets the ranks stand on
     (:func:`~xmlstudy.chapters.synthesis.benchmark.coverage`), the first method, Friedman's p and
     the critical difference."""
     bench = benchmark_records(frames)
@@ -51,6 +54,9 @@ def numbers(frames: dict) -> dict:
            "noise_rates": listed_and([f"{100 * r:.0f}" for r in NOISE_RATES]) + "%",
            "fewer_fractions": " inside ".join([*(f"{f:.0%}" for f in FRACTIONS), "all"]),
            "recovery_factor": f"{RECOVERY_FACTOR:g}", "recovery_points": f"{RECOVERY_POINTS:g}",
+           # the rulebook's thresholds the claims paragraph names
+           "rule_tie": f"{rules.current().tie:g}", "rule_partly": rules.current().describe("partly"),
+           "rule_min_runs": str(rules.MIN_RUNS),
            "n_reused": str(sum(s != f"{PAPER}/benchmark" for s in
                                bench.drop_duplicates(["method", "dataset"])["source"])) if len(bench) else "0"}
     for metric, key in (("P@1", "p1"), ("validation/ma-F1", "maf1")):
@@ -63,8 +69,9 @@ def numbers(frames: dict) -> dict:
         out[f"{key}_budget"] = listed(covered["budget"])
         out[f"{key}_to_run"] = listed(covered["to_run"])
         if matrix.shape[0] >= 2 and matrix.shape[1] >= 3:
-            ranks = stats.average_ranks(matrix)
-            out[f"{key}_first"] = methods.name(ranks.index[0])
+            ranks = rules.average_ranks(matrix)
+            # Equal average ranks share the first place: every one of them is named.
+            out[f"{key}_first"] = " and ".join(methods.name(m) for m in first_places(ranks))
             out[f"{key}_first_rank"] = f"{ranks.iloc[0]:.2f}"
             out[f"{key}_friedman_p"] = f"{stats.friedman(matrix)['p']:.2g}"
             out[f"{key}_cd"] = f"{stats.critical_difference(len(ranks), matrix.shape[0]):.2f}"
@@ -82,7 +89,8 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> dict:
     stopping ended far below their full-train score and what the check without it found
     (``far_stalled*``, ``patience_*``; who is best is
     :func:`~xmlstudy.chapters.synthesis.fewer.best_at_tenth`), who is on the accuracy-for-time
-    frontier (``frontier_*``) and who recalls the rare labels best (``tail_*``)."""
+    frontier (``frontier_*``) and who recalls the rare labels best (``tail_*``: a data set is won
+only by a method strictly ahead of another, :func:`~xmlstudy.chapters.synthesis.tail.tail_winners`)."""
     out = {"noise_rate": TOP_RATE}
     lead = lead if lead is not None else pd.DataFrame(columns=["dataset", "best", "seeds", "lead holds"])
     tested = lead[lead["seeds"] > 0]
@@ -100,8 +108,10 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> dict:
     bench = benchmark_records(frames)
     fronts = frontier(bench, "P@1") if len(bench) else {}
     tail = tail_table(bench) if len(bench) else pd.DataFrame()
+    wins = tail_winners(tail)
     out.update(frontier_datasets=str(len(fronts)),
                frontier_counts=counted([methods.name(m) for s, _, front in fronts.values() for m in s.index[front]]),
-               tail_datasets=str(len(tail)),
-               tail_wins=counted(list(tail.idxmax(axis=1).dropna())) if len(tail) else "none")
+               tail_datasets=str(len(tail)), tail_wins=counted(wins["won"]),
+               tail_no_winner=listed([f"{d} (tied at the top)" for d in wins["tied"]]
+                                     + [f"{d} (one method only)" for d in wins["alone"]]))
     return out

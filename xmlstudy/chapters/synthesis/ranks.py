@@ -1,29 +1,56 @@
 """Ranks across data sets: every method's average rank per metric over the data sets where all
-of them ran, with Friedman's test that all are equal, and Demšar's critical-difference diagram
+of them ran (equal scores share their rank, :func:`xmlstudy.rules.average_ranks`, as the claims
+rank them), with Friedman's test that all are equal, and Demšar's critical-difference diagram
 (Nemenyi's test) of which methods are told apart (:mod:`xmlstudy.stats`).
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods, stats
+from xmlstudy import methods, rules, stats
 
-from .benchmark import complete, score_matrix
+from .benchmark import complete, score_matrix, seed_scores
+from .experiment_grid import DATASETS, METHODS
 
 RANK_METRICS = ("P@1", "P@3", "P@5", "nDCG@5", "PSP@5", "validation/ex-F1", "validation/mi-F1",
                 "validation/ma-F1")
+# The metrics the headline claims rank on together (their mean per run), each a column of the
+# rank table after the single metrics.
+P_AT_K = ("P@1", "P@3", "P@5")
+F1S = ("validation/ex-F1", "validation/mi-F1", "validation/ma-F1")
+CLAIM_METRICS = {"mean of P@1, P@3, P@5": P_AT_K, "mean of the F1s": F1S}
 
 
-def rank_table(records: pd.DataFrame, metrics=RANK_METRICS) -> pd.DataFrame:
-    """Average rank of every method per metric (1 = best) over the data sets where all methods
-    ran, with Friedman's p-value and the number of data sets per metric."""
+def rank_matrix(records: pd.DataFrame, metrics) -> pd.DataFrame:
+    """Data sets x methods, complete (:func:`~.benchmark.complete`): the mean over seeds of one
+    metric, or of the per-run mean of several (fractions, as :func:`~.benchmark.score_matrix`)."""
+    if isinstance(metrics, str):
+        return complete(score_matrix(records, metrics))
+    scores = seed_scores(records, metrics)
+    if not len(scores):
+        return pd.DataFrame(columns=list(METHODS))
+    matrix = scores.groupby(["dataset", "method"])["value"].mean().unstack() / 100
+    matrix = matrix.reindex(index=[d for d in DATASETS if d in matrix.index],
+                            columns=[m for m in METHODS if m in matrix.columns])
+    return complete(matrix)
+
+
+def first_places(ranks: pd.Series) -> list[str]:
+    """The methods sharing the best average rank of ``ranks`` (sorted best first)."""
+    return [m for m in ranks.index if ranks[m] <= ranks.iloc[0] + 1e-9]
+
+
+def rank_table(records: pd.DataFrame, metrics=RANK_METRICS, combined=CLAIM_METRICS) -> pd.DataFrame:
+    """Average rank of every method per metric (1 = best; equal scores share their rank) over
+    the data sets where all methods ran, then per group of ``combined`` (the claims' metrics,
+    their mean per run), with Friedman's p-value and the number of data sets per column."""
     columns, notes = {}, {}
-    for metric in metrics:
-        matrix = complete(score_matrix(records, metric))
+    wanted = [(metric.split("/")[-1], metric) for metric in metrics] + list(combined.items())
+    for label, metric in wanted:
+        matrix = rank_matrix(records, metric)
         if matrix.shape[0] < 2 or matrix.shape[1] < 3:
             continue
-        label = metric.split("/")[-1]
-        columns[label] = stats.average_ranks(matrix)
+        columns[label] = rules.average_ranks(matrix)
         notes[label] = (matrix.shape[0], stats.friedman(matrix)["p"])
     if not columns:
         return pd.DataFrame()
@@ -57,7 +84,7 @@ def critical_difference_figure(records: pd.DataFrame, metric: str = "P@1"):
     matrix = complete(score_matrix(records, metric))
     if matrix.shape[0] < 2 or matrix.shape[1] < 3:
         return None
-    ranks = stats.average_ranks(matrix)
+    ranks = rules.average_ranks(matrix)
     k, cd = len(ranks), stats.critical_difference(len(ranks), matrix.shape[0])
     half = (k + 1) // 2
     fig, ax = plt.subplots(figsize=(8, 1.6 + 0.28 * half))

@@ -24,3 +24,20 @@ def tail_table(records: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(index=[d for d in DATASETS if d in table.index],
                           columns=[m for m in METHODS if m in table.columns])
     return (100 * table).round(2).rename(columns=methods.name).rename_axis(index="dataset", columns=None)
+
+
+def tail_winners(table: pd.DataFrame) -> dict:
+    """Who wins each data set of a :func:`tail_table` (as the page shows it, two decimals): a
+    win needs at least two methods with a value and the best strictly ahead of the next. Returns
+    ``{"won": the winner of each data set won, "tied": data sets whose top is shared (0.00
+    everywhere, say), "alone": data sets where one method alone has a value}``."""
+    out = {"won": [], "tied": [], "alone": []}
+    for dataset, row in table.iterrows():
+        values = row.dropna().sort_values(ascending=False, kind="stable")
+        if len(values) < 2:
+            out["alone"].append(dataset)
+        elif values.iloc[0] > values.iloc[1]:
+            out["won"].append(values.index[0])
+        else:
+            out["tied"].append(dataset)
+    return out
