@@ -49,7 +49,8 @@ window = None           # Word2Vec window; None: the study's choice
 batch_size = None       # mini-batch size; None: the study's choice
 # dropout after the last layer; None: the study's choice
 dropout = None
-# |ours - paper| (percentage points) within which a number is reproduced
+# percentage points a mean may fall below a published number and still match it (the
+# rulebook's tolerance, for every verdict and table of this page)
 tolerance = 1.5
 embedding_dataset = "bibtex"   # whose DeepWalk label vectors are drawn
 # a data set of your own, both files or neither: its train file (Extreme Classification

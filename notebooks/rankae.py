@@ -44,7 +44,7 @@ datasets = None
 # None: the grid's seeds (0, 1, 2 in full; 0 in smoke); or a list of ints
 seeds = None
 device = "auto"     # "auto" uses a GPU when one is visible
-# points a mean may fall below a published number and still match it (the
+# percentage points a mean may fall below a published number and still match it (the
 # rulebook's tolerance, for every verdict and table of this page)
 tolerance = 1.5
 # False: show only the records that exist (e.g. while the grid still runs)

@@ -11,11 +11,16 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def _tolerance_cell(path: Path):
-    """The default of ``tolerance`` in a notebook's parameters cell, and the comment above it."""
+    """The default of ``tolerance`` in a notebook's parameters cell, and the comment above it
+    (its lines joined)."""
     lines = path.read_text().splitlines()
     for i, line in enumerate(lines):
         if line.startswith("tolerance ="):
-            return ast.literal_eval(line.split("=", 1)[1].split("#")[0].strip()), lines[i - 1]
+            start = i
+            while start > 0 and lines[start - 1].startswith("#"):
+                start -= 1
+            comment = " ".join(l.lstrip("# ") for l in lines[start:i])
+            return ast.literal_eval(line.split("=", 1)[1].split("#")[0].strip()), comment
     return None
 
 
@@ -23,7 +28,9 @@ def _tolerance_cell(path: Path):
                                      if _tolerance_cell(p)])
 def test_every_tolerance_parameter_is_in_percentage_points(chapter):
     default, comment = _tolerance_cell(NOTEBOOKS / f"{chapter}.py")
-    assert default == 1.5, f"{chapter}: tolerance {default} is not the study's 1.5 points"
+    from xmlstudy import rules
+
+    assert default == rules.DECLARED.tolerance, f"{chapter}: tolerance {default} is not the rulebook's"
     assert "percentage points" in comment, f"{chapter}: the comment above tolerance names no unit"
 
 
