@@ -71,7 +71,8 @@ def _judge_outperforms(frames: dict) -> claims_.Verdict:
     pairs = (pd.concat(parts, ignore_index=True) if parts
              else pd.DataFrame(columns=["dataset", "seed", "a", "b"]))
     return rules.beats(pairs, _CGMVAE, "the baseline",
-                       what="example-F1, macro-F1 and P@1 (test-tuned thresholds)")
+                       what="example-F1, macro-F1 and P@1 (test-tuned thresholds)",
+                       unit="(data set, metric, baseline) cells")
 
 
 _TABLE4_METRICS = ("ex-F1", "mi-F1", "ma-F1")   # Table 4's columns

@@ -120,7 +120,8 @@ def _judge_baselines(frames: dict) -> claims_.Verdict:
     if short:
         return rules.not_testable(short, "beats")
     return rules.beats(pairs_against(read, "dxml", TABLE_2_BASELINES, SMALL_DATASETS),
-                       methods.name("dxml"), "its rival", what="mean of P@1, P@3, P@5")
+                       methods.name("dxml"), "its rival", what="mean of P@1, P@3, P@5",
+                       unit="(data set, rival) pairs")
 
 
 def _judge_nonlinear(frames: dict) -> claims_.Verdict:

@@ -82,7 +82,8 @@ def _judge_faithful(frames: dict) -> Verdict:
                                   "beats")
     return rules.beats(pd.concat(checks, ignore_index=True), AUTOENCODER,
                        "the best shallow factorization of the same size",
-                       what="NPMI ×100 of each level and recipe completion hits@10 (%)")
+                       what="NPMI ×100 of each level and recipe completion hits@10 (%)",
+                       unit="(data set, measure) checks")
 
 
 def _judge_taxonomy(frames: dict) -> Verdict:
@@ -108,7 +109,8 @@ def _judge_taxonomy(frames: dict) -> Verdict:
                                   "random groups", "beats")
     return rules.beats(pd.concat(checks, ignore_index=True), AUTOENCODER,
                        "random groups of the same size",
-                       what="ARI with the known grouping ×100 and linear-probe accuracy (%)")
+                       what="ARI with the known grouping ×100 and linear-probe accuracy (%)",
+                       unit="(data set, measure) checks")
 
 
 # --- prediction ----------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def _judge_beats(method: str):
             rows += [{"dataset": f"{DATASET} vs {methods.name(baseline)}", "seed": seed,
                       "a": mine[seed], "b": b[seed]} for seed in mine.index]
         return rules.beats(pd.DataFrame(rows), methods.name(method), "the baseline",
-                           what="mean of " + ", ".join(METRICS))
+                           what="mean of " + ", ".join(METRICS), unit="baselines")
     return judge
 
 
