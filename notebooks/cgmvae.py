@@ -169,7 +169,7 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 
 # %% [markdown]
 # (cgmvae-tables-1-3)=
-# ## Tables 1-3: the main comparison
+# ## C-GMVAE's Tables 1-3: the main comparison
 #
 # Each cell is ours (mean ± std over seeds) with the paper's number in brackets. Baselines: C2AE, the
 # uni-Gaussian VAE (the paper's uni-Gaussian ablation) as the MPVAE-style model (a single Gaussian
@@ -245,7 +245,7 @@ tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus th
 
 # %% [markdown]
 # (cgmvae-table-4)=
-# ## Table 4: ablation
+# ## C-GMVAE's Table 4: ablation
 #
 # On yeast, scene and sider (the paper's ablation data are not available): the uni-Gaussian VAE
 # (a single Gaussian latent space), C-GMVAE without contrastive loss (the Gaussian mixture alone),
@@ -275,7 +275,7 @@ tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data
 
 # %% [markdown]
 # (cgmvae-table-5)=
-# ## Table 5 and Fig. 2: fewer training data
+# ## C-GMVAE's Table 5 and Figure 2: fewer training data
 #
 # The same seeded 10% and 50% subsets of the training rows for every method (the 10% subset lies
 # inside the 50% one), C-GMVAE against C2AE; 100% is the main runs. The paper's Fig. 2 plots the
@@ -283,7 +283,7 @@ tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data
 # (`python -m xmlstudy run --paper cgmvae --experiment fewer_data`).
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.fewer_table(frames, params.protocol), "Means over seeds per training fraction")
+tables.styled(cgmvae.fewer_table(frames, params.protocol), "Table 5 on this study's data: means over seeds per share of train (fractions)")
 
 # %% tags=["remove-cell"]
 fig = cgmvae.fewer_data_figure(cgmvae.fewer_data_stats(frames, params.protocol), "ma-F1")
@@ -293,8 +293,8 @@ chapters.glue_figure("cgmvae_fig_fewer", fig, "No runs on fewer data are recorde
 # ```{glue:figure} cgmvae_fig_fewer
 # :name: fig-cgmvae-fewer
 #
-# C-GMVAE's macro-F1 relative to C2AE's (per cent; zero: equal) against the share of the training
-# rows used, one line per data set (the paper's Figure 2 form).
+# Redraws C-GMVAE's Figure 2: C-GMVAE's macro-F1 relative to C2AE's (per cent; zero: equal) against
+# the share of the training rows used, one line per data set.
 # ```
 #
 # The same numbers, C-GMVAE's macro-F1 relative to C2AE's (per cent) at each share of the
@@ -319,7 +319,7 @@ tables.styled(cgmvae.half_table(frames, params.protocol), "C-GMVAE on 50% agains
 
 # %% [markdown]
 # (cgmvae-figure-3)=
-# ## Fig. 3: what the label embeddings learned
+# ## C-GMVAE's Figure 3: what the label embeddings learned
 #
 # The paper shows, for ten eBird species, that inner products of label embeddings form blocks of
 # ecologically related birds. eBird is not available; scene (six scene classes), reuters
@@ -347,7 +347,7 @@ for dataset in params.heatmap_datasets:
 # ```{glue:figure} cgmvae_fig_heatmap_scene
 # :name: fig-cgmvae-heatmap-scene
 #
-# Inner products of the learned label embeddings for the six scene classes of scene (seed 0; the diagonal removed), for
+# Redraws C-GMVAE's Figure 3: inner products of the learned label embeddings for the six scene classes of scene (seed 0; the diagonal removed), for
 # C-GMVAE and, where they ran, C-GMVAE without contrastive loss and the uni-Gaussian VAE; labels in
 # the order of an average-linkage clustering of the C-GMVAE matrix, its clusters outlined in red.
 # ```
@@ -358,7 +358,7 @@ for dataset in params.heatmap_datasets:
 # ```{glue:figure} cgmvae_fig_heatmap_reuters
 # :name: fig-cgmvae-heatmap-reuters
 #
-# Inner products of the learned label embeddings for the most frequent reuters topics (seed 0; the diagonal removed), for
+# Redraws C-GMVAE's Figure 3: inner products of the learned label embeddings for the most frequent reuters topics (seed 0; the diagonal removed), for
 # C-GMVAE and, where they ran, C-GMVAE without contrastive loss and the uni-Gaussian VAE; labels in
 # the order of an average-linkage clustering of the C-GMVAE matrix, its clusters outlined in red.
 # ```
@@ -369,7 +369,7 @@ for dataset in params.heatmap_datasets:
 # ```{glue:figure} cgmvae_fig_heatmap_corel5k
 # :name: fig-cgmvae-heatmap-corel5k
 #
-# Inner products of the learned label embeddings for the most frequent corel5k keywords (seed 0; the diagonal removed), for
+# Redraws C-GMVAE's Figure 3: inner products of the learned label embeddings for the most frequent corel5k keywords (seed 0; the diagonal removed), for
 # C-GMVAE and, where they ran, C-GMVAE without contrastive loss and the uni-Gaussian VAE; labels in
 # the order of an average-linkage clustering of the C-GMVAE matrix, its clusters outlined in red.
 # ```

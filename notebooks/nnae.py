@@ -240,7 +240,8 @@ chapters.glue_figure("nnae_fig_lime", fig)
 # ```{glue:figure} nnae_fig_lime
 # :name: fig-nnae-lime
 #
-# Test images with LIME's five most important superpixels for the top decoded label (left)
+# Redraws the paper's Figures 5 and 6 on UC Merced: test images with LIME's five most important
+# superpixels for the top decoded label (left)
 # and for the dominant latent unit (middle); right, that unit in the hierarchy: its top labels, its
 # three heaviest level-1 units with theirs, and the image's true labels.
 # ```

@@ -214,8 +214,9 @@ chapters.glue_figure("synthesis_fig_noise", synthesis.noise_figure(noise), "No n
 # ```{glue:figure} synthesis_fig_noise
 # :name: fig-synthesis-noise
 #
-# P@1 (top) and macro-F1 with validation thresholds (bottom) against the share of noisy
-# training labels, one panel per data set and kind of noise, one line per method (seed 0).
+# P@1 (left) and macro-F1 with validation thresholds (right) against the share of noisy
+# training labels, one row of panels per data set and kind of noise, one line per method (seed 0),
+# in the form of Rank-AE's Figure 3.
 # ```
 #
 # How much of its clean score each method keeps at the highest noise rate, as the relative drop
@@ -287,7 +288,8 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 # :name: fig-synthesis-fewer
 #
 # Macro-F1 with validation thresholds against the share of the training rows, one line per
-# method, mean over three seeds (the relative form is the first table above).
+# method, mean over three seeds (C-GMVAE's Figure 2 in absolute form; the relative form is the
+# first table above).
 # ```
 
 # %% [markdown]

@@ -34,6 +34,7 @@ HEADER_WORDS = {
     "predict_s": "prediction seconds", "peak_memory_mb": "peak memory (MB)",
     "n_parameters": "trained parameters", "best_epoch": "best epoch", "walks_per_node": "walks per label",
     "walk_length": "walk length", "window": "window", "dropout": "dropout", "n_labels": "labels",
+    "w2v_epochs": "word2vec epochs", "w2v_sample": "word2vec subsampling", "k_grid": "k tried",
 }
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -84,6 +85,16 @@ def number(value, digits: int = 2) -> str:
     text = f"{value:,.{digits}f}"
     # "-0.00" is a rounding artefact of a value that the test above already kept from being 0.
     return text if float(text.replace(",", "")) != 0 else f"{0:.{digits}f}"
+
+
+def setting(value) -> str:
+    """A setting's value as short as it reads: 80, 0.5, 0.003, 1 × 10⁻⁵ (a value under 0.001 in
+    scientific notation), 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or is_missing(value):
+        return number(value)
+    if value != 0 and abs(value) < 1e-3:
+        return scientific(float(value))
+    return f"{value:g}"
 
 
 def count(value) -> str:

@@ -119,11 +119,13 @@ def failures(records: pd.DataFrame, metrics, by=("dataset", "method")) -> list:
     return found
 
 
-def annotate(table: pd.DataFrame, *, marks: dict | None = None, notes=()) -> pd.DataFrame:
+def annotate(table: pd.DataFrame, *, marks: dict | None = None, notes=(), digits: dict | None = None) -> pd.DataFrame:
     """``table`` with display marks and notes for :func:`styled` (kept in ``table.attrs``, so the
     values stay plain for the code that reads them): ``marks`` maps a row or column label to the
-    sign shown after it, ``notes`` are lines under the table. Adds to what is there."""
+    sign shown after it, ``notes`` are lines under the table, ``digits`` the decimals of a column
+    where they differ from the rest of the table's. Adds to what is there."""
     table.attrs["marks"] = {**table.attrs.get("marks", {}), **(marks or {})}
+    table.attrs["digits"] = {**table.attrs.get("digits", {}), **(digits or {})}
     table.attrs["notes"] = list(dict.fromkeys([*table.attrs.get("notes", []), *notes]))
     return table
 
@@ -387,12 +389,18 @@ def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None =
     cells padded so that they never run together, an optional caption above."""
     digits = 3 if digits is None else digits
     marks, notes = frame.attrs.get("marks", {}), frame.attrs.get("notes", [])
+    attrs = dict(frame.attrs)
     frame = frame.rename(index=lambda v: _shown_label(v, marks), columns=lambda v: _shown_label(v, marks))
     frame = frame.rename_axis(index=[formatting.header(n) for n in frame.index.names],
                               columns=[formatting.header(n) for n in frame.columns.names])
-    # A cell that names a marked method (a flat table's method column) carries its mark too.
-    styler = frame.style.format(lambda v: _shown_label(v, marks) if isinstance(v, str) and v in marks
+    # A cell that names a marked method (a flat table's method column) carries its mark too, and
+    # a cell that is a record key (a setting's name, "walks_per_node") reads in words.
+    styler = frame.style.format(lambda v: _shown_label(v, marks) if isinstance(v, str) and (v in marks or "_" in v)
                                 else formatting.number(v, digits))
+    for column, decimals in attrs.get("digits", {}).items():
+        shown = _shown_label(column, marks)
+        if shown in frame.columns:
+            styler = styler.format(lambda v, d=decimals: formatting.number(v, d), subset=[shown])
     styler = styler.format_index(lambda v: formatting.number(v, digits), axis=0, level=None)
     styler = styler.format_index(lambda v: formatting.number(v, digits), axis=1, level=None)
     # A smaller type than the prose lets a table of eight or nine short columns fit the text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from xmlstudy.formatting import header
 from xmlstudy.figures import difference_figure, for_page, page_figure, panel_grid
 
 from .experiment_grid import run_params
@@ -51,6 +52,11 @@ def label_embedding_figure(vectors, label_names, frequency, n_named: int = 15, s
     return fig
 
 
+def _setting(value) -> str:
+    """A setting's value as short as it reads: 80, 0.001, 0.05, 1e-05."""
+    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
 @for_page
 def sweep_figure(sweep_table, dataset: str = "bibtex"):
     """Each open setting tried on ``dataset``: its validation mean of P@1/3/5 minus the chosen
@@ -67,8 +73,8 @@ def sweep_figure(sweep_table, dataset: str = "bibtex"):
         ax.bar(range(len(part)), part["difference"],
                color=["C2" if d > 0 else "C0" for d in part["difference"]])
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(range(len(part)), [str(v) for v in part["tried"]], rotation=45)
-        ax.set_title(f"{setting}\n(chosen: {part['chosen'].iloc[0]})")
+        ax.set_xticks(range(len(part)), [_setting(v) for v in part["tried"]], rotation=45)
+        ax.set_title(f"{header(setting)}\n(chosen: {_setting(part['chosen'].iloc[0])})")
     for ax in axes[:, 0]:
         ax.set_ylabel("minus chosen (points)")
     fig.tight_layout()

@@ -1,12 +1,16 @@
 """Ranks across data sets: every method's average rank per metric over the data sets where all
 of them ran, with Friedman's test that all are equal, and Demšar's critical-difference diagram
-(Nemenyi's test) of which methods are told apart (:mod:`xmlstudy.stats`).
+(Nemenyi's test) of which methods are told apart (:mod:`xmlstudy.stats`). A method that a
+failed run (:mod:`xmlstudy.failed_runs`) enters the ranks with is marked ‡ in both.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods, stats
+from xmlstudy import failed_runs, methods, stats
+from xmlstudy.formatting import FAILED_MARK
+from xmlstudy.tables import annotate, failures
+from xmlstudy.figures import for_page, page_figure
 
 from .benchmark import complete, score_matrix
 
@@ -14,10 +18,19 @@ RANK_METRICS = ("P@1", "P@3", "P@5", "nDCG@5", "PSP@5", "validation/ex-F1", "val
                 "validation/ma-F1")
 
 
+def ranking_failures(records: pd.DataFrame, metric: str) -> list:
+    """The failed seeds and stalled fits (:mod:`xmlstudy.failed_runs`) that enter the ranks of
+    ``metric``: those on the data sets where every method ran."""
+    matrix = complete(score_matrix(records, metric))
+    ranked = records[records["dataset"].isin(matrix.index)] if len(records) else records
+    return failures(ranked, [metric]) + failed_runs.stalled(matrix, metric)
+
+
 def rank_table(records: pd.DataFrame, metrics=RANK_METRICS) -> pd.DataFrame:
     """Average rank of every method per metric (1 = best) over the data sets where all methods
-    ran, with Friedman's p-value and the number of data sets per metric."""
-    columns, notes = {}, {}
+    ran, with Friedman's p-value and the number of data sets per metric. A method that a failed
+    run enters the ranks with is marked, and the run named in a note."""
+    columns, notes, found = {}, {}, []
     for metric in metrics:
         matrix = complete(score_matrix(records, metric))
         if matrix.shape[0] < 2 or matrix.shape[1] < 3:
@@ -25,12 +38,18 @@ def rank_table(records: pd.DataFrame, metrics=RANK_METRICS) -> pd.DataFrame:
         label = metric.split("/")[-1]
         columns[label] = stats.average_ranks(matrix)
         notes[label] = (matrix.shape[0], stats.friedman(matrix)["p"])
+        found += ranking_failures(records, metric)
     if not columns:
         return pd.DataFrame()
     table = pd.DataFrame(columns).rename(index=methods.name)
     table = table.sort_values(table.columns[0])
-    footer = pd.DataFrame({c: {"data sets": n, "Friedman p": p} for c, (n, p) in notes.items()})
-    return pd.concat([table.round(2), footer.round(4)])
+    # Object columns keep the count of data sets an integer and a tiny p-value unrounded (the
+    # page shows it in scientific notation, not as 0.0000).
+    footer = pd.DataFrame({c: {"data sets": int(n), "Friedman p": float(p)} for c, (n, p) in notes.items()},
+                          dtype=object)
+    out = pd.concat([table.round(2).astype(object), footer])
+    marks = {methods.name(f.get("method")): FAILED_MARK for f in found}
+    return annotate(out, marks=marks, notes=[f.note() for f in found])
 
 
 def cliques(ranks: pd.Series, cd: float) -> list[tuple[int, int]]:
@@ -47,36 +66,38 @@ def cliques(ranks: pd.Series, cd: float) -> list[tuple[int, int]]:
     return runs
 
 
+@for_page
 def critical_difference_figure(records: pd.DataFrame, metric: str = "P@1"):
     """Demšar's critical-difference diagram for ``metric``: methods on the axis of average ranks
     (1 = best, on the left), bars joining methods whose ranks differ by less than Nemenyi's
     critical difference (not told apart at alpha = 0.05). Returns the figure, or None without
     enough data (3 methods on 2 data sets)."""
-    import matplotlib.pyplot as plt
-
     matrix = complete(score_matrix(records, metric))
     if matrix.shape[0] < 2 or matrix.shape[1] < 3:
         return None
     ranks = stats.average_ranks(matrix)
     k, cd = len(ranks), stats.critical_difference(len(ranks), matrix.shape[0])
     half = (k + 1) // 2
-    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.28 * half))
+    fig, axes = page_figure(height=1.6 + 0.28 * half)
+    ax = axes[0][0]
     ax.hlines(0, 1, k, color="black")
     for r in range(1, k + 1):
         ax.vlines(r, 0, 0.08, color="black")
-        ax.text(r, 0.12, str(r), ha="center", va="bottom", fontsize=9)
+        ax.text(r, 0.12, str(r), ha="center", va="bottom")
+    failed = {f.get("method") for f in ranking_failures(records, metric)}
     for i, (method, rank) in enumerate(ranks.items()):
         left = i < half
         y = -0.35 - 0.28 * (i if left else k - 1 - i)
         x_end = 0.6 if left else k + 0.4
         ax.plot([rank, rank, x_end], [0, y, y], color="grey", lw=0.8)
-        ax.text(x_end + (-0.05 if left else 0.05), y, f"{methods.name(method)} ({rank:.2f})",
-                ha="right" if left else "left", va="center", fontsize=9)
+        mark = f" {FAILED_MARK}" if method in failed else ""
+        ax.text(x_end + (-0.05 if left else 0.05), y, f"{methods.name(method)}{mark} ({rank:.2f})",
+                ha="right" if left else "left", va="center")
     for n, (a, b) in enumerate(cliques(ranks, cd)):
         y = -0.12 - 0.07 * n
         ax.hlines(y, ranks.iloc[a] - 0.03, ranks.iloc[b] + 0.03, color="tab:red", lw=3)
     ax.hlines(0.45, 1, 1 + cd, color="black", lw=2)
-    ax.text(1 + cd / 2, 0.5, f"critical difference {cd:.2f}", ha="center", va="bottom", fontsize=9)
+    ax.text(1 + cd / 2, 0.5, f"critical difference {cd:.2f}", ha="center", va="bottom")
     ax.set_xlim(-1.8, k + 2.8)
     ax.set_ylim(-0.45 - 0.28 * half, 0.8)
     ax.axis("off")
