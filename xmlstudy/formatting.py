@@ -119,7 +119,7 @@ def share(fraction) -> str:
 def spread(std: float, digits: int) -> str:
     """The "± std" part of a cell: ``digits`` decimals, or one significant digit where those
     decimals would print 0 for a spread that is not 0 ("± 0.004"), "± 0" for identical runs."""
-    if std == 0:
+    if abs(std) < 1e-9:                    # identical runs (and float noise of identical runs)
         return "± 0"
     if abs(std) < 0.5 * 10 ** -digits:
         exponent = math.floor(math.log10(abs(std)))

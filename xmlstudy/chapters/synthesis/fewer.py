@@ -45,6 +45,16 @@ def fewer_table(records: pd.DataFrame, metric: str = "validation/ma-F1", relativ
                     where = failed_runs.Failure((*failure.group, ("fraction", fraction)), metric,
                                                 failure.value, failure.others)
                     notes.append(f"no ratio where C2AE stalled: {where.note().removeprefix(FAILED_MARK + ' stalled: ')}")
+        # C2AE's runs that early stopping ended in their first plateau, under half its score on
+        # all of train (:func:`far_stalled`), are no denominator either.
+        stuck = far_stalled(records, metric)
+        for row in (stuck[stuck["method"] == methods.name("c2ae")].to_dict("records") if len(stuck) else []):
+            fraction = next((f for f in c2ae.columns if share(f) == row["share"]), None)
+            if fraction is not None and not pd.isna(c2ae.loc[row["dataset"], fraction]):
+                c2ae.loc[row["dataset"], fraction] = np.nan
+                notes.append(f"no ratio where C2AE stalled: {row['dataset']}, {row['share']} of train, "
+                             f"{row['stalled seeds']} seeds ended in their first epochs at "
+                             f"{row['stalled score (%)']:.2f} against {row['at 100% (%)']:.2f} on all of train")
         means = means.sub(c2ae, level="dataset").div(c2ae, level="dataset")
     table = (100 * means).round(2)
     table.columns = [share(c) for c in table.columns]
@@ -111,9 +121,9 @@ def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataF
     return in_dataset_order(in_method_order(pd.DataFrame(rows)), then=("share",))
 
 
-def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
+def far_stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataFrame:
     """The rows of :func:`stalled` far below the method's score on all of train (under half)."""
-    stuck = stalled(records)
+    stuck = stalled(records, metric)
     return stuck[stuck["under half of 100%"] == "yes"] if len(stuck) else stuck
 
 

@@ -45,8 +45,8 @@ def rank_table(records: pd.DataFrame, metrics=RANK_METRICS) -> pd.DataFrame:
     table = table.sort_values(table.columns[0])
     # Object columns keep the count of data sets an integer and a tiny p-value unrounded (the
     # page shows it in scientific notation, not as 0.0000).
-    footer = pd.DataFrame({c: {"data sets": int(n), "Friedman p": float(p)} for c, (n, p) in notes.items()},
-                          dtype=object)
+    footer = pd.DataFrame([[int(n) for n, _ in notes.values()], [float(p) for _, p in notes.values()]],
+                          index=["data sets", "Friedman p"], columns=list(notes), dtype=object)
     out = pd.concat([table.round(2).astype(object), footer])
     marks = {methods.name(f.get("method")): FAILED_MARK for f in found}
     return annotate(out, marks=marks, notes=[f.note() for f in found])
