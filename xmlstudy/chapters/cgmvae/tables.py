@@ -12,7 +12,7 @@ from xmlstudy.chapters.cgmvae.experiment_grid import (PAPER, PAPER_SPLIT_DATASET
 from xmlstudy.chapters.cgmvae.measures import (VARIANTS, fewer_data_stats, half_vs_full,
                                                paper_vs_ours, params_match, variant_means)
 from xmlstudy.chapters.cgmvae.paper import metric_path, paper_names, published_main
-from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE, share
+from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE, setting, share
 from xmlstudy.tables import annotate, mean_std, record_field, summarize, summary_table
 
 _CGMVAE = methods.name("cgmvae")
@@ -33,7 +33,7 @@ def sizes_table(datasets) -> pd.DataFrame:
                      "labels / row": round(s.train.label_cardinality, 2),
                      "rows w/o labels": int((np.diff(s.train.Y.indptr) == 0).sum()),
                      "paper's train (80%)": round(0.8 * paper_rows[d])})
-    return pd.DataFrame(rows).set_index("dataset")
+    return annotate(pd.DataFrame(rows).set_index("dataset"), digits={"labels / row": 2})
 
 
 def settings_table(datasets) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def settings_table(datasets) -> pd.DataFrame:
                           "E (paper)": paper_e[d],
                           "epochs (paper 100)": run_params("cgmvae", d)["epochs"],
                           "patience": run_params("cgmvae", d)["patience"]}
-                         for d in datasets]).set_index("dataset")
+                         for d in datasets]).set_index("dataset").map(setting)   # 0.002, 512, 15: as set
 
 
 def budget_table(frames: dict) -> pd.DataFrame:
