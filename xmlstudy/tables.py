@@ -327,9 +327,12 @@ def statistics_side_by_side(comparison: pd.DataFrame, statistics=STATISTICS, cap
     order = [s for s in statistics if s in set(comparison["statistic"])]
     comparison = comparison[comparison["statistic"].isin(order)]
 
+    def shown(value) -> str:   # a count with thousands separators, an average as printed
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
     def cell(row) -> str:
-        ours = f"{row['this study']:g}"
-        return ours if row["agrees"] else f"{ours} ≠ {row['published']:g}"
+        ours = shown(row["this study"])
+        return ours if row["agrees"] else f"{ours} ≠ {shown(row['published'])}"
 
     shown = comparison.assign(cell=comparison.apply(cell, axis=1))
     table = (shown.pivot_table(index=["dataset", "source"], columns="statistic", values="cell",
