@@ -254,11 +254,12 @@ def test_the_page_works_without_any_record():
 
 
 def test_the_cost_figure_draws_every_method_in_its_registry_colour():
-    from xmlstudy.figures import check_legends
+    from xmlstudy.figures import check_legends, check_page
 
     bench = [_bench(m, L, fit=L / 100) for m in ("dxml", "rankae") for L in (1_000, 10_000)]
     fig = scale.cost_figure(_frames(bench=bench + [_bench("dxml", 100_000, None, status="timeout")]))
     check_legends(fig)
+    check_page(fig, "the cost figure")     # the text column's width, legible type
     assert sorted(t.get_text() for t in fig.legends[0].get_texts()) == ["DXML", "Rank-AE"]
 
 
