@@ -186,7 +186,7 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.protocol]:
     note = " (tuned on the test set, as in the paper's tables)" if protocol == "best-on-test" else ""
     display(tables.styled(cgmvae.main_table(frames["cgmvae/main"], protocol),
-                          f"Threshold protocol: {protocol}{note}; ours (the paper's)"))
+                          f"Threshold protocol: {protocol}{note}; ours (the paper's), fractions"))
 
 # %% [markdown]
 # (cgmvae-paper-split)=
@@ -208,9 +208,9 @@ for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.
 # tables), then every method on the paper's splits:
 
 # %% tags=["remove-input"]
-display(tables.styled(cgmvae.split_comparison(frames, params.protocol), "C-GMVAE: own split, the paper's splits and the paper"))
+display(tables.styled(cgmvae.split_comparison(frames, params.protocol), "C-GMVAE: own split, the paper's splits and the paper (fractions)"))
 display(tables.styled(cgmvae.main_table(cgmvae.scaled(frames["cgmvae/paper_split"]), params.protocol),
-                      f"Every method on the paper's 80/10/10 splits ({params.protocol}); ours (the paper's)"))
+                      f"Every method on the paper's 80/10/10 splits ({params.protocol}); ours (the paper's), fractions"))
 
 # %% [markdown]
 # The official code feeds its features unscaled, while this study z-scores dense features with
@@ -218,7 +218,7 @@ display(tables.styled(cgmvae.main_table(cgmvae.scaled(frames["cgmvae/paper_split
 # so both rows agree there). On the same splits, both ways:
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.raw_features_table(frames, params.protocol), "Z-scored against raw features, the paper's splits")
+tables.styled(cgmvae.raw_features_table(frames, params.protocol), "Z-scored against raw features, the paper's splits (fractions)")
 
 # %% [markdown]
 # The evidence for each miss: every number C-GMVAE falls short of on the paper's splits (at the
@@ -229,7 +229,7 @@ tables.styled(cgmvae.raw_features_table(frames, params.protocol), "Z-scored agai
 
 # %% tags=["remove-input"]
 tables.styled(cgmvae.split_misses(frames, params.protocol, params.tolerance),
-              "Misses on the paper's splits, and what reaches them", index=False)
+              "Misses on the paper's splits, and what reaches them (fractions)", index=False)
 
 # %% [markdown]
 # ### How much tuning the threshold on test adds
@@ -241,7 +241,7 @@ tables.styled(cgmvae.split_misses(frames, params.protocol, params.tolerance),
 # data. The paper's comparisons mix such numbers with ones quoted from other papers.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus the honest protocols", digits=4, index=False)
+tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus the honest protocols (fractions)", digits=4, index=False)
 
 # %% [markdown]
 # (cgmvae-table-4)=
@@ -256,14 +256,14 @@ tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus th
 # Records: `results/cgmvae/ablation.jsonl` with the main runs.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.ablation_with_main(frames, params.protocol), f"Table 4 on this study's data ({params.protocol})")
+tables.styled(cgmvae.ablation_with_main(frames, params.protocol), f"Table 4 on this study's data ({params.protocol}; fractions)")
 
 # %% [markdown]
 # Per data set, the best of the four variants by macro-F1, how far the worst lies below it, and
 # the standard deviation over seeds, averaged over the four:
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.ablation_spread_table(frames, params.protocol), "Table 4's variants: best, spread and seed spread (ma-F1)")
+tables.styled(cgmvae.ablation_spread_table(frames, params.protocol), "Table 4's variants: best, spread and seed spread (ma-F1, fractions)")
 
 # %% [markdown]
 # The paper's Table 4 (below) finds GM + contrastive (C-GMVAE) best on every data set; here the
@@ -271,7 +271,7 @@ tables.styled(cgmvae.ablation_spread_table(frames, params.protocol), "Table 4's 
 # variants apart.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data (not available here)")
+tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data (not available here; fractions)")
 
 # %% [markdown]
 # (cgmvae-table-5)=
@@ -404,9 +404,9 @@ for dataset in params.heatmap_datasets:
 
 # %% tags=["remove-input"]
 budget, at_budget, _ = cgmvae.budget_comparison(frames, params.protocol, params.tolerance)
-display(tables.styled(budget, "The main runs against the paper's budget"))
+display(tables.styled(budget, "The main runs against the paper's budget (fractions)"))
 if len(at_budget):
-    display(tables.styled(at_budget, "Verdicts at the paper's budget", index=False))
+    display(tables.styled(at_budget, "Verdicts at the paper's budget (fractions)", index=False))
 
 # %% [markdown]
 # With the paper's budget, {glue:text}`budget_matched` of {glue:text}`budget_n` published
@@ -415,7 +415,7 @@ if len(at_budget):
 # data set and metric:
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.budget_change_table(frames, params.protocol, params.tolerance), "At the paper's budget minus the main runs")
+tables.styled(cgmvae.budget_change_table(frames, params.protocol, params.tolerance), "At the paper's budget minus the main runs (fractions)")
 
 # %% [markdown]
 # The budget matters where the main runs were still improving when they were cut: on delicious
@@ -439,14 +439,14 @@ tables.styled(cgmvae.budget_change_table(frames, params.protocol, params.toleran
 # Records: `results/cgmvae/search.jsonl`.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"], params.protocol), "One Table 7 setting changed at a time (seed 0)", index=False)
+tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"], params.protocol), "One Table 7 setting changed at a time (seed 0; fractions)", index=False)
 
 # %% [markdown]
 # What choosing on validation would pick, against Table 7's own row (seed 0; test differences
 # under the paper's protocol):
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.search_picks_table(frames, params.protocol), "Validation's pick per data set, against Table 7")
+tables.styled(cgmvae.search_picks_table(frames, params.protocol), "Validation's pick per data set, against Table 7 (fractions)")
 
 # %% [markdown]
 # The picks gain at most {glue:text}`search_max_valid` in validation macro-F1 and move a test
@@ -485,7 +485,7 @@ if params.xc_train is not None:
 # %% tags=["remove-input"]
 for protocol in (params.protocol, "validation"):
     display(tables.styled(cgmvae.verdict_table(frames, protocol, params.tolerance, params.datasets),
-                          f"C-GMVAE: paper against reproduction ({protocol})", index=False))
+                          f"C-GMVAE: paper against reproduction ({protocol}; fractions)", index=False))
 
 # %% [markdown]
 # ## Deviations, and why

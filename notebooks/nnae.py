@@ -137,7 +137,7 @@ chapters.glue_figure("nnae_fig_completion", fig)
 # ```
 
 # %% tags=["remove-input"]
-tables.styled(nnae.completion_table(frames), "Recipe completion: hits@10 (held-out rows)", digits=3)
+tables.styled(nnae.completion_table(frames), "Recipe completion: hits@10 (share of held-out rows)", digits=3)
 
 # %% tags=["remove-input"]
 tables.styled(nnae.faithfulness_table(frames, "npmi", 64), "NPMI of the 64-unit groups", digits=3)
@@ -187,7 +187,7 @@ tables.styled(nnae.prediction_table(frames), "Two-step model and baselines (%)")
 # labels beside their share of the true labels, and P@5 beside its propensity-scored PSP@5 on test.
 
 # %% tags=["remove-input"]
-tables.styled(nnae.tail_table(frames), "Where the top-5 predictions go", digits=3)
+tables.styled(nnae.tail_table(frames), "Where the top-5 predictions go (fractions)", digits=3)
 
 # %% [markdown]
 # (nnae-images)=

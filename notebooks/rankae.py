@@ -307,7 +307,7 @@ tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak me
 # ({py:mod}`xmlstudy.attention`).
 
 # %% tags=["remove-input"]
-tables.styled(rankae.attention_table(frames), "Attention on topic words and the deletion test (mean ± std over seeds)")
+tables.styled(rankae.attention_table(frames), "Attention on topic words and the deletion test (shares and P@1 as fractions, mean ± std over seeds)")
 
 # %% [markdown]
 # Three test documents drawn at random (seed 0), every word shaded by its attention:

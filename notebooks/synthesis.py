@@ -191,7 +191,7 @@ chapters.glue_figure("synthesis_fig_cd_maf1", synthesis.critical_difference_figu
 # spread over seeds.
 
 # %% tags=["remove-input"]
-tables.styled(lead, "Best against runner-up, P@1", index=False)
+tables.styled(lead, "Best against runner-up, P@1 (points)", index=False)
 
 # %% [markdown]
 # (synthesis-noise)=
