@@ -158,7 +158,8 @@ chapters.glue_figure("synthesis_fig_cd_p1", synthesis.critical_difference_figure
 # :name: fig-synthesis-cd-p1
 #
 # Average ranks on P@1 (1 = best, on the left). Methods joined by a red bar are not told apart
-# by Nemenyi's test; the bar at the top is the critical difference.
+# by Nemenyi's test; the bar at the top is the critical difference. ‡: a failed seed or a stalled
+# fit enters the method's ranks (the runs are named under the table of average ranks).
 # ```
 
 # %% [markdown]
