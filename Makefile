@@ -21,7 +21,7 @@ JOBS ?= 2
 
 # The book's chapters, in the order of _toc.yml: jupytext notebooks in notebooks/ and the
 # executable markdown pages (book/methods, book/rerun, book/summary, book/rules, book/intro).
-NOTEBOOKS := book/methods book/rerun notebooks/data_and_baselines notebooks/dxml notebooks/rankae notebooks/cgmvae notebooks/nnae book/summary book/rules notebooks/synthesis notebooks/scale book/intro
+NOTEBOOKS := book/intro book/methods book/rerun notebooks/data_and_baselines notebooks/dxml notebooks/rankae notebooks/cgmvae notebooks/nnae book/summary book/rules notebooks/synthesis notebooks/scale
 
 # The data mirror beside the repository, unless the caller points elsewhere.
 ifndef XMLSTUDY_DATA_DIR

@@ -176,7 +176,7 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 
 # %% [markdown]
 # (cgmvae-tables-1-3)=
-# ## Tables 1-3: the main comparison
+# ## C-GMVAE's Tables 1-3: the main comparison
 #
 # Each cell is ours (mean ± std over seeds) with the paper's number in brackets. Baselines: C2AE, the
 # uni-Gaussian VAE (the paper's uni-Gaussian ablation) as the MPVAE-style model (a single Gaussian
@@ -193,7 +193,7 @@ tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minute
 for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.protocol]:
     note = " (tuned on the test set, as in the paper's tables)" if protocol == "best-on-test" else ""
     display(tables.styled(cgmvae.main_table(frames["cgmvae/main"], protocol),
-                          f"Threshold protocol: {protocol}{note}; ours (the paper's)"))
+                          f"Threshold protocol: {protocol}{note}; ours (the paper's), fractions"))
 
 # %% [markdown]
 # (cgmvae-paper-split)=
@@ -215,9 +215,9 @@ for protocol in [params.protocol] + [p for p in cgmvae.PROTOCOLS if p != params.
 # tables), then every method on the paper's splits:
 
 # %% tags=["remove-input"]
-display(tables.styled(cgmvae.split_comparison(frames, params.protocol), "C-GMVAE: own split, the paper's splits and the paper"))
+display(tables.styled(cgmvae.split_comparison(frames, params.protocol), "C-GMVAE: own split, the paper's splits and the paper (fractions)"))
 display(tables.styled(cgmvae.main_table(cgmvae.scaled(frames["cgmvae/paper_split"]), params.protocol),
-                      f"Every method on the paper's 80/10/10 splits ({params.protocol}); ours (the paper's)"))
+                      f"Every method on the paper's 80/10/10 splits ({params.protocol}); ours (the paper's), fractions"))
 
 # %% [markdown]
 # The official code feeds its features unscaled, while this study z-scores dense features with
@@ -225,7 +225,7 @@ display(tables.styled(cgmvae.main_table(cgmvae.scaled(frames["cgmvae/paper_split
 # so both rows agree there). On the same splits, both ways:
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.raw_features_table(frames, params.protocol), "Z-scored against raw features, the paper's splits")
+tables.styled(cgmvae.raw_features_table(frames, params.protocol), "Z-scored against raw features, the paper's splits (fractions)")
 
 # %% [markdown]
 # The evidence for each miss: every number C-GMVAE falls short of on the paper's splits (at the
@@ -236,7 +236,7 @@ tables.styled(cgmvae.raw_features_table(frames, params.protocol), "Z-scored agai
 
 # %% tags=["remove-input"]
 tables.styled(cgmvae.split_misses(frames, params.protocol, params.tolerance),
-              "Misses on the paper's splits, and what reaches them", index=False)
+              "Misses on the paper's splits, and what reaches them (fractions)", index=False)
 
 # %% [markdown]
 # ### How much tuning the threshold on test adds
@@ -248,11 +248,11 @@ tables.styled(cgmvae.split_misses(frames, params.protocol, params.tolerance),
 # data. The paper's comparisons mix such numbers with ones quoted from other papers.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus the honest protocols", digits=4, index=False)
+tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus the honest protocols (fractions)", digits=4, index=False)
 
 # %% [markdown]
 # (cgmvae-table-4)=
-# ## Table 4: ablation
+# ## C-GMVAE's Table 4: ablation
 #
 # On yeast, scene and sider (the paper's ablation data are not available): the uni-Gaussian VAE
 # (a single Gaussian latent space), C-GMVAE without contrastive loss (the Gaussian mixture alone),
@@ -263,14 +263,14 @@ tables.styled(cgmvae.protocol_gap(frames["cgmvae/main"]), "Best-on-test minus th
 # Records: `results/cgmvae/ablation.jsonl` with the main runs.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.ablation_with_main(frames, params.protocol), f"Table 4 on this study's data ({params.protocol})")
+tables.styled(cgmvae.ablation_with_main(frames, params.protocol), f"Table 4 on this study's data ({params.protocol}; fractions)")
 
 # %% [markdown]
 # Per data set, the best of the four variants by macro-F1, how far the worst lies below it, and
 # the standard deviation over seeds, averaged over the four:
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.ablation_spread_table(frames, params.protocol), "Table 4's variants: best, spread and seed spread (ma-F1)")
+tables.styled(cgmvae.ablation_spread_table(frames, params.protocol), "Table 4's variants: best, spread and seed spread (ma-F1, fractions)")
 
 # %% [markdown]
 # The paper's Table 4 (below) finds GM + contrastive (C-GMVAE) best on every data set; here the
@@ -278,11 +278,11 @@ tables.styled(cgmvae.ablation_spread_table(frames, params.protocol), "Table 4's 
 # variants apart.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data (not available here)")
+tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data (not available here; fractions)")
 
 # %% [markdown]
 # (cgmvae-table-5)=
-# ## Table 5 and Fig. 2: fewer training data
+# ## C-GMVAE's Table 5 and Figure 2: fewer training data
 #
 # The same seeded 10% and 50% subsets of the training rows for every method (the 10% subset lies
 # inside the 50% one), C-GMVAE against C2AE; 100% is the main runs. The paper's Fig. 2 plots the
@@ -290,7 +290,7 @@ tables.styled(cgmvae.published_ablation(), "The paper's Table 4, on its own data
 # (`python -m xmlstudy run --paper cgmvae --experiment fewer_data`).
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.fewer_table(frames, params.protocol), "Means over seeds per training fraction")
+tables.styled(cgmvae.fewer_table(frames, params.protocol), "Table 5 on this study's data: means over seeds per share of train (fractions)")
 
 # %% tags=["remove-cell"]
 fig = cgmvae.fewer_data_figure(cgmvae.fewer_data_stats(frames, params.protocol), "ma-F1")
@@ -300,8 +300,8 @@ chapters.glue_figure("cgmvae_fig_fewer", fig, "No runs on fewer data are recorde
 # ```{glue:figure} cgmvae_fig_fewer
 # :name: fig-cgmvae-fewer
 #
-# C-GMVAE's macro-F1 relative to C2AE's (per cent; zero: equal) against the share of the training
-# rows used, one line per data set (the paper's Figure 2 form).
+# Redraws C-GMVAE's Figure 2: C-GMVAE's macro-F1 relative to C2AE's (per cent; zero: equal) against
+# the share of the training rows used, one line per data set.
 # ```
 #
 # The same numbers, C-GMVAE's macro-F1 relative to C2AE's (per cent) at each share of the
@@ -326,7 +326,7 @@ tables.styled(cgmvae.half_table(frames, params.protocol), "C-GMVAE on 50% agains
 
 # %% [markdown]
 # (cgmvae-figure-3)=
-# ## Fig. 3: what the label embeddings learned
+# ## C-GMVAE's Figure 3: what the label embeddings learned
 #
 # The paper shows, for ten eBird species, that inner products of label embeddings form blocks of
 # ecologically related birds. eBird is not available; scene (six scene classes), reuters
@@ -354,7 +354,7 @@ for dataset in params.heatmap_datasets:
 # ```{glue:figure} cgmvae_fig_heatmap_scene
 # :name: fig-cgmvae-heatmap-scene
 #
-# Inner products of the learned label embeddings for the six scene classes of scene (seed 0; the diagonal removed), for
+# Redraws C-GMVAE's Figure 3: inner products of the learned label embeddings for the six scene classes of scene (seed 0; the diagonal removed), for
 # C-GMVAE and, where they ran, C-GMVAE without contrastive loss and the uni-Gaussian VAE; labels in
 # the order of an average-linkage clustering of the C-GMVAE matrix, its clusters outlined in red.
 # ```
@@ -365,7 +365,7 @@ for dataset in params.heatmap_datasets:
 # ```{glue:figure} cgmvae_fig_heatmap_reuters
 # :name: fig-cgmvae-heatmap-reuters
 #
-# Inner products of the learned label embeddings for the most frequent reuters topics (seed 0; the diagonal removed), for
+# Redraws C-GMVAE's Figure 3: inner products of the learned label embeddings for the most frequent reuters topics (seed 0; the diagonal removed), for
 # C-GMVAE and, where they ran, C-GMVAE without contrastive loss and the uni-Gaussian VAE; labels in
 # the order of an average-linkage clustering of the C-GMVAE matrix, its clusters outlined in red.
 # ```
@@ -376,7 +376,7 @@ for dataset in params.heatmap_datasets:
 # ```{glue:figure} cgmvae_fig_heatmap_corel5k
 # :name: fig-cgmvae-heatmap-corel5k
 #
-# Inner products of the learned label embeddings for the most frequent corel5k keywords (seed 0; the diagonal removed), for
+# Redraws C-GMVAE's Figure 3: inner products of the learned label embeddings for the most frequent corel5k keywords (seed 0; the diagonal removed), for
 # C-GMVAE and, where they ran, C-GMVAE without contrastive loss and the uni-Gaussian VAE; labels in
 # the order of an average-linkage clustering of the C-GMVAE matrix, its clusters outlined in red.
 # ```
@@ -412,9 +412,9 @@ for dataset in params.heatmap_datasets:
 
 # %% tags=["remove-input"]
 budget, at_budget, _ = cgmvae.budget_comparison(frames, params.protocol, params.tolerance)
-display(tables.styled(budget, "The main runs against the paper's budget"))
+display(tables.styled(budget, "The main runs against the paper's budget (fractions)"))
 if len(at_budget):
-    display(tables.styled(at_budget, "Verdicts at the paper's budget", index=False))
+    display(tables.styled(at_budget, "Verdicts at the paper's budget (fractions)", index=False))
 
 # %% [markdown]
 # With the paper's budget, {glue:text}`budget_matched` of {glue:text}`budget_n` published
@@ -423,7 +423,7 @@ if len(at_budget):
 # data set and metric:
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.budget_change_table(frames, params.protocol, params.tolerance), "At the paper's budget minus the main runs")
+tables.styled(cgmvae.budget_change_table(frames, params.protocol, params.tolerance), "At the paper's budget minus the main runs (fractions)")
 
 # %% [markdown]
 # The budget matters where the main runs were still improving when they were cut: on delicious
@@ -448,14 +448,14 @@ tables.styled(cgmvae.budget_change_table(frames, params.protocol, params.toleran
 # Records: `results/cgmvae/search.jsonl`.
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"], params.protocol), "One Table 7 setting changed at a time (seed 0)", index=False)
+tables.styled(cgmvae.search_table(frames["cgmvae/search"], frames["cgmvae/main"], params.protocol), "One Table 7 setting changed at a time (seed 0; fractions)", index=False)
 
 # %% [markdown]
 # What choosing on validation would pick, against Table 7's own row (seed 0; test differences
 # under the paper's protocol):
 
 # %% tags=["remove-input"]
-tables.styled(cgmvae.search_picks_table(frames, params.protocol), "Validation's pick per data set, against Table 7")
+tables.styled(cgmvae.search_picks_table(frames, params.protocol), "Validation's pick per data set, against Table 7 (fractions)")
 
 # %% [markdown]
 # The picks gain at most {glue:text}`search_max_valid` in validation macro-F1 and move a test
@@ -494,7 +494,7 @@ if params.xc_train is not None:
 # %% tags=["remove-input"]
 for protocol in (params.protocol, "validation"):
     display(tables.styled(cgmvae.verdict_table(frames, protocol, params.tolerance, params.datasets),
-                          f"C-GMVAE: paper against reproduction ({protocol})", index=False))
+                          f"C-GMVAE: paper against reproduction ({protocol}; fractions)", index=False))
 
 # %% [markdown]
 # ## Deviations, and why

@@ -130,7 +130,7 @@ tables.styled(dxml.chosen_table(), "Settings chosen on Bibtex's validation split
 
 # %% [markdown]
 # (dxml-table-2)=
-# ## Tables 2 and 4: Bibtex and Delicious
+# ## DXML's Tables 2 and 4: Bibtex and Delicious
 #
 # The paper's numbers (percent, averaged over ten train-test splits) for DXML and for the methods
 # it compares with, beside ours: mean ± standard deviation over three seeds on the Mulan
@@ -215,7 +215,7 @@ tables.styled(dxml.extra_table(frames), "DXML and the baselines on three more da
 
 # %% [markdown]
 # (dxml-figure-2)=
-# ## Figure 2: non-linear against linear embedding
+# ## DXML's Figure 2: non-linear against linear embedding
 #
 # The paper's Figure 2 compares DXML with the same network without its ReLU on Delicious-200K (not
 # available here). {numref}`fig-dxml-linear` makes the same comparison on the study's data sets,
@@ -230,8 +230,10 @@ chapters.glue_figure("dxml_fig_linear", fig)
 # ```{glue:figure} dxml_fig_linear
 # :name: fig-dxml-linear
 #
-# P@1, P@3 and P@5 (percent; bars: mean over seeds, whiskers: ± one standard deviation) of DXML with
-# its ReLU and of the same network without it, per data set.
+# Redraws DXML's Figure 2 as a difference: P@1, P@3 and P@5 of the network without its ReLU minus
+# DXML's, in points, per data set (dots: mean of the seed-by-seed differences; whiskers: 95%
+# Student-t interval over the seeds). Below zero the ReLU helps; a whisker across zero is a
+# difference the seeds do not tell from noise.
 # ```
 #
 # The ReLU network's P@1 minus the linear one's is given with the claim on the non-linear
@@ -257,7 +259,8 @@ chapters.glue_figure("dxml_fig_ablations", fig)
 # ```{glue:figure} dxml_fig_ablations
 # :name: fig-dxml-ablations
 #
-# P@k (percent, mean ± one standard deviation over seeds) of DXML and its five ablations per data set.
+# Each of DXML's five ablations minus DXML, P@1, P@3 and P@5 in points, per data set (dots: mean
+# of the seed-by-seed differences; whiskers: 95% Student-t interval over the seeds).
 # ```
 #
 # Differences to DXML in mean P@1/3/5 over the data sets (points, variant minus DXML):
@@ -321,7 +324,7 @@ tables.styled(dxml.refit_table(frames), "P@k (%) of the main runs and of the sam
 
 # %% [markdown]
 # (dxml-table-6)=
-# ## Table 6: training and test time
+# ## DXML's Table 6: training and test time
 #
 # The paper trains on a GeForce GTX 1080 Ti and tests on a CPU (Xeon E5-2680 v2, 6 cores). Our
 # seconds are for the whole fit (DeepWalk, training with its per-epoch validation check, the

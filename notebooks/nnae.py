@@ -141,7 +141,7 @@ chapters.glue_figure("nnae_fig_completion", fig)
 # ```
 
 # %% tags=["remove-input"]
-tables.styled(nnae.completion_table(frames), "Recipe completion: hits@10 (held-out rows)", digits=3)
+tables.styled(nnae.completion_table(frames), "Recipe completion: hits@10 (share of held-out rows)", digits=3)
 
 # %% tags=["remove-input"]
 tables.styled(nnae.faithfulness_table(frames, "npmi", 64), "NPMI of the 64-unit groups", digits=3)
@@ -194,7 +194,7 @@ tables.styled(nnae.prediction_table(frames), "Two-step model and baselines (%)")
 # learns, and the claim is judged on the other data sets.
 
 # %% tags=["remove-input"]
-tables.styled(nnae.tail_table(frames), "Where the top-5 predictions go", digits=3)
+tables.styled(nnae.tail_table(frames), "Where the top-5 predictions go (fractions)", digits=3)
 
 # %% [markdown]
 # (nnae-images)=
@@ -249,7 +249,8 @@ chapters.glue_figure("nnae_fig_lime", fig)
 # ```{glue:figure} nnae_fig_lime
 # :name: fig-nnae-lime
 #
-# Test images with LIME's five most important superpixels for the top decoded label (left)
+# Redraws the paper's Figures 5 and 6 on UC Merced: test images with LIME's five most important
+# superpixels for the top decoded label (left)
 # and for the dominant latent unit (middle); right, that unit in the hierarchy: its top labels, its
 # three heaviest level-1 units with theirs, and the image's true labels.
 # ```

@@ -120,7 +120,7 @@ tables.styled(rankae.choices(frames), "What each run chose on validation", index
 
 # %% [markdown]
 # (rankae-table-2)=
-# ## Table 2: Delicious
+# ## Rank-AE's Table 2: Delicious
 #
 # The paper's Delicious rows (percent; SLEEC {cite:p}`bhatia2015sparse`, FastXML
 # {cite:p}`prabhu2014fastxml` and PD-Sparse {cite:p}`yen2016pdsparse` as the paper quotes them)
@@ -167,7 +167,7 @@ tables.styled(rankae.rank_table(frames), "Average rank of Rank-AE and the baseli
 
 # %% [markdown]
 # (rankae-ablation)=
-# ## Figure 4: the ablations
+# ## Rank-AE's Figure 4: the ablations
 #
 # The paper's Figure 4 removes the attention ("No attn": $V'$ pooled directly; here Rank-AE
 # without attention) and the ranking loss ("No loss": binary cross-entropy on the decoded scores;
@@ -183,8 +183,10 @@ chapters.glue_figure("rankae_fig_ablation", fig)
 # ```{glue:figure} rankae_fig_ablation
 # :name: fig-rankae-ablation
 #
-# P@1, P@3 and P@5 (percent; bars: mean over seeds, whiskers: ± one standard deviation) of
-# Rank-AE and its two ablations, per data set.
+# Redraws Rank-AE's Figure 4 as differences: P@1, P@3 and P@5 of Rank-AE without attention and of
+# Rank-AE with BCE loss minus Rank-AE's, in points, per data set (dots: mean of the seed-by-seed
+# differences; whiskers: 95% Student-t interval over the seeds). Below zero the full model is
+# better.
 # ```
 #
 # ## The choices the paper leaves open
@@ -226,7 +228,7 @@ tables.styled(rankae.embeddings_table(frames), "Rank-AE with each word-vector in
 
 # %% [markdown]
 # (rankae-noise)=
-# ## Figure 3: noisy labels
+# ## Rank-AE's Figure 3: noisy labels
 #
 # The paper's noise study ran on its own IMDb crawl, which is not public. Here it runs on IMDB-F
 # (the same 28 genres) cut to the paper's sizes, 27,417 training and 6,740 test documents
@@ -248,8 +250,9 @@ chapters.glue_figure("rankae_fig_noise", fig)
 # ```{glue:figure} rankae_fig_noise
 # :name: fig-rankae-noise
 #
-# P@1, P@3 and P@5 (percent) on the clean test split of IMDB-F at the paper's sizes, against the
-# rate of missing (top) and missing + invalid (bottom) training labels, seed 0.
+# Redraws Rank-AE's Figure 3: P@1, P@3 and P@5 (percent) on the clean test split of IMDB-F at the
+# paper's sizes, against the rate of missing (top) and missing + invalid (bottom) training labels,
+# seed 0.
 # ```
 
 # %% tags=["remove-input"]
@@ -299,7 +302,7 @@ tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak me
 
 # %% [markdown]
 # (rankae-attention)=
-# ## Figure 5: where the attention goes
+# ## Rank-AE's Figure 5: where the attention goes
 #
 # The paper's Figure 5 shows the attention on IMDb plot summaries (not public) and says it
 # focuses on topic words. Here a BiLSTM over the raw Reuters documents (cut at 150 tokens) feeds
@@ -315,7 +318,7 @@ tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak me
 # ({py:mod}`xmlstudy.attention`).
 
 # %% tags=["remove-input"]
-tables.styled(rankae.attention_table(frames), "Attention on topic words and the deletion test (mean ± std over seeds)")
+tables.styled(rankae.attention_table(frames), "Attention on topic words and the deletion test (shares and P@1 as fractions, mean ± std over seeds)")
 
 # %% [markdown]
 # Three test documents drawn at random (seed 0), every word shaded by its attention:

@@ -169,7 +169,8 @@ chapters.glue_figure("synthesis_fig_cd_p1", synthesis.critical_difference_figure
 # :name: fig-synthesis-cd-p1
 #
 # Average ranks on P@1 (1 = best, on the left). Methods joined by a red bar are not told apart
-# by Nemenyi's test; the bar at the top is the critical difference.
+# by Nemenyi's test; the bar at the top is the critical difference. ‡: a failed seed or a stalled
+# fit enters the method's ranks (the runs are named under the table of average ranks).
 # ```
 
 # %% [markdown]
@@ -202,7 +203,7 @@ chapters.glue_figure("synthesis_fig_cd_maf1", synthesis.critical_difference_figu
 # spread over seeds.
 
 # %% tags=["remove-input"]
-tables.styled(lead, "Best against runner-up, P@1", index=False)
+tables.styled(lead, "Best against runner-up, P@1 (points)", index=False)
 
 # %% [markdown]
 # (synthesis-noise)=
@@ -228,8 +229,9 @@ chapters.glue_figure("synthesis_fig_noise", synthesis.noise_figure(noise), "No n
 # ```{glue:figure} synthesis_fig_noise
 # :name: fig-synthesis-noise
 #
-# P@1 (top) and macro-F1 with validation thresholds (bottom) against the share of noisy
-# training labels, one panel per data set and kind of noise, one line per method (seed 0).
+# P@1 (left) and macro-F1 with validation thresholds (right) against the share of noisy
+# training labels, one row of panels per data set and kind of noise, one line per method (seed 0),
+# in the form of Rank-AE's Figure 3.
 # ```
 #
 # How much of its clean score each method keeps at the highest noise rate, as the relative drop
@@ -302,7 +304,8 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 # :name: fig-synthesis-fewer
 #
 # Macro-F1 with validation thresholds against the share of the training rows, one line per
-# method, mean over three seeds (the relative form is the first table above).
+# method, mean over three seeds (C-GMVAE's Figure 2 in absolute form; the relative form is the
+# first table above).
 # ```
 
 # %% [markdown]

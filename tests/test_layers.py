@@ -30,7 +30,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                      "xmlstudy.cluster")),
     # what the chapters judge and show with, knowing no paper (and the methods registry and the
     # published numbers, which know every paper but no chapter)
-    ("claims", ("xmlstudy.claims", "xmlstudy.rules", "xmlstudy.stats", "xmlstudy.tables", "xmlstudy.figures",
+    ("claims", ("xmlstudy.claims", "xmlstudy.rules", "xmlstudy.stats", "xmlstudy.tables",
+                "xmlstudy.figures", "xmlstudy.formatting", "xmlstudy.failed_runs",
                 "xmlstudy.parameters", "xmlstudy.methods", "xmlstudy.published", "xmlstudy.glossary")),
     ("chapters", ("xmlstudy.chapters",)),
     # what runs the study: the command line, the benchmarks, the book build

@@ -158,7 +158,7 @@ def test_results_table_by_hand():
     assert table.loc["kNN", "P@1"] == "60.00" and table.loc["kNN", "runs"] == "1 (deterministic)"
     # Parabel: mean 63, sample standard deviation of 62 and 64 = 1.41
     assert table.loc["Parabel", "P@1"] == "63.00 ± 1.41" and table.loc["Parabel", "runs"] == "2 of 3 seeds"
-    assert table.loc["DXML", "P@1"] == "62.00 ± 0.50" and table.loc["DXML", "P@3"] == "31.00 ± 0.00"
+    assert table.loc["DXML", "P@1"] == "62.00 ± 0.50" and table.loc["DXML", "P@3"] == "31.00 ± 0"
     assert table.loc["C-GMVAE", "runs"] in ("to run", "left out: over budget")
     assert table.loc["C-GMVAE", "P@1"] == "—"
     assert list(table.index) == [methods.name(m) for m in scale.METHODS]
@@ -281,11 +281,12 @@ def test_the_page_works_without_any_record():
 
 
 def test_the_cost_figure_draws_every_method_in_its_registry_colour():
-    from xmlstudy.figures import check_legends
+    from xmlstudy.figures import check_legends, check_page
 
     bench = [_bench(m, L, fit=L / 100) for m in ("dxml", "rankae") for L in (1_000, 10_000)]
     fig = scale.cost_figure(_frames(bench=bench + [_bench("dxml", 100_000, None, status="timeout")]))
     check_legends(fig)
+    check_page(fig, "the cost figure")     # the text column's width, legible type
     assert sorted(t.get_text() for t in fig.legends[0].get_texts()) == ["DXML", "Rank-AE"]
 
 

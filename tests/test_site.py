@@ -75,6 +75,47 @@ def test_tables_name_methods_by_their_registry_names(chapter):
                      f"use {[methods.name(forbidden[re.sub(r' [(](paper|ours)[)]$', '', b)]) for b in bad]}")
 
 
+def _table_rows(html: str) -> list[tuple[str, list[str], list[str]]]:
+    """Every row of every table of a page: (the table's caption, its header cells' text, its data
+    cells' text), tags dropped and entities unescaped."""
+    def text(cell):
+        return html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+    out = []
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S)
+        caption = " ".join(text(caption.group(1)).split())[:60] if caption else "(no caption)"
+        for row in re.findall(r"<tr.*?</tr>", table, re.S):
+            out.append((caption, [text(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", row, re.S)],
+                        [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]))
+    return out
+
+
+# A value a table never shows: what pandas or Python print for a missing number.
+MISSING_WORDS = {"nan", "NaN", "None", "NaT", "<NA>"}
+
+
+@pytest.mark.parametrize("chapter", toc_files())
+def test_tables_show_no_missing_value_blank_row_or_zero_spread(chapter):
+    """A table shows "—" for an absent value (never NaN or None), no row without a value, and no
+    "± 0.00": a deterministic method shows its one value (xmlstudy.formatting), a spread too
+    small for the decimals shows one significant digit."""
+    problems = []
+    for caption, heads, cells in _table_rows(page(chapter).read_text(encoding="utf-8")):
+        where = f"{caption!r}, row {(heads or cells)[:1]}"
+        for cell in heads + cells:
+            # Prose cells (a claim's words) may say "None of ..."; a short cell is a value.
+            if len(cell) <= 60 and MISSING_WORDS & set(re.split(r"[\s(),;:±]+", cell)):
+                problems.append(f"{where}: missing value shown as {cell!r}")
+            if re.search(r"± 0\.0+(?![0-9])", cell):
+                problems.append(f"{where}: zero spread {cell!r}")
+        # The row's label is its header cell, or its first cell where the index is hidden.
+        values = cells if heads else cells[1:]
+        if values and all(c in ("", "—", "-") for c in values):
+            problems.append(f"{where}: a row without a value")
+    assert not problems, f"{page(chapter)}:\n" + "\n".join(problems[:30])
+
+
 def test_bibliography_lists_the_seed_papers():
     html = page("book/references").read_text(encoding="utf-8").lower()  # the style lowercases titles
     for title in ("deep extreme multi-label learning", "ranking-based autoencoder",
@@ -296,7 +337,7 @@ const done = arguments[arguments.length - 1];
       (typeof e.className === 'string' && e.className.trim()
           ? '.' + e.className.trim().split(/\s+/).join('.') : '');
   const text = (e) => (e.innerText || e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 80);
-  const report = {math: [], images: [], wide: [], width: window.innerWidth};
+  const report = {math: [], images: [], scaled: [], wide: [], width: window.innerWidth};
 
   // (a) math: Sphinx wraps every formula of the source in .math; MathJax puts an mjx-container in it.
   const formulas = [...document.querySelectorAll('.math')];
@@ -341,6 +382,9 @@ const done = arguments[arguments.length - 1];
   for (const i of images) {
     if (!(i.complete && i.naturalWidth > 0)) report.images.push(i.getAttribute('src'));
   }
+  // A figure's shown width against its drawn width: shrunk further, its type is illegible.
+  report.scaled = images.filter((i) => i.closest('article') && i.naturalWidth > 0 && i.clientWidth > 0)
+      .map((i) => ({src: (i.getAttribute('src') || '').slice(-60), drawn: i.naturalWidth, shown: i.clientWidth}));
 
   // (c) width: the page must not scroll sideways; inside the text column no scroll container
   // (overflow-x auto or scroll) may need scrolling (scrollWidth > clientWidth), and no element may
@@ -409,6 +453,19 @@ def test_math_is_typeset(visit, name):
 def test_every_image_loads(visit, name):
     broken = visit(name)["images"]
     assert not broken, f"{name}: images that did not load: {broken}"
+
+
+# xmlstudy.figures draws every figure at the text column's width; the page may shrink a figure a
+# little (a narrower window), but under two thirds of its drawn width its type is unreadable.
+MIN_SHOWN = 2 / 3
+
+
+@pytest.mark.parametrize("name", site_pages())
+def test_figures_are_shown_at_two_thirds_of_their_width_or_more(visit, name):
+    small = [f"{i['src']}: drawn {i['drawn']} px, shown {i['shown']} px ({i['shown'] / i['drawn']:.0%})"
+             for i in visit(name)["scaled"] if i["shown"] < MIN_SHOWN * i["drawn"]]
+    assert not small, (f"{name}: figures shown at less than two thirds of their drawn width (draw them "
+                       "with xmlstudy.figures.page_figure):\n" + "\n".join(small))
 
 
 # Not the highlighted sources (_modules/, from viewcode): a listing keeps the lines as written.

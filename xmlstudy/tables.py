@@ -7,9 +7,11 @@ from __future__ import annotations
 import html
 import re
 
-import pandas as pd  # noqa: F401
+import pandas as pd
 
-from xmlstudy import methods
+from xmlstudy import failed_runs, formatting, methods
+from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE, FAILED_MARK
+
 
 # --- shared helpers -----------------------------------------------------------------------------
 # Records arrive as the DataFrame of ``xmlstudy.experiments.load_records``: one row per record,
@@ -83,22 +85,85 @@ def mean_table(records: pd.DataFrame, metrics) -> pd.DataFrame:
     return stats.pivot_table(index=["dataset", "method"], columns="metric", values="mean")
 
 
-def mean_std(mean: float, std: float, n: int, scale: float = 1.0, digits: int = 2) -> str:
-    """'12.34 ± 0.56' on the given scale; one seed shows as '12.34 (n=1)', no run as '—'."""
+def mean_std(mean: float, std: float, n: int, scale: float = 1.0, digits: int = 2,
+             deterministic: bool = False) -> str:
+    """'12.34 ± 0.56' on the given scale; one seed shows as '12.34 (n=1)', no run as '—'. A
+    ``deterministic`` method's runs are one result: its value alone (the table marks its name
+    with :data:`~xmlstudy.formatting.DETERMINISTIC_MARK`). A spread too small for ``digits``
+    shows one significant digit ('± 0.004'), identical runs '± 0', never '± 0.00'."""
     if n == 0 or pd.isna(mean):
         return "—"
+    if deterministic and (n == 1 or pd.isna(std) or std * scale < 0.5 * 10 ** -digits):
+        return f"{mean * scale:.{digits}f}"
     if n == 1 or pd.isna(std):
         return f"{mean * scale:.{digits}f} (n={n})"
-    return f"{mean * scale:.{digits}f} ± {std * scale:.{digits}f}"
+    return f"{mean * scale:.{digits}f} {formatting.spread(std * scale, digits)}"
+
+
+def is_deterministic(label) -> bool:
+    """Whether a row or column label names a deterministic method (:data:`xmlstudy.methods.DETERMINISTIC`),
+    by its record key or its display name, "(ours)" or "(paper)" after it allowed."""
+    text = str(label).removesuffix(" (ours)")
+    return any(text in (key, methods.name(key)) for key in methods.DETERMINISTIC)
+
+
+def failures(records: pd.DataFrame, metrics, by=("dataset", "method")) -> list:
+    """The failed seeds (:func:`xmlstudy.failed_runs.seed_failures`) of ``records`` on each of
+    ``metrics``, a configuration being one group of ``by``."""
+    by = list(by)
+    if not len(records) or "seed" not in records.columns or any(c not in records.columns for c in by):
+        return []
+    found = []
+    for metric in metrics:
+        scores = records[by + ["seed"]].assign(
+            value=pd.to_numeric(record_field(records, metric), errors="coerce").to_numpy())
+        found += failed_runs.seed_failures(scores, metric, by)
+    return found
+
+
+def annotate(table: pd.DataFrame, *, marks: dict | None = None, notes=(), digits: dict | None = None) -> pd.DataFrame:
+    """``table`` with display marks and notes for :func:`styled` (kept in ``table.attrs``, so the
+    values stay plain for the code that reads them): ``marks`` maps a row or column label to the
+    sign shown after it, ``notes`` are lines under the table, ``digits`` the decimals of a column
+    where they differ from the rest of the table's. Adds to what is there."""
+    table.attrs["marks"] = {**table.attrs.get("marks", {}), **(marks or {})}
+    table.attrs["digits"] = {**table.attrs.get("digits", {}), **(digits or {})}
+    table.attrs["notes"] = list(dict.fromkeys([*table.attrs.get("notes", []), *notes]))
+    return table
+
+
+def mark_failures(table: pd.DataFrame, found, rows=("dataset", "method"), scale: float = 100.0,
+                  digits: int = 2) -> pd.DataFrame:
+    """Append :data:`~xmlstudy.formatting.FAILED_MARK` to the cells of ``table`` (index: the
+    groups ``rows``, columns: metrics) that a failure of ``found`` enters, and name each failure
+    in a note under the table."""
+    notes = []
+    for failure in found:
+        key = failure.key(rows)
+        key = key[0] if len(key) == 1 else key
+        if failure.metric in table.columns and key in table.index:
+            cell = table.at[key, failure.metric]
+            if isinstance(cell, str) and not cell.endswith(FAILED_MARK):
+                table.at[key, failure.metric] = f"{cell} {FAILED_MARK}"
+            notes.append(failure.note(scale, digits))
+    return annotate(table, notes=notes)
 
 
 def summary_table(records: pd.DataFrame, metrics: list[str], rows=("dataset", "method"),
                   scale: float = 100.0, digits: int = 2) -> pd.DataFrame:
-    """Wide table for display: one row per group, one "mean ± std" column per metric."""
+    """Wide table for display: one row per group, one "mean ± std" column per metric. A
+    deterministic method (:func:`is_deterministic`) shows its one value and its name is marked;
+    a cell that a failed seed enters (:mod:`xmlstudy.failed_runs`) is marked and named in a note."""
     stats = summarize(records, metrics, by=rows)
-    stats["cell"] = [mean_std(m, s, n, scale, digits) for m, s, n in zip(stats["mean"], stats["std"], stats["n"])]
+    determined = [any(is_deterministic(v) for v in row) for row in stats[list(rows)].itertuples(index=False)]
+    stats["cell"] = [mean_std(m, s, n, scale, digits, deterministic=d)
+                     for m, s, n, d in zip(stats["mean"], stats["std"], stats["n"], determined)]
     table = stats.pivot_table(index=list(rows), columns="metric", values="cell", aggfunc="first", sort=False)
-    return table.reindex(columns=[m for m in metrics if m in table.columns]).rename_axis(columns=None)
+    table = table.reindex(columns=[m for m in metrics if m in table.columns]).rename_axis(columns=None)
+    marks = {v: DETERMINISTIC_MARK for row in stats[list(rows)].itertuples(index=False)
+             for v in row if is_deterministic(v)}
+    annotate(table, marks=marks, notes=[DETERMINISTIC_NOTE] if marks else [])
+    return mark_failures(table, failures(records, metrics, rows), rows, scale, digits)
 
 
 def verdict(difference: float, tolerance: float, higher_is_better: bool = True) -> str:
@@ -139,7 +204,8 @@ def paper_vs_reproduced(records: pd.DataFrame, published: dict, method: str, met
             "dataset": dataset,
             "metric": metric,
             "paper": paper,
-            "reproduced": mean_std(got.mean, got.std, got.n, scale, digits) if got is not None else "—",
+            "reproduced": (mean_std(got.mean, got.std, got.n, scale, digits, is_deterministic(method))
+                           if got is not None else "—"),
             "n_seeds": int(got.n) if got is not None else 0,
             "difference": round(difference, digits) if not pd.isna(difference) else float("nan"),
             "verdict": verdict(difference, tol, higher_is_better=metric not in lower_is_better),
@@ -263,9 +329,12 @@ def statistics_side_by_side(comparison: pd.DataFrame, statistics=STATISTICS, cap
     order = [s for s in statistics if s in set(comparison["statistic"])]
     comparison = comparison[comparison["statistic"].isin(order)]
 
+    def shown(value) -> str:   # a count with thousands separators, an average as printed
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
     def cell(row) -> str:
-        ours = f"{row['this study']:g}"
-        return ours if row["agrees"] else f"{ours} ≠ {row['published']:g}"
+        ours = shown(row["this study"])
+        return ours if row["agrees"] else f"{ours} ≠ {shown(row['published'])}"
 
     shown = comparison.assign(cell=comparison.apply(cell, axis=1))
     table = (shown.pivot_table(index=["dataset", "source"], columns="statistic", values="cell",
@@ -316,8 +385,9 @@ def method_link(value) -> str | None:
     reproduced tables); the suffix stays outside the link."""
     if not isinstance(value, str):
         return None
-    match = re.fullmatch(r"(.+?)( \((?:ours|paper)\))?", value)
-    name, suffix = match.group(1), match.group(2) or ""
+    # a mark (deterministic, failed run) may follow the name: it stays outside the link too
+    match = re.fullmatch(r"(.+?)( \((?:ours|paper)\))?( [†‡]+)?", value)
+    name, suffix = match.group(1), (match.group(2) or "") + (match.group(3) or "")
     key = _KEYS_BY_NAME.get(name)
     if key is None:
         return None
@@ -334,7 +404,7 @@ def _link_methods(styler, frame: pd.DataFrame, digits: int):
         linked = method_link(value)
         if linked is not None:
             return linked
-        return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+        return formatting.number(value, digits) if not isinstance(value, str) else str(value)
 
     def names_methods(values) -> bool:
         return any(method_link(v) is not None for v in values)
@@ -350,16 +420,47 @@ def _link_methods(styler, frame: pd.DataFrame, digits: int):
     return styler
 
 
+def _shown_label(label, marks: dict):
+    """A row or column label as the page shows it: a method's record key as its display name,
+    a record key in words (:data:`xmlstudy.formatting.HEADER_WORDS`), the mark of ``marks``
+    after it."""
+    if isinstance(label, str) and label in methods.METHODS:
+        shown = methods.name(label)
+    else:
+        shown = formatting.header(label)
+    mark = marks.get(label)
+    return f"{shown} {mark}" if mark and isinstance(shown, str) else shown
+
+
 def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None = None, index: bool = True,
            link_methods: bool = True):
-    """A table as the book shows it: an absent value as "—" (never NaN), cells padded so that
-    they never run together, floats to ``digits`` places, an optional caption above, and every
-    method name a link to the method's entry in the glossary of methods (:func:`method_link`).
+    """A table as the book shows it: every number through :func:`xmlstudy.formatting.number`
+    (thousands separators, ``digits`` decimals (3 unless given), scientific notation where the
+    decimals would print a non-zero value as 0, "—" for an absent value, never NaN or None),
+    record keys in headers as words and methods by their registry names, the marks and notes of
+    :func:`annotate` (deterministic methods, failed runs) after the labels and under the caption,
+    cells padded so that they never run together, an optional caption above, and every method
+    name a link to the method's entry in the glossary of methods (:func:`method_link`).
     ``link_methods=False`` for a table whose names are papers, not methods, in an unnamed column
     or index (a paper can share its method's name: "DXML")."""
-    styler = frame.style.format(na_rep="—", precision=digits if digits is not None else 3)
+    digits = 3 if digits is None else digits
+    marks, notes = frame.attrs.get("marks", {}), frame.attrs.get("notes", [])
+    attrs = dict(frame.attrs)
+    frame = frame.rename(index=lambda v: _shown_label(v, marks), columns=lambda v: _shown_label(v, marks))
+    frame = frame.rename_axis(index=[formatting.header(n) for n in frame.index.names],
+                              columns=[formatting.header(n) for n in frame.columns.names])
+    # A cell that names a marked method (a flat table's method column) carries its mark too, and
+    # a cell that is a record key (a setting's name, "walks_per_node") reads in words.
+    styler = frame.style.format(lambda v: _shown_label(v, marks) if isinstance(v, str) and (v in marks or "_" in v)
+                                else formatting.number(v, digits))
+    for column, decimals in attrs.get("digits", {}).items():
+        shown = _shown_label(column, marks)
+        if shown in frame.columns:
+            styler = styler.format(lambda v, d=decimals: formatting.number(v, d), subset=[shown])
+    styler = styler.format_index(lambda v: formatting.number(v, digits), axis=0, level=None)
+    styler = styler.format_index(lambda v: formatting.number(v, digits), axis=1, level=None)
     if link_methods:
-        styler = _link_methods(styler, frame, digits if digits is not None else 3)
+        styler = _link_methods(styler, frame, digits)
     # A smaller type than the prose lets a table of eight or nine short columns fit the text
     # column (770 px at a 1400 px window) without scrolling.
     styler = styler.set_table_styles([{"selector": "", "props": "font-size: 0.82em;"},
@@ -369,4 +470,7 @@ def styled(frame: pd.DataFrame, caption: str | None = None, digits: int | None =
                                      overwrite=False)
     if not index:
         styler = styler.hide(axis="index")
-    return styler.set_caption(caption) if caption else styler
+    # The notes go with the caption: a Styler has no footer, and the caption stays with the table.
+    lines = [html.escape(caption)] if caption else []
+    lines += [f'<span style="font-weight: normal; font-size: 0.92em">{html.escape(n)}</span>' for n in notes]
+    return styler.set_caption("<br>".join(lines)) if lines else styler

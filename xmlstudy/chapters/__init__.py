@@ -154,7 +154,9 @@ def glue_all(values: dict) -> None:
 def glue_figure(name: str, figure, absent: str = "No records for this figure yet.") -> None:
     """Glue a figure for a captioned ``{glue:figure}`` block and close it, or, when there is no
     figure (no records for it yet), the sentence ``absent`` in its place, so the page still
-    builds and says why the figure is missing."""
+    builds and says why the figure is missing. A figure that names a method other than the
+    registry does, or would not read at the text column's width, stops the page
+    (:func:`xmlstudy.figures.check_legends`, :func:`xmlstudy.figures.check_page`)."""
     from IPython.display import Markdown
     from myst_nb import glue
 
@@ -163,9 +165,10 @@ def glue_figure(name: str, figure, absent: str = "No records for this figure yet
         return
     import matplotlib.pyplot as plt
 
-    from xmlstudy.figures import check_legends
+    from xmlstudy.figures import check_legends, check_page
 
     check_legends(figure)
+    check_page(figure, name)
     glue(name, figure, display=False)
     plt.close(figure)
 

@@ -8,10 +8,12 @@ import pandas as pd
 
 from xmlstudy import methods
 from xmlstudy.chapters.cgmvae.embeddings import SOURCES, label_grams
+from xmlstudy.figures import for_page, legend_below, page_figure
 
 _CGMVAE = methods.name("cgmvae")
 
 
+@for_page
 def fewer_data_figure(stats, metric: str = "ma-F1", method: str = "cgmvae"):
     """Fig. 2 on our data: C-GMVAE's relative difference to C2AE (%) on ``metric`` against the
     fraction of training data, one line per dataset. ``stats`` is
@@ -19,19 +21,23 @@ def fewer_data_figure(stats, metric: str = "ma-F1", method: str = "cgmvae"):
     rows = stats[(stats["method"] == method) & (stats["metric"] == metric)]
     # Only the data sets that ran on fewer data: a lone 100% point is no curve.
     rows = rows[rows.groupby("dataset")["fraction"].transform("nunique") > 1]
-    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    fig, axes = page_figure(height=3.0)
+    ax = axes[0][0]
+    # One colour and marker per data set (the lines are data sets, not methods).
+    styles = dict(zip(dict.fromkeys(rows["dataset"]), zip([f"C{i}" for i in range(10)], "osD^v<>ph*")))
     for dataset, group in rows.groupby("dataset", sort=False):
         group = group.sort_values("fraction")
-        ax.plot(100 * group["fraction"], group["vs C2AE %"], marker="o", label=dataset)
+        colour, marker = styles[dataset]
+        ax.plot(100 * group["fraction"], group["vs C2AE %"], marker=marker, color=colour, label=dataset)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xlabel("training data used (%)")
     ax.set_ylabel(f"{metric}: C-GMVAE vs C2AE (%)")
     ax.set_xticks([10, 50, 100])
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1))  # beside, over no line
-    fig.tight_layout()
+    legend_below(fig, columns=4)
     return fig
 
 
+@for_page
 def label_gram_heatmaps(grams: dict, label_names: list[str], n_blocks: int = 3, max_labels: int = 30):
     """Fig. 3 on our data: the label-label inner products of learned label embeddings, one panel
     per model in ``grams`` ({title: L x L array}), the diagonal removed as in the paper. Labels
@@ -48,14 +54,19 @@ def label_gram_heatmaps(grams: dict, label_names: list[str], n_blocks: int = 3, 
     blocks = fcluster(tree, t=min(n_blocks, L), criterion="maxclust")
     order = order[:max_labels]
     names = [label_names[i] for i in order]
-    fig, axes = plt.subplots(1, len(grams), figsize=(4.2 * len(grams) + 0.8, 4.2), squeeze=False)
-    for ax, (title, gram) in zip(axes[0], grams.items()):
+    # Side by side at the column's width, a panel's axes are about 1.6 inches: room for some 24
+    # label names at the page's type in all panels together; more stack the panels, each as wide
+    # as the column (its cells then wider than tall).
+    stacked = len(order) * len(grams) > 24
+    fig, axes = (page_figure(len(grams), 1, panel_height=0.16 * len(order) + 1.3) if stacked
+                 else page_figure(1, len(grams), height=0.2 * len(order) + 2.2))
+    for ax, (title, gram) in zip(axes.flat, grams.items()):
         g = np.asarray(gram, dtype=float)[np.ix_(order, order)].copy()
         np.fill_diagonal(g, np.nan)
-        image = ax.imshow(g, cmap="viridis")
-        ax.set_title(title, fontsize=10)
-        ax.set_xticks(range(len(order)), names, rotation=90, fontsize=7)
-        ax.set_yticks(range(len(order)), names, fontsize=7)
+        image = ax.imshow(g, cmap="viridis", aspect="auto" if stacked else "equal")
+        ax.set_title(title)
+        ax.set_xticks(range(len(order)), names, rotation=90)
+        ax.set_yticks(range(len(order)), names)
         # Outline the clusters: runs of equal block id along the order.
         ids = blocks[order]
         start = 0
@@ -64,7 +75,7 @@ def label_gram_heatmaps(grams: dict, label_names: list[str], n_blocks: int = 3, 
                 ax.add_patch(plt.Rectangle((start - 0.5, start - 0.5), i - start, i - start,
                                            fill=False, edgecolor="red", lw=1.2))
                 start = i
-        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="inner product $w_i \\cdot w_j$")
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="$w_i \\cdot w_j$")
     fig.tight_layout()
     return fig, {label_names[i]: int(blocks[i]) for i in range(L)}
 

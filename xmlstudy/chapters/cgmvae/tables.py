@@ -12,7 +12,8 @@ from xmlstudy.chapters.cgmvae.experiment_grid import (PAPER, PAPER_SPLIT_DATASET
 from xmlstudy.chapters.cgmvae.measures import (POINTS, VARIANTS, fewer_data_stats, half_vs_full,
                                                paper_vs_ours, params_match, points, variant_means)
 from xmlstudy.chapters.cgmvae.paper import metric_path, paper_names, published_main
-from xmlstudy.tables import mean_std, record_field, summarize, summary_table
+from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE, setting, share
+from xmlstudy.tables import annotate, mean_std, record_field, summarize, summary_table
 
 _CGMVAE = methods.name("cgmvae")
 _OFFICIAL = methods.name("cgmvae-official")
@@ -32,7 +33,7 @@ def sizes_table(datasets) -> pd.DataFrame:
                      "labels / row": round(s.train.label_cardinality, 2),
                      "rows w/o labels": int((np.diff(s.train.Y.indptr) == 0).sum()),
                      "paper's train (80%)": round(0.8 * paper_rows[d])})
-    return pd.DataFrame(rows).set_index("dataset")
+    return annotate(pd.DataFrame(rows).set_index("dataset"), digits={"labels / row": 2})
 
 
 def settings_table(datasets) -> pd.DataFrame:
@@ -44,7 +45,7 @@ def settings_table(datasets) -> pd.DataFrame:
                           "E (paper)": paper_e[d],
                           "epochs (paper 100)": run_params("cgmvae", d)["epochs"],
                           "patience": run_params("cgmvae", d)["patience"]}
-                         for d in datasets]).set_index("dataset")
+                         for d in datasets]).set_index("dataset").map(setting)   # 0.002, 512, 15: as set
 
 
 def budget_table(frames: dict) -> pd.DataFrame:
@@ -80,11 +81,16 @@ def main_table(records: pd.DataFrame, protocol: str = "best-on-test",
             row = {"dataset": dataset, "method": methods.name(method)}
             for metric, path in zip(metrics, paths):
                 got = lookup.get((dataset, method, path))
-                ours = mean_std(got.mean, got.std, got.n, 1.0, digits) if got else "—"
+                ours = mean_std(got.mean, got.std, got.n, 1.0, digits,
+                                deterministic=method in methods.DETERMINISTIC) if got else "—"
                 paper = paper_values.get((dataset, paper_name, metric))
                 row[metric] = f"{ours} ({'—' if paper is None else f'{paper:.3f}'})"
             rows.append(row)
-    return pd.DataFrame(rows).set_index(["dataset", "method"])
+    marks = {methods.name(m): DETERMINISTIC_MARK for m in methods.DETERMINISTIC}
+    shown = {r["method"] for r in rows}
+    marks = {name: mark for name, mark in marks.items() if name in shown}
+    return annotate(pd.DataFrame(rows).set_index(["dataset", "method"]), marks=marks,
+                    notes=[DETERMINISTIC_NOTE] if marks else [])
 
 
 def verdict_table(frames: dict, protocol: str, tolerance: float | None, datasets) -> pd.DataFrame:
@@ -235,13 +241,14 @@ def ablation_spread_table(frames: dict, protocol: str, metric: str = "ma-F1") ->
 
 # --- Table 5: fewer training data -------------------------------------------------------------------
 def fewer_table(frames: dict, protocol: str) -> pd.DataFrame:
-    """Table 5 / Fig. 2 on our data: means per data set, metric and fraction, and C-GMVAE's
-    relative difference to C2AE."""
-    stats = fewer_data_stats(frames, protocol)
+    """Table 5 on our data: means over seeds per data set, metric and share of train (fractions,
+    as the paper prints them), one column per method. C-GMVAE's relative difference to C2AE (a
+    percentage, Fig. 2) is :func:`lead_over_c2ae_table`: one unit per table."""
+    stats = fewer_data_stats(frames, protocol).sort_values(["dataset", "metric", "fraction"], kind="stable")
     pivot = stats.pivot_table(index=["dataset", "metric", "fraction"], columns="method",
                               values="mean", sort=False).rename(columns=methods.name)
-    pivot["vs C2AE %"] = stats[stats["method"] == "cgmvae"].set_index(
-        ["dataset", "metric", "fraction"])["vs C2AE %"]
+    # The share of train as the page says it: "10%", "50%", "100%", in that order.
+    pivot = pivot.rename(index=share, level="fraction").rename_axis(index=["dataset", "metric", "share of train"])
     return pivot.round(3).rename_axis(columns=None)
 
 

@@ -5,33 +5,23 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from xmlstudy.figures import method_bars
-from xmlstudy.tables import record_field
+from xmlstudy.formatting import header
+from xmlstudy.figures import difference_figure, for_page, page_figure, panel_grid
 
 from .experiment_grid import run_params
 
 
 def ablation_figure(records, shown=("dxml", "dxml-linear"), metrics=("P@1", "P@3", "P@5"),
                     datasets=None):
-    """Figure 2 of DXML, on the study's datasets: P@k (percent, mean over seeds with a
-    ±1 std bar) of DXML beside its ablations ``shown``, one panel per dataset, in the methods'
-    registry colours."""
-    datasets = list(datasets or records["dataset"].unique())
-    fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets), 3.2), squeeze=False)
-    for ax, dataset in zip(axes[0], datasets):
-        of = {method: records[(records["dataset"] == dataset) & (records["method"] == method)]
-              for method in shown}
-        method_bars(ax, {method: [record_field(rows, m) for m in metrics]
-                         for method, rows in of.items()}, metrics)
-        ax.set_title(dataset)
-    # One legend below the panels, where it covers no bar.
-    handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=min(len(shown), 6), frameon=False,
-               fontsize="small")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
-    return fig
+    """DXML's Figure 2 (and its ablations) on the study's data sets, as differences: each
+    variant of ``shown[1:]`` minus DXML (``shown[0]``) in P@k points, seed by seed, one panel per
+    metric, with 95% Student-t intervals over the seeds
+    (:func:`xmlstudy.figures.difference_figure`). The paper draws both models' P@k as bars; the
+    claims are about the gap, one to three points, which bars from zero hide."""
+    return difference_figure(records, shown[0], shown[1:], metrics, datasets)
 
 
+@for_page
 def label_embedding_figure(vectors, label_names, frequency, n_named: int = 15, seed: int = 0,
                          title: str = ""):
     """The DeepWalk label vectors in 2-D (t-SNE on cosine distances, seeded), point size by
@@ -44,14 +34,15 @@ def label_embedding_figure(vectors, label_names, frequency, n_named: int = 15, s
     perplexity = float(min(30, max(2, (len(vectors) - 1) / 3)))
     xy = TSNE(n_components=2, metric="cosine", init="pca", perplexity=perplexity,
               random_state=seed).fit_transform(vectors)
-    fig, ax = plt.subplots(figsize=(7, 6))
+    fig, axes = page_figure(height=5.6)
+    ax = axes[0][0]
     sizes = 8 + 120 * frequency / max(frequency.max(), 1)
     points = ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=frequency, cmap="viridis", alpha=0.7,
                         norm=plt.matplotlib.colors.LogNorm(vmin=max(frequency.min(), 1),
                                                            vmax=max(frequency.max(), 2)))
     fig.colorbar(points, ax=ax, label="training samples of the label")
     for j in np.argsort(-frequency)[:n_named]:
-        ax.annotate(label_names[j], xy[j], fontsize=8, xytext=(3, 3), textcoords="offset points")
+        ax.annotate(label_names[j], xy[j], xytext=(3, 3), textcoords="offset points")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("t-SNE dimension 1")
@@ -61,25 +52,33 @@ def label_embedding_figure(vectors, label_names, frequency, n_named: int = 15, s
     return fig
 
 
+def _setting(value) -> str:
+    """A setting's value as short as it reads: 80, 0.001, 0.05, 1e-05."""
+    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+@for_page
 def sweep_figure(sweep_table, dataset: str = "bibtex"):
     """Each open setting tried on ``dataset``: its validation mean of P@1/3/5 minus the chosen
     configuration's (points), one panel per setting (the table of :func:`sweep_table`). Bars
     start at zero, so a bar above it is a setting that would have scored better."""
     rows = sweep_table[sweep_table["dataset"] == dataset]
     settings = list(dict.fromkeys(rows["setting"]))
-    fig, axes = plt.subplots(1, max(len(settings), 1), figsize=(1.9 * max(len(settings), 1), 2.9),
-                             squeeze=False, sharey=True)
-    for ax, setting in zip(axes[0], settings):
+    n_rows, columns = panel_grid(len(settings), 4)
+    fig, axes = page_figure(n_rows, columns, panel_height=2.3, sharey=True)
+    for ax in axes.flat[len(settings):]:
+        ax.set_visible(False)
+    for ax, setting in zip(axes.flat, settings):
         part = rows[rows["setting"] == setting]
         ax.bar(range(len(part)), part["difference"],
                color=["C2" if d > 0 else "C0" for d in part["difference"]])
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(range(len(part)), [str(v) for v in part["tried"]], rotation=45)
-        ax.set_title(f"{setting}\n(chosen: {part['chosen'].iloc[0]})", fontsize=8)
-    axes[0][0].set_ylabel("validation score minus chosen (points)")
+        ax.set_xticks(range(len(part)), [_setting(v) for v in part["tried"]], rotation=45)
+        ax.set_title(f"{header(setting)}\n(chosen: {_setting(part['chosen'].iloc[0])})")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("minus chosen (points)")
     fig.tight_layout()
     return fig
-
 
 
 def label_embedding(dataset: str, profile: str, changes: dict):

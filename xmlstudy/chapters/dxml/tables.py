@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods, published, rules
-from xmlstudy.tables import mean_std, paper_vs_reproduced, summarize, summary_table
+from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE
+from xmlstudy.tables import annotate, mean_std, paper_vs_reproduced, summarize, summary_table
 
 from .experiment_grid import PAPER, SMALL_DATASETS, VARIANTS
 from .paper_numbers import small_tables
@@ -45,10 +46,17 @@ def vs_published_table(records: pd.DataFrame, published: dict, metrics: list[str
                                 & (stats["metric"] == metric)]
                     if len(hit):
                         h = hit.iloc[0]
-                        cell = mean_std(h["mean"], h["std"], h["n"], 100.0)
+                        cell = mean_std(h["mean"], h["std"], h["n"], 100.0,
+                                        deterministic=method in methods.DETERMINISTIC)
                 row[name] = cell
             rows.append(row)
-    return pd.DataFrame(rows).set_index(["dataset", "metric"])
+    return _marked(pd.DataFrame(rows).set_index(["dataset", "metric"]), ours)
+
+
+def _marked(table: pd.DataFrame, ours=OUR_METHODS) -> pd.DataFrame:
+    """``table`` with our deterministic methods' headers marked and the mark explained."""
+    marks = {name: DETERMINISTIC_MARK for method, name in ours.items() if method in methods.DETERMINISTIC}
+    return annotate(table, marks=marks, notes=[DETERMINISTIC_NOTE] if marks else [])
 
 
 def chosen_table() -> pd.DataFrame:
@@ -62,7 +70,7 @@ def small_table(frames: dict, metrics, datasets=SMALL_DATASETS) -> pd.DataFrame:
     records = with_baselines(frames)
     present = [d for d in datasets if len(records) and d in set(records["dataset"])]
     # Methods as rows and (data set, metric) as columns: six columns fit the page.
-    return vs_published_table(records, small_tables(), list(metrics), datasets=present).T
+    return _marked(vs_published_table(records, small_tables(), list(metrics), datasets=present).T)
 
 
 def protocols_table(frames: dict, metrics=("P@1", "P@3", "P@5", "nDCG@1", "nDCG@3", "nDCG@5")
@@ -100,7 +108,7 @@ def paper_split_table(frames: dict, metrics=("P@1", "P@3", "P@5")) -> pd.DataFra
     present = [d for d in SMALL_DATASETS if len(records) and d in set(records["dataset"])]
     if not present:
         return pd.DataFrame()
-    return vs_published_table(records, small_tables(), list(metrics), datasets=present).T
+    return _marked(vs_published_table(records, small_tables(), list(metrics), datasets=present).T)
 
 
 def psp_table(frames: dict) -> pd.DataFrame:

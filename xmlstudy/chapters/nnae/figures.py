@@ -10,31 +10,33 @@ from xmlstudy import experiments, image_explanations, methods
 from xmlstudy.chapters.nnae.experiment_grid import FACTORIZATIONS, NAMES
 from xmlstudy.chapters.nnae.measures import image_records
 from xmlstudy.chapters.nnae.tables import completion_table, faithfulness_table
+from xmlstudy.figures import dots, for_page, legend_below, page_figure
 from xmlstudy.tables import record_field
 
 
+@for_page
 def completion_figure(frames: dict):
-    """Recipe completion hits@10 and level-2 NPMI per data set, one bar per factorization, in
-    its method's registry colour (lighter for the same method at another size)."""
+    """Recipe completion hits@10 (top) and level-2 NPMI (bottom) per data set, one dot per
+    factorization (mean over seeds) in its method's registry colour and marker (lighter for the
+    same method at another size), the value axes fitted to the dots rather than started at zero."""
     hits = completion_table(frames)
     npmi = faithfulness_table(frames, "npmi", 16)
-    colours, sizes = {}, {}
+    styles, sizes = {}, {}
     for m, u in FACTORIZATIONS:
         sizes[m] = sizes.get(m, -1) + 1
-        colours[NAMES[(m, u)]] = methods.lighter(methods.colour(m), 0.3 * sizes[m])
-    for name in list(colours):
-        colours[f"{name}, level 2"] = colours[name]
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.6))
-    for ax, table, title in ((axes[0], hits, "recipe completion: hits@10"),
-                             (axes[1], npmi, "NPMI of the 16 groups' top 10")):
+        styles[NAMES[(m, u)]] = (NAMES[(m, u)], methods.lighter(methods.colour(m), 0.3 * sizes[m]),
+                                 methods.marker(m))
+    for name in list(styles):
+        styles[f"{name}, level 2"] = (name, *styles[name][1:])
+    fig, axes = page_figure(2, 1, panel_height=2.3)
+    for ax, table, title in ((axes[0][0], hits, "recipe completion: hits@10"),
+                             (axes[1][0], npmi, "NPMI of the 16 groups' top 10 labels")):
         if len(table):
-            table.T.plot.bar(ax=ax, legend=False, width=0.85, rot=20,
-                             color=[colours.get(row, "grey") for row in table.index])
-        ax.set_title(title, fontsize="medium")
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize="small")
-    fig.tight_layout(rect=(0, 0.2, 1, 1))
+            dots(ax, {row: [(v, float("nan")) for v in table.loc[row]] for row in table.index},
+                 list(table.columns), {row: styles.get(row, (row, "grey", "o")) for row in table.index})
+        ax.set_title(title)
+    # One legend for both panels: the first panel shows every factorization.
+    legend_below(fig, columns=3)
     return fig
 
 
@@ -49,6 +51,7 @@ def _hierarchy_text(info: dict, unit: int | None, names: list[str], labels: int 
     return "\n".join(lines)
 
 
+@for_page
 def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 4):
     """The paper's Figures 5 and 6 for UC Merced: test images with the LIME explanation (top 5
     superpixels, from the record's weights over the same SLIC superpixels) of the latent unit
@@ -64,7 +67,8 @@ def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 
     recs = recs[recs["method"] == "nnae-image"].sort_values("seed", kind="stable") if len(recs) else recs
     figs = record_field(recs.iloc[[0]], "explain/figures").iloc[0] if len(recs) else None
     if not isinstance(figs, list) or not figs:
-        fig, ax = plt.subplots(figsize=(4, 1))
+        fig, axes = page_figure(height=1.0, width=0.6)
+        ax = axes[0][0]
         ax.axis("off")
         ax.text(0.5, 0.5, "no explanation records", ha="center")
         return fig
@@ -73,8 +77,7 @@ def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 
     test = splits.test
     names = test.label_names
     figs = figs[:n]
-    fig, axes = plt.subplots(len(figs), 3, figsize=(10, 3.2 * len(figs)), squeeze=False,
-                             gridspec_kw={"width_ratios": [1, 1, 1.25]})
+    fig, axes = page_figure(len(figs), 3, panel_height=2.5, gridspec_kw={"width_ratios": [1, 1, 1.25]})
     for ax_row, f in zip(axes, figs):
         row = test.meta["image_name"].index(f["image_name"]) if f.get("image_name") else f["row"]
         image = read_images(test, f["resolution"], [row])[0]
@@ -86,11 +89,11 @@ def explanation_figure(frames: dict, experiment: str = "explanations", n: int = 
             ax.imshow(mark_boundaries(shown, segs, color=(1, 1, 0)))
             what = (f"latent unit {f['unit'] + 1}" if kind == "unit"
                     else f"label '{names[f['label']]}'")
-            ax.set_title(f"{f['image_name']}: {what}", fontsize="small")
+            ax.set_title(f"{f['image_name']}:\n{what}")
             ax.axis("off")
         truth = ", ".join(names[j] for j in test.Y[row].indices)
         ax_row[2].axis("off")
         ax_row[2].text(0, 1, _hierarchy_text(info, f.get("unit"), names) + f"\n\ntrue: {truth}",
-                       va="top", family="monospace", fontsize="x-small", wrap=True)
+                       va="top", wrap=True)
     fig.tight_layout()
     return fig

@@ -14,7 +14,7 @@ from xmlstudy.chapters.nnae.experiment_grid import (AUTOENCODER, FACTORIZATIONS,
 from xmlstudy.chapters.nnae.measures import (aitlas_map, explanation_means, image_means,
                                              image_records, level_measures, model_measures, named,
                                              numeric_column)
-from xmlstudy.tables import summary_table
+from xmlstudy.tables import annotate, summary_table
 
 
 def _by_dataset(frame: pd.DataFrame, index: str, column: str, datasets, order=None) -> pd.DataFrame:
@@ -52,12 +52,19 @@ def hierarchy_table(frames: dict, seed: int = 0, units: int = 4, labels: int = 5
     def words(top):
         return ", ".join(names[i] for i in top[:labels])
 
+    # A unit whose weights are all zero (the non-negative projection can kill one) has no top
+    # labels and no level-1 children: it is named in a note, not shown as an empty row.
+    live = [j for j, top in enumerate(info["L2"]["top"]) if len(top)]
+    dead = [j + 1 for j, top in enumerate(info["L2"]["top"]) if not len(top)]
     rows = []
-    for j in range(min(units, len(info["L2"]["top"]))):
+    for j in live[:units]:
         children = "; ".join(f"{k + 1}: {words(info['L1']['top'][k][:3])}" for k in info["edges"][j])
         rows.append({"unit": j + 1, "top labels": words(info["L2"]["top"][j]),
                      "level-1 units": children})
-    return pd.DataFrame(rows)
+    notes = [f"Level-2 unit{'s' if len(dead) > 1 else ''} {', '.join(map(str, dead))} of "
+             f"{len(info['L2']['top'])} carr{'y' if len(dead) > 1 else 'ies'} no label (all weights "
+             f"zero) and {'are' if len(dead) > 1 else 'is'} left out."] if dead else []
+    return annotate(pd.DataFrame(rows), notes=notes)
 
 
 def completion_table(frames: dict, column: str = "hits@10") -> pd.DataFrame:

@@ -5,39 +5,29 @@ from __future__ import annotations
 
 import html
 
-import matplotlib.pyplot as plt
-
 from xmlstudy import methods
-from xmlstudy.figures import method_bars
+from xmlstudy.figures import difference_figure, for_page, legend_below, page_figure
 from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, NOISE_METHODS
 from xmlstudy.chapters.rankae.noise import noise_frame
 
 
 def ablation_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
-    """Figure 4 on our data: P@k (percent, mean ± std over seeds) of Rank-AE and its two
-    ablations, one panel per data set, bars from zero, in the methods' registry colours."""
+    """Rank-AE's Figure 4 on our data, as differences: each ablation (no attention, BCE in place
+    of the ranking loss) minus Rank-AE in P@k points, seed by seed, one panel per metric, with
+    95% Student-t intervals over the seeds (:func:`xmlstudy.figures.difference_figure`). The
+    paper draws the three models' P@k as bars from zero, which hide the few points between them."""
     main = frames["rankae/main"]
-    datasets = list(dict.fromkeys(main["dataset"])) if len(main) else []
-    fig, axes = plt.subplots(1, max(len(datasets), 1), figsize=(3.4 * max(len(datasets), 1), 3.2),
-                             squeeze=False)
-    for ax, dataset in zip(axes[0], datasets):
-        of = {method: main[(main["dataset"] == dataset) & (main["method"] == method)]
-              for method in METHODS}
-        method_bars(ax, {method: [rows[m] for m in metrics] for method, rows in of.items()},
-                    metrics)
-        ax.set_title(dataset)
-    handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=len(METHODS), frameon=False, fontsize="small")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
-    return fig
+    if not len(main):
+        return None
+    return difference_figure(main, METHODS[0], METHODS[1:], metrics)
 
 
+@for_page
 def noise_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
     """Figure 3 on IMDB-F at the paper's sizes: P@k (mean over seeds) against the noise rate,
     one panel per (kind, metric), one line per method."""
     tidy = noise_frame(frames["rankae/noise"])
-    fig, axes = plt.subplots(len(NOISE_KINDS), len(metrics), figsize=(3.3 * len(metrics), 5.6),
-                             squeeze=False, sharex=True)
+    fig, axes = page_figure(len(NOISE_KINDS), len(metrics), panel_height=2.3, sharex=True)
     for row, kind in enumerate(NOISE_KINDS):
         for col, metric in enumerate(metrics):
             ax = axes[row][col]
@@ -47,14 +37,13 @@ def noise_figure(frames: dict, metrics=("P@1", "P@3", "P@5")):
                 line = runs.groupby("rate")[metric].mean() if len(runs) else runs   # over seeds
                 if len(line):
                     ax.plot(100 * line.index, line.to_numpy(), label=methods.name(method),
-                            color=methods.colour(method), marker=methods.marker(method))
-            ax.set_title(f"{kind.replace('-', ' + ')} labels: {metric}", fontsize="medium")
-            ax.set_ylabel(f"{metric} (%)")
+                            color=methods.colour(method), marker=methods.marker(method), ms=4)
+            ax.set_title(f"{kind.replace('-', ' + ')}: {metric}")
+            if col == 0:
+                ax.set_ylabel("percent")
             if row == len(NOISE_KINDS) - 1:
-                ax.set_xlabel("noise rate on the training labels (%)")
-    handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=max(len(names), 1), frameon=False)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+                ax.set_xlabel("noisy labels (%)")
+    legend_below(fig, columns=4)
     return fig
 
 

@@ -10,7 +10,8 @@ from xmlstudy import methods, rules
 from xmlstudy.chapters.rankae.experiment_grid import DATASETS
 from xmlstudy.chapters.rankae.paper import METRICS, STAND_INS, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
-from xmlstudy.tables import paper_vs_reproduced, summary_table
+from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE, FAILED_MARK, setting
+from xmlstudy.tables import annotate, failures, paper_vs_reproduced, summary_table
 
 
 def average_ranks(records: pd.DataFrame, metrics=METRICS, among=None) -> pd.DataFrame:
@@ -29,8 +30,11 @@ def average_ranks(records: pd.DataFrame, metrics=METRICS, among=None) -> pd.Data
         cols = [m for m in metrics if m.startswith(prefix)]
         ranks = [wide[m].rank(axis=1, ascending=False) for m in cols if m in wide.columns.get_level_values(0)]
         out[family] = pd.concat(ranks).mean() if ranks else pd.Series(dtype=float)
-    table = pd.DataFrame(out).sort_values("P@k")
-    return table.rename(index=methods.name).round(2)
+    table = pd.DataFrame(out).sort_values("P@k").rename(index=methods.name).round(2)
+    # A failed seed on a data set that counts enters the ranks: the method is marked, the run named.
+    found = failures(records[records["dataset"].isin(wide.index)], metrics)
+    return annotate(table, marks={methods.name(f.get("method")): FAILED_MARK for f in found},
+                    notes=[f.note() for f in found])
 
 
 def table2(frames: dict, metrics) -> pd.DataFrame:
@@ -46,7 +50,11 @@ def table2(frames: dict, metrics) -> pd.DataFrame:
     ours = summary_table(records, list(metrics)) if len(records) else pd.DataFrame()
     for (dataset, method), row in ours.iterrows():
         rows.append({"method": f"{methods.name(method)} (ours)", **row.to_dict()})
-    return pd.DataFrame(rows).set_index("method")
+    table = pd.DataFrame(rows).set_index("method")
+    marks = {f"{methods.name(m)} (ours)": DETERMINISTIC_MARK for m in methods.DETERMINISTIC
+             if f"{methods.name(m)} (ours)" in table.index}
+    return annotate(table, marks=marks, notes=[*([DETERMINISTIC_NOTE] if marks else []),
+                                               *ours.attrs.get("notes", [])])
 
 
 def all_datasets(frames: dict) -> pd.DataFrame:
@@ -60,12 +68,14 @@ def choices(frames: dict) -> pd.DataFrame:
     search = frames.get("rankae/search")
     if search is None or not len(search):
         return pd.DataFrame()
+    # The settings as short as they read (a weight decay of 1e-5 as 1 × 10⁻⁵, never 0.000).
     rows = [{"dataset": r["dataset"], "method": methods.name(r["method"]),
-             **r["fit_info"]["chosen"], "epochs": r["fit_info"]["best_epoch"],
-             "trials": len(r["fit_info"]["search"]),
+             **{k: setting(v) for k, v in r["fit_info"]["chosen"].items()},
+             "epochs": r["fit_info"]["best_epoch"], "trials": len(r["fit_info"]["search"]),
              "valid P@1,3,5 (%)": 100 * r["fit_info"]["best_valid_mean_P@1,3,5"]}
             for r in search.to_dict("records")]
-    return pd.DataFrame(rows).rename(columns={"lam": "λ", "margin": "m", "weight_decay": "decay"})
+    table = pd.DataFrame(rows).rename(columns={"lam": "λ", "margin": "m", "weight_decay": "weight decay"})
+    return annotate(table, digits={"valid P@1,3,5 (%)": 2})
 
 
 def design_table(frames: dict) -> pd.DataFrame:

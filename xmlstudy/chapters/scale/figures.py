@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from xmlstudy import methods
+from xmlstudy.figures import for_page, legend_below, page_figure
 
 from .claims import SCALE
 
@@ -9,16 +10,16 @@ PANELS = (("fit_s", "fit seconds"), ("predict_s", "predict seconds"),
           ("peak_memory_mb", "peak memory (MB)"))
 
 
+@for_page
 def cost_figure(frames: dict):
     """Fit seconds, predict seconds and peak memory against L on log-log axes, one line per
     method of the scale benchmark (registry colours and markers); a cross marks the first label
     count at which a method failed, at the top of the panel. None without records."""
-    import matplotlib.pyplot as plt
-
     scale = frames[SCALE]
     if not len(scale):
         return None
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(10, 3.3))
+    fig, axes = page_figure(1, len(PANELS), panel_height=2.4)
+    axes = axes[0]
     for method, recs in scale.groupby("method", sort=False):
         ok = recs[recs["status"] == "ok"].sort_values(
             "setting", key=lambda s: s.map(lambda st: st["n_labels"]))
@@ -28,12 +29,11 @@ def cost_figure(frames: dict):
             values = (ok[field] if field == "peak_memory_mb"
                       else ok["timings"].map(lambda t, f=field: t.get(f)))
             ax.loglog(L, list(values), marker=methods.marker(method), color=methods.colour(method),
-                      label=methods.name(method) if ax is axes[0] else None, lw=1.2, ms=5)
+                      label=methods.name(method) if ax is axes[0] else None, lw=1.2, ms=4)
             for L_fail in (st["n_labels"] for st in failed["setting"]):
                 ax.plot([L_fail], [1], marker="x", color=methods.colour(method), ms=7,
                         transform=ax.get_xaxis_transform(), clip_on=False)
             ax.set_xlabel("labels L")
             ax.set_ylabel(label)
-    fig.legend(loc="lower center", ncol=6, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.12))
-    fig.tight_layout()
+    legend_below(fig, columns=4)
     return fig

@@ -7,25 +7,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods
-from xmlstudy.tables import mean_std, record_field, summarize
+from xmlstudy import failed_runs, methods
+from xmlstudy.formatting import DETERMINISTIC_MARK, DETERMINISTIC_NOTE, FAILED_MARK
+from xmlstudy.tables import annotate, failures, mean_std, record_field, summarize
 
 from .experiment_grid import BUDGET, DATASETS, METHODS
 
 
 def benchmark_table(records: pd.DataFrame, metric: str = "P@1", scale: float = 100.0,
                     digits: int = 2) -> pd.DataFrame:
-    """Data sets x methods: mean ± std over seeds of ``metric``; a cell left out says why."""
+    """Data sets x methods: mean ± std over seeds of ``metric``; a cell left out says why. A
+    deterministic method shows its one value (its name marked); a cell that a failed seed or a
+    stalled fit enters (:mod:`xmlstudy.failed_runs`) is marked and named in a note."""
     stats = summarize(records, [metric]) if len(records) else pd.DataFrame(
         columns=["dataset", "method", "mean", "std", "n"])
-    cells = {(r.dataset, r.method): mean_std(r.mean, r.std, r.n, scale, digits)
+    cells = {(r.dataset, r.method): mean_std(r.mean, r.std, r.n, scale, digits,
+                                             deterministic=r.method in methods.DETERMINISTIC)
              for r in stats.itertuples(index=False)}
+    found = failures(records, [metric]) + failed_runs.stalled(score_matrix(records, metric), metric)
+    for failure in found:
+        key = (failure.get("dataset"), failure.get("method"))
+        if key in cells and not cells[key].endswith(FAILED_MARK):
+            cells[key] = f"{cells[key]} {FAILED_MARK}"
     present = [d for d in DATASETS if any(k[0] == d for k in cells)]
     rows = {}
     for d in present:
         rows[d] = {methods.name(m): cells.get((d, m), "budget" if (m, d) in BUDGET else "to run")
                    for m in METHODS}
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(index="dataset")
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis(index="dataset")
+    marks = {methods.name(m): DETERMINISTIC_MARK for m in methods.DETERMINISTIC if methods.name(m) in table.columns}
+    return annotate(table, marks=marks, notes=([DETERMINISTIC_NOTE] if marks else [])
+                    + [f.note(scale, digits) for f in found])
 
 
 def score_matrix(records: pd.DataFrame, metric: str) -> pd.DataFrame:

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods, stats
+from xmlstudy import figures
+from xmlstudy.figures import for_page, page_figure, panel_grid
 
 from .benchmark import score_matrix
 from .experiment_grid import DATASETS, METHODS
@@ -14,7 +16,9 @@ from .experiment_grid import DATASETS, METHODS
 
 def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> pd.DataFrame:
     """Data sets x methods: the median over seeds of a cost field of the records (``fit_s``,
-    ``predict_s``, ``n_parameters`` or ``peak_memory_mb``)."""
+    ``predict_s``, ``n_parameters`` or ``peak_memory_mb``), rounded to ``digits`` decimals except
+    where that would print a cost that is not zero as 0 (a kNN fit of milliseconds): the page
+    shows those in scientific notation (:func:`xmlstudy.formatting.number`)."""
     if not len(records):
         return pd.DataFrame()
     values = pd.to_numeric(records[field], errors="coerce")
@@ -22,7 +26,8 @@ def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> 
                                                      values="value", aggfunc="median")
     table = table.reindex(index=[d for d in DATASETS if d in table.index],
                           columns=[m for m in METHODS if m in table.columns])
-    return table.round(digits).rename(columns=methods.name).rename_axis(index="dataset", columns=None)
+    table = table.where(table.abs() < 0.5 * 10 ** -digits, table.round(digits))
+    return table.rename(columns=methods.name).rename_axis(index="dataset", columns=None)
 
 
 def frontier(records: pd.DataFrame, metric: str = "P@1") -> dict:
@@ -41,18 +46,18 @@ def frontier(records: pd.DataFrame, metric: str = "P@1") -> dict:
     return out
 
 
+@for_page
 def pareto_figure(records: pd.DataFrame, metric: str = "P@1"):
     """Per data set, ``metric`` against the median fit time (log scale), the methods on the
-    accuracy-for-time frontier (:func:`frontier`) ringed and named."""
-    import matplotlib.pyplot as plt
+    accuracy-for-time frontier (:func:`frontier`) ringed and numbered from the fastest, their
+    names under the panel's title (names beside the points would cover each other)."""
+    import textwrap
 
     if not len(records):
         return None
     fronts = frontier(records, metric)
     datasets = list(fronts)
-    cols = 4
-    fig, axes = plt.subplots((len(datasets) + cols - 1) // cols, cols,
-                             figsize=(3.4 * cols, 3.0 * ((len(datasets) + cols - 1) // cols)), squeeze=False)
+    fig, axes = page_figure(*panel_grid(len(datasets), 2), panel_height=2.6)
     for ax in axes.ravel()[len(datasets):]:
         ax.axis("off")
     for ax, dataset in zip(axes.ravel(), datasets):
@@ -60,11 +65,15 @@ def pareto_figure(records: pd.DataFrame, metric: str = "P@1"):
         c = c.clip(lower=1e-2)   # a log axis: kNN's fit can round to 0 s
         ax.scatter(c, 100 * s, s=14, color="grey")
         ax.scatter(c[front], 100 * s[front], s=60, facecolors="none", edgecolors="tab:red")
-        for method in s.index[front]:
-            ax.annotate(methods.name(method), (c[method], 100 * s[method]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
+        on_front = sorted(s.index[front], key=lambda m: c[m])
+        for i, method in enumerate(on_front, start=1):
+            ax.annotate(str(i), (c[method], 100 * s[method]), xytext=(4, -10), textcoords="offset points",
+                        color="tab:red")
+        # One entry never breaks across lines: its spaces do not break.
+        names = ", ".join(f"{i} {methods.name(m)}".replace(" ", "\u00a0") for i, m in enumerate(on_front, start=1))
+        lines = textwrap.wrap(names, 42, break_long_words=False, break_on_hyphens=False)
+        ax.set_title("\n".join([dataset, *lines]), fontsize=figures.MIN_FONT_PT)
         ax.set_xscale("log")
-        ax.set_title(dataset, fontsize=9)
         ax.set_xlabel("fit time (s, median)")
         ax.set_ylabel(f"{metric} (%)")
     fig.tight_layout()

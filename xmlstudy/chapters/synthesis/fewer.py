@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from xmlstudy import experiments, methods, models
+from xmlstudy import experiments, failed_runs, methods, models, tables
+from xmlstudy.formatting import FAILED_MARK, share
+from xmlstudy.figures import for_page, page_figure, panel_grid
 from xmlstudy.tables import record_field, summarize
 
 from .benchmark import winners
@@ -23,21 +25,42 @@ RECOVERY_FACTOR, RECOVERY_POINTS = 1.5, 1.0
 
 def fewer_table(records: pd.DataFrame, metric: str = "validation/ma-F1", relative: bool = False) -> pd.DataFrame:
     """(data set, method) x fraction of train: mean of ``metric`` over seeds in percent, or with
-    ``relative`` its relative difference to C2AE at the same fraction (%, C-GMVAE's Figure 2)."""
+    ``relative`` its relative difference to C2AE at the same fraction (%, C-GMVAE's Figure 2).
+    A ratio is only as sound as its denominator: where C2AE stalled at a share (its mean far
+    below the other methods', :func:`xmlstudy.failed_runs.stalled`) the relative table shows no
+    ratio for that data set and share, and says why in a note."""
     if not len(records):
         return pd.DataFrame()
     stats_ = summarize(records, [metric], by=("dataset", "method", "fraction"))
     means = stats_.pivot_table(index=["dataset", "method"], columns="fraction", values="mean")
+    notes = []
     if relative:
         c2ae = means.xs("c2ae", level="method") if "c2ae" in means.index.get_level_values("method") else None
         if c2ae is None:
             return pd.DataFrame()
+        for fraction in means.columns:
+            for failure in failed_runs.stalled(means[fraction].unstack("method"), metric):
+                if failure.get("method") == "c2ae":
+                    c2ae.loc[failure.get("dataset"), fraction] = np.nan
+                    where = failed_runs.Failure((*failure.group, ("fraction", fraction)), metric,
+                                                failure.value, failure.others)
+                    notes.append(f"no ratio where C2AE stalled: {where.note().removeprefix(FAILED_MARK + ' stalled: ')}")
+        # C2AE's runs that early stopping ended in their first plateau, under half its score on
+        # all of train (:func:`far_stalled`), are no denominator either.
+        stuck = far_stalled(records, metric)
+        for row in (stuck[stuck["method"] == methods.name("c2ae")].to_dict("records") if len(stuck) else []):
+            fraction = next((f for f in c2ae.columns if share(f) == row["share"]), None)
+            if fraction is not None and not pd.isna(c2ae.loc[row["dataset"], fraction]):
+                c2ae.loc[row["dataset"], fraction] = np.nan
+                notes.append(f"no ratio where C2AE stalled: {row['dataset']}, {row['share']} of train, "
+                             f"{row['stalled seeds']} seeds ended in their first epochs at "
+                             f"{row['stalled score (%)']:.2f} against {row['at 100% (%)']:.2f} on all of train")
         means = means.sub(c2ae, level="dataset").div(c2ae, level="dataset")
     table = (100 * means).round(2)
-    table.columns = [f"{c:.0%}" for c in table.columns]
+    table.columns = [share(c) for c in table.columns]
     table = table.reset_index()
     table["method"] = table["method"].map(methods.name)
-    return in_dataset_order(table)
+    return tables.annotate(in_dataset_order(table), notes=notes)
 
 
 def fewer_wide(table: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +75,8 @@ def fewer_wide(table: pd.DataFrame) -> pd.DataFrame:
     wide = wide[[(d, c) for d in datasets for c in shares if (d, c) in wide.columns]]
     wide.columns.names = [None, None]
     wide.index.name = None
-    return wide.reindex([methods.name(m) for m in METHODS if methods.name(m) in wide.index])
+    wide = wide.reindex([methods.name(m) for m in METHODS if methods.name(m) in wide.index])
+    return tables.annotate(wide, marks=table.attrs.get("marks"), notes=table.attrs.get("notes", ()))
 
 
 def best_at_tenth(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataFrame:
@@ -114,9 +138,9 @@ def stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataF
     return in_dataset_order(in_method_order(pd.DataFrame(rows)), then=("share",))
 
 
-def far_stalled(records: pd.DataFrame) -> pd.DataFrame:
+def far_stalled(records: pd.DataFrame, metric: str = "validation/ma-F1") -> pd.DataFrame:
     """The rows of :func:`stalled` far below the method's score on all of train (under half)."""
-    stuck = stalled(records)
+    stuck = stalled(records, metric)
     return stuck[stuck["under half of 100%"] == "yes"] if len(stuck) else stuck
 
 
@@ -159,26 +183,27 @@ def patience_outcome(table: pd.DataFrame, metric: str = "validation/ma-F1") -> d
     return {"recover": [c for c, u in zip(cells, up) if u], "stay": [c for c, u in zip(cells, up) if not u]}
 
 
+@for_page
 def fewer_figure(records: pd.DataFrame, metric: str = "validation/ma-F1"):
     """Per data set, ``metric`` (percent, mean over seeds) against the share of the training rows,
     one line per method. None without records. (The relative-to-C2AE form stays a table: a C2AE
     run that stalls near zero makes every ratio of its data set explode.)"""
-    import matplotlib.pyplot as plt
-
     table = fewer_table(records, metric)
     if not len(table):
         return None
     datasets = list(dict.fromkeys(table["dataset"]))
     columns = [c for c in table.columns if c.endswith("%")]
     shares = [float(c.rstrip("%")) for c in columns]
-    fig, axes = plt.subplots(1, len(datasets), figsize=(3.3 * len(datasets), 3.2), squeeze=False)
-    for ax, dataset in zip(axes[0], datasets):
+    fig, axes = page_figure(*panel_grid(len(datasets), 2), panel_height=2.3)
+    for ax in axes.flat[len(datasets):]:
+        ax.set_visible(False)
+    for ax, dataset in zip(axes.flat, datasets):
         for row in in_method_order(table[table["dataset"] == dataset]).to_dict("records"):
             key = methods.key_of(row["method"])
-            ax.plot(shares, [row.get(c, np.nan) for c in columns], ms=3, label=row["method"],
+            ax.plot(shares, [row.get(c, np.nan) for c in columns], ms=4, label=row["method"],
                     color=methods.colour(key), marker=methods.marker(key))
         ax.set_xticks(shares, columns)
-        ax.set_title(dataset, fontsize=9)
+        ax.set_title(dataset)
         ax.set_xlabel("share of the training rows")
         ax.set_ylabel(f"{metric.split('/')[-1]} (%)")
     method_legend(fig, set(table["method"]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods
+from xmlstudy.figures import legend_below
 
 from .experiment_grid import FEWER_DATASETS, METHODS
 
@@ -17,11 +18,9 @@ def method_legend(fig, names) -> None:
     from matplotlib.lines import Line2D
 
     shown = [m for m in METHODS if methods.name(m) in set(names)]
-    handles = [Line2D([], [], color=methods.colour(m), marker=methods.marker(m), ms=3, label=methods.name(m))
+    handles = [Line2D([], [], color=methods.colour(m), marker=methods.marker(m), ms=4, label=methods.name(m))
                for m in shown]
-    rows = -(-len(handles) // 6)
-    fig.tight_layout(rect=(0, (0.1 + 0.2 * rows) / fig.get_figheight(), 1, 1))   # inches kept for it
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=8, frameon=False)
+    legend_below(fig, handles, [h.get_label() for h in handles], columns=4)
 
 
 def in_method_order(table: pd.DataFrame) -> pd.DataFrame:

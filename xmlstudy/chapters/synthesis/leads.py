@@ -9,6 +9,7 @@ import pandas as pd
 
 from xmlstudy import methods, stats
 from xmlstudy.records import unpack_bits
+from xmlstudy.tables import annotate
 
 from .benchmark import score_matrix
 
@@ -60,7 +61,7 @@ def bootstrap_table(records: pd.DataFrame, rows_records: pd.DataFrame | None = N
         rows.append({**row, "seeds": len(seeds), "lead (points)": round(100 * result["difference"], 2),
                      "interval": f"[{100 * result['low']:.2f}, {100 * result['high']:.2f}]",
                      "lead holds": "yes" if result["low"] > 0 else "no"})
-    return pd.DataFrame(rows)
+    return annotate(pd.DataFrame(rows), digits={"lead (points)": 2})
 
 
 def rerun_shift(records: pd.DataFrame, rows_records: pd.DataFrame) -> pd.DataFrame:

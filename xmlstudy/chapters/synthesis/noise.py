@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from xmlstudy import methods
+from xmlstudy.figures import for_page, page_figure
 from xmlstudy.tables import record_field
 
 from .benchmark import winners
@@ -87,29 +88,28 @@ def least_lost(records: pd.DataFrame, metric: str = "P@1") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@for_page
 def noise_figure(records: pd.DataFrame, metrics=("P@1", "validation/ma-F1")):
-    """Curves of each metric against the noise rate: one panel per (data set, kind, metric)."""
-    import matplotlib.pyplot as plt
-
+    """Curves of each metric against the noise rate: one panel per (data set, kind, metric),
+    a row per (data set, kind) and a column per metric."""
     tables = {m: noise_table(records, m) for m in metrics}
     base = tables[metrics[0]]
     if not len(base):
         return None
     panels = list(dict.fromkeys(zip(base["dataset"], base["noise"])))
-    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(3.6 * len(panels), 3.2 * len(metrics)),
-                             squeeze=False)
+    fig, axes = page_figure(len(panels), len(metrics), panel_height=2.1)
     rates = [0.0, *NOISE_RATES]
     columns = ["0%", *[f"{r:.0%}" for r in NOISE_RATES]]
     for i, metric in enumerate(metrics):
         for j, (dataset, kind) in enumerate(panels):
-            ax = axes[i][j]
+            ax = axes[j][i]
             part = tables[metric]
             part = part[(part["dataset"] == dataset) & (part["noise"] == kind)]
             for row in in_method_order(part).to_dict("records"):
                 key = methods.key_of(row["method"])
-                ax.plot([100 * r for r in rates], [row[c] for c in columns], ms=3, label=row["method"],
+                ax.plot([100 * r for r in rates], [row[c] for c in columns], ms=4, label=row["method"],
                         color=methods.colour(key), marker=methods.marker(key))
-            ax.set_title(f"{dataset}, {kind}", fontsize=9)
+            ax.set_title(f"{dataset}, {kind}")
             ax.set_xlabel("noisy training labels (%)")
             ax.set_ylabel(f"{metric.split('/')[-1]} (%)")
     method_legend(fig, set(base["method"]))
