@@ -74,3 +74,10 @@ def test_styled_shows_marks_and_notes():
     text = re.sub(r"<a [^>]*>|</a>", "", html)     # method names are links to the glossary
     assert "kNN †" in text
     assert "P@1 (%)<br>" in html and "‡ one seed failed: x" in html
+
+
+def test_method_links_leave_empty_and_multiline_cells_alone():
+    from xmlstudy import tables
+
+    assert tables.method_link("") is None and tables.method_link("a\nb") is None
+    assert tables.method_link("kNN ‡").startswith('<a href=') and tables.method_link("kNN ‡").endswith("</a> ‡")

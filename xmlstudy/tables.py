@@ -387,6 +387,8 @@ def method_link(value) -> str | None:
         return None
     # a mark (deterministic, failed run) may follow the name: it stays outside the link too
     match = re.fullmatch(r"(.+?)( \((?:ours|paper)\))?( [†‡]+)?", value)
+    if match is None:        # an empty cell, or text over several lines
+        return None
     name, suffix = match.group(1), (match.group(2) or "") + (match.group(3) or "")
     key = _KEYS_BY_NAME.get(name)
     if key is None:
