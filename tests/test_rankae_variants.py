@@ -11,7 +11,8 @@ from test_rankae import FIXED, planted
 from xmlstudy.metrics import ranking_metrics
 from xmlstudy.models import create
 from xmlstudy.models.neighbours import LatentNeighbours
-from xmlstudy.models.rankae import SEARCH, FeatureEmbedding, PerceptronEncoder, _triples
+from xmlstudy.models.rankae import SEARCH, _triples
+from xmlstudy.models.rankae_encoders import FeatureEmbedding, PerceptronEncoder
 from xmlstudy.models.selection import check_search, coordinate_search, search_size
 
 SMALL = dict(device="cpu", latent=16, hidden=32, embedding=16, batch_size=32)

@@ -34,10 +34,10 @@ and ``bce-ae`` (binary cross-entropy instead of the ranking loss: the paper's "N
 and its noise baseline).
 
 Settings beyond the paper's text, off by default, ask what keeps Rank-AE below its published
-numbers (the chapter's experiment ``gap``): ``encoder="mlp"``, F(x) a perceptron
-(:class:`PerceptronEncoder`) in place of the word embeddings and attention, which on 0/1 features
-(Delicious) give every word a fixed vector, so that F(x) is linear in the bag of words over its
-length; ``dropout`` on the feature embedding (on M before F's linear layer: the paper fixes the
+numbers (the chapter's experiment ``gap``): ``encoder="mlp"``, F(x) a perceptron in place of
+the word embeddings and attention (:mod:`xmlstudy.models.rankae_encoders` holds both), which on
+0/1 features (Delicious) give every word a fixed vector, so that F(x) is linear in the bag of
+words over its length; ``dropout`` on the feature embedding (on M before F's linear layer: the paper fixes the
 layers, and dropout adds none; or on the perceptron's hidden units); ``readout="neighbours"``,
 labels voted by the training rows whose E(y_i) lie nearest to F(x) instead of D(F(x))
 (:mod:`xmlstudy.models.neighbours`; training unchanged); and ``search``, the coordinate search's
@@ -53,8 +53,8 @@ from torch import nn
 
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.models.base import Model, resolve_device
-from xmlstudy.models.latent import InputLinear
 from xmlstudy.models.neighbours import LatentNeighbours
+from xmlstudy.models.rankae_encoders import FeatureEmbedding, PerceptronEncoder, SequenceEmbedding
 from xmlstudy.models.selection import (check_search, coordinate_search, mean_precision,
                                        train_plus_valid)
 from xmlstudy.models.text import TextModel, Vocabulary, tokenize
@@ -94,96 +94,8 @@ def ranking_loss(scores: torch.Tensor, y: torch.Tensor, margin: float) -> torch.
     return ((l_p + l_n) * has_both).mean()
 
 
-class FeatureEmbedding(nn.Module):
-    """F(x): word embeddings weighted by the feature values, SENet channel attention, average
-    over the document's words, one linear layer to h. Takes a batch as the (row, word, value)
-    triples of its non-zero entries, so only the document's own words take part."""
-
-    def __init__(self, n_words: int, latent: int, embedding: int = 100, reduction: int = 4,
-                 attention: bool = True, vectors: np.ndarray | None = None,
-                 dropout: float = 0.0) -> None:
-        super().__init__()
-        self.words = nn.Embedding(n_words, embedding)
-        if vectors is not None:
-            self.words.weight.data.copy_(torch.as_tensor(vectors, dtype=torch.float32))
-        self.attention = attention
-        if attention:
-            self.f1 = nn.Linear(embedding, max(1, embedding // reduction))
-            self.f2 = nn.Linear(max(1, embedding // reduction), embedding)
-        self.out = nn.Linear(embedding, latent)
-        # Built only when asked for, so the paper's network is the same module as before.
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else None
-
-    def weighted(self, rows, words, values):
-        """V' (one row per non-zero entry) and, with attention, A; M = V' * A."""
-        v = self.words(words) * values[:, None]
-        a = torch.sigmoid(self.f2(F.relu(self.f1(v)))) if self.attention else None
-        return v, a
-
-    def forward(self, rows: torch.Tensor, words: torch.Tensor, values: torch.Tensor,
-                n_rows: int) -> torch.Tensor:
-        v, a = self.weighted(rows, words, values)
-        m = v * a if a is not None else v
-        pooled = torch.zeros(n_rows, m.shape[1], dtype=m.dtype, device=m.device).index_add_(0, rows, m)
-        counts = torch.zeros(n_rows, dtype=m.dtype, device=m.device).index_add_(
-            0, rows, torch.ones_like(values))
-        pooled = pooled / counts.clamp(min=1)[:, None]
-        return self.out(self.dropout(pooled) if self.dropout is not None else pooled)
-
-
-class PerceptronEncoder(nn.Module):
-    """F(x) as a perceptron over the feature vector: ``hidden`` ReLU units (dropout on them),
-    then a linear layer to h. Takes the batch's features as a sparse CSR tensor, so the first
-    layer costs what the non-zeros cost."""
-
-    def __init__(self, n_features: int, latent: int, hidden: int = 1024, dropout: float = 0.0) -> None:
-        super().__init__()
-        self.hidden = InputLinear(n_features, hidden)
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.out = nn.Linear(hidden, latent)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.out(self.dropout(F.relu(self.hidden(x))))
-
-
 def _two_layers(a: int, hidden: int, b: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(a, hidden), nn.ReLU(), nn.Linear(hidden, b))
-
-
-class SequenceEmbedding(nn.Module):
-    """F(x) on raw text (the paper's Figure 5 setting, where a BiLSTM feeds the attention): the
-    document's tokens embedded, a bidirectional LSTM over them (its states are V', one row per
-    token), SENet channel attention A on every state, M = V' * A averaged over the document's
-    own tokens (padding never enters the mean), one linear layer to h. Input: a batch of token
-    indices, 0 = padding at the end."""
-
-    def __init__(self, n_words: int, latent: int, embedding: int = 100, hidden: int = 50,
-                 reduction: int = 4, attention: bool = True) -> None:
-        super().__init__()
-        self.words = nn.Embedding(n_words, embedding, padding_idx=0)
-        self.lstm = nn.LSTM(embedding, hidden, batch_first=True, bidirectional=True)
-        channels = 2 * hidden
-        self.attention = attention
-        if attention:
-            self.f1 = nn.Linear(channels, max(1, channels // reduction))
-            self.f2 = nn.Linear(max(1, channels // reduction), channels)
-        self.out = nn.Linear(channels, latent)
-
-    def weighted(self, ids: torch.Tensor):
-        """V' (batch x tokens x channels), A (or None) and the mask of real tokens."""
-        mask = ids > 0
-        lengths = mask.sum(1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(self.words(ids), lengths, batch_first=True,
-                                                   enforce_sorted=False)
-        v, _ = self.lstm(packed)
-        v, _ = nn.utils.rnn.pad_packed_sequence(v, batch_first=True, total_length=ids.shape[1])
-        a = torch.sigmoid(self.f2(F.relu(self.f1(v)))) if self.attention else None
-        return v, a, mask
-
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        v, a, mask = self.weighted(ids)
-        m = (v * a if a is not None else v) * mask[..., None]
-        return self.out(m.sum(1) / mask.sum(1).clamp(min=1)[:, None])
 
 
 class RankAENetwork(nn.Module):
