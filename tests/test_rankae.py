@@ -9,7 +9,8 @@ import torch
 
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.models import create
-from xmlstudy.models.rankae import FeatureEmbedding, _triples, ranking_loss
+from xmlstudy.models.rankae import _triples, ranking_loss
+from xmlstudy.models.rankae_encoders import FeatureEmbedding
 
 FIXED = dict(lam=1.0, margin=0.5, lr=3e-3, weight_decay=0.0)
 
@@ -238,7 +239,7 @@ def test_glove_initialises_the_embedding_rows_of_the_documents_words():
 
 # --- Rank-AE on raw text: the BiLSTM attention and the topic-word measures --------------------
 def test_bilstm_pooling_ignores_padding():
-    from xmlstudy.models.rankae import SequenceEmbedding
+    from xmlstudy.models.rankae_encoders import SequenceEmbedding
 
     torch.manual_seed(0)
     f = SequenceEmbedding(n_words=10, latent=4, embedding=6, hidden=3)

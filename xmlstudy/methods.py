@@ -163,14 +163,16 @@ SETTING_NAMES: dict[str, str] = {
     "C_grid": "values of C tried", "alpha": "α", "batch_size": "batch size", "beta": "β",
     "bucket": "hash buckets", "cluster_grid": "cluster counts tried", "decoder_hidden": "decoder widths",
     "dim": "vector size", "dropout": "dropout", "emb_size": "E", "embedding": "word-vector size",
+    "encoder": "feature encoder", "encoder_hidden": "encoder hidden units",
     "epoch_grid": "epoch counts tried", "epochs": "epochs", "filters": "filters",
     "grad_clip": "gradient-norm cap", "hidden": "hidden units", "isolated": "isolated labels",
-    "k_grid": "values of k tried", "lam": "λ", "length": "tokens read", "lr": "learning rate",
-    "lr_grid": "learning rates tried", "lstm_hidden": "LSTM units", "margin": "margin m",
-    "patience": "patience", "refit": "refit on train + validation", "resolution": "input pixels",
-    "units": "units per level", "w2v_epochs": "Word2Vec passes", "w2v_sample": "Word2Vec sampling",
-    "walk_length": "walk length", "walks_per_node": "walks per label", "weight_decay": "weight decay",
-    "window": "Word2Vec window",
+    "k_grid": "values of k tried", "lam": "λ", "layers": "hidden layers", "length": "tokens read",
+    "lr": "learning rate", "lr_grid": "learning rates tried", "lstm_hidden": "LSTM units",
+    "margin": "margin m", "neighbours": "neighbours voting", "patience": "patience",
+    "readout": "read-out", "refit": "refit on train + validation", "resolution": "input pixels",
+    "search": "alternatives searched", "select": "epoch chosen by", "units": "units per level",
+    "w2v_epochs": "Word2Vec passes", "w2v_sample": "Word2Vec sampling", "walk_length": "walk length",
+    "walks_per_node": "walks per label", "weight_decay": "weight decay", "window": "Word2Vec window",
 }
 
 

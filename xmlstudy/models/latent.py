@@ -91,6 +91,17 @@ class LatentModel(Model):
     def _extra_fit_info(self, train_data: Dataset) -> dict:
         return {}
 
+    def _selection(self, valid: Dataset):
+        """``(evaluate, description, key)``: the validation score that picks the epoch (higher
+        is better), what it is in words, and its key in ``fit_info``. By default the best
+        macro-F1 over thresholds, as the official C-GMVAE code selects."""
+        Yv = valid.Y.toarray()
+
+        def evaluate():
+            return best_macro_f1(Yv, self.probabilities(valid.X))
+
+        return evaluate, "best validation macro-F1 over thresholds 0.1..0.9", "best_valid_macro_f1"
+
     def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "LatentModel":
         p = self.params
         self._device = resolve_device(self.device)
@@ -107,21 +118,16 @@ class LatentModel(Model):
             y = csr_to_torch(Y[rows], self._device)
             return self._loss(x, y)["total"]
 
-        evaluate = None
+        evaluate, selection, key = None, "last epoch", "best_valid_macro_f1"
         if valid is not None and len(valid) > 0:
-            Yv = valid.Y.toarray()
-
-            def evaluate():
-                return best_macro_f1(Yv, self.probabilities(valid.X))
-
+            evaluate, selection, key = self._selection(valid)
         result = train(self.net, optimizer, step, X.shape[0], epochs=p["epochs"],
                        batch_size=p["batch_size"], seed=self.seed, evaluate=evaluate,
                        patience=p["patience"], scheduler=scheduler, progress=self.progress,
                        desc=self.name, grad_clip=p.get("grad_clip"))
         self.fit_info = {
             "epochs": result.epochs_run, "best_epoch": result.best_epoch,
-            "selection": "best validation macro-F1 over thresholds 0.1..0.9" if evaluate else "last epoch",
-            "best_valid_macro_f1": result.best_score, "train_seconds": result.seconds,
+            "selection": selection, key: result.best_score, "train_seconds": result.seconds,
             "loss_history": [round(h["loss"], 5) for h in result.history],
             **self._extra_fit_info(train_data),
         }

@@ -32,6 +32,16 @@ candidate's validation score and the choices.
 Variants on the same interface: ``rankae-no-attn`` (V' pooled directly, no channel attention)
 and ``bce-ae`` (binary cross-entropy instead of the ranking loss: the paper's "No loss" ablation
 and its noise baseline).
+
+Settings beyond the paper's text, off by default, ask what keeps Rank-AE below its published
+numbers (the chapter's experiment ``gap``): ``encoder="mlp"``, F(x) a perceptron in place of
+the word embeddings and attention (:mod:`xmlstudy.models.rankae_encoders` holds both), which on
+0/1 features (Delicious) give every word a fixed vector, so that F(x) is linear in the bag of
+words over its length; ``dropout`` on the feature embedding (on M before F's linear layer: the paper fixes the
+layers, and dropout adds none; or on the perceptron's hidden units); ``readout="neighbours"``,
+labels voted by the training rows whose E(y_i) lie nearest to F(x) instead of D(F(x))
+(:mod:`xmlstudy.models.neighbours`; training unchanged); and ``search``, the coordinate search's
+alternatives as ``[[setting, [values]], ...]`` (default :data:`SEARCH`).
 """
 from __future__ import annotations
 
@@ -43,12 +53,18 @@ from torch import nn
 
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.models.base import Model, resolve_device
+from xmlstudy.models.neighbours import LatentNeighbours
+from xmlstudy.models.rankae_encoders import FeatureEmbedding, PerceptronEncoder, SequenceEmbedding
+from xmlstudy.models.selection import (check_search, coordinate_search, mean_precision,
+                                       train_plus_valid)
 from xmlstudy.models.text import TextModel, Vocabulary, tokenize
 from xmlstudy.models.word_vectors import embedding_size, initial_vectors
 from xmlstudy.training import csr_to_torch, seed_everything, train
 
 DECODE = ("labels", "features", "both")
 LOSSES = ("ranking", "bce")
+ENCODERS = ("attention", "mlp")     # the paper's word embeddings + attention, or a perceptron
+READOUTS = ("decoder", "neighbours")
 # The coordinate search over what the paper tunes on validation: the start point, then each
 # setting's alternatives in turn, keeping whichever scores best.
 SEARCH_START = {"lam": 1.0, "margin": 0.5, "lr": 1e-3, "weight_decay": 0.0}
@@ -78,77 +94,8 @@ def ranking_loss(scores: torch.Tensor, y: torch.Tensor, margin: float) -> torch.
     return ((l_p + l_n) * has_both).mean()
 
 
-class FeatureEmbedding(nn.Module):
-    """F(x): word embeddings weighted by the feature values, SENet channel attention, average
-    over the document's words, one linear layer to h. Takes a batch as the (row, word, value)
-    triples of its non-zero entries, so only the document's own words take part."""
-
-    def __init__(self, n_words: int, latent: int, embedding: int = 100, reduction: int = 4,
-                 attention: bool = True, vectors: np.ndarray | None = None) -> None:
-        super().__init__()
-        self.words = nn.Embedding(n_words, embedding)
-        if vectors is not None:
-            self.words.weight.data.copy_(torch.as_tensor(vectors, dtype=torch.float32))
-        self.attention = attention
-        if attention:
-            self.f1 = nn.Linear(embedding, max(1, embedding // reduction))
-            self.f2 = nn.Linear(max(1, embedding // reduction), embedding)
-        self.out = nn.Linear(embedding, latent)
-
-    def weighted(self, rows, words, values):
-        """V' (one row per non-zero entry) and, with attention, A; M = V' * A."""
-        v = self.words(words) * values[:, None]
-        a = torch.sigmoid(self.f2(F.relu(self.f1(v)))) if self.attention else None
-        return v, a
-
-    def forward(self, rows: torch.Tensor, words: torch.Tensor, values: torch.Tensor,
-                n_rows: int) -> torch.Tensor:
-        v, a = self.weighted(rows, words, values)
-        m = v * a if a is not None else v
-        pooled = torch.zeros(n_rows, m.shape[1], dtype=m.dtype, device=m.device).index_add_(0, rows, m)
-        counts = torch.zeros(n_rows, dtype=m.dtype, device=m.device).index_add_(
-            0, rows, torch.ones_like(values))
-        return self.out(pooled / counts.clamp(min=1)[:, None])
-
-
 def _two_layers(a: int, hidden: int, b: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(a, hidden), nn.ReLU(), nn.Linear(hidden, b))
-
-
-class SequenceEmbedding(nn.Module):
-    """F(x) on raw text (the paper's Figure 5 setting, where a BiLSTM feeds the attention): the
-    document's tokens embedded, a bidirectional LSTM over them (its states are V', one row per
-    token), SENet channel attention A on every state, M = V' * A averaged over the document's
-    own tokens (padding never enters the mean), one linear layer to h. Input: a batch of token
-    indices, 0 = padding at the end."""
-
-    def __init__(self, n_words: int, latent: int, embedding: int = 100, hidden: int = 50,
-                 reduction: int = 4, attention: bool = True) -> None:
-        super().__init__()
-        self.words = nn.Embedding(n_words, embedding, padding_idx=0)
-        self.lstm = nn.LSTM(embedding, hidden, batch_first=True, bidirectional=True)
-        channels = 2 * hidden
-        self.attention = attention
-        if attention:
-            self.f1 = nn.Linear(channels, max(1, channels // reduction))
-            self.f2 = nn.Linear(max(1, channels // reduction), channels)
-        self.out = nn.Linear(channels, latent)
-
-    def weighted(self, ids: torch.Tensor):
-        """V' (batch x tokens x channels), A (or None) and the mask of real tokens."""
-        mask = ids > 0
-        lengths = mask.sum(1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(self.words(ids), lengths, batch_first=True,
-                                                   enforce_sorted=False)
-        v, _ = self.lstm(packed)
-        v, _ = nn.utils.rnn.pad_packed_sequence(v, batch_first=True, total_length=ids.shape[1])
-        a = torch.sigmoid(self.f2(F.relu(self.f1(v)))) if self.attention else None
-        return v, a, mask
-
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        v, a, mask = self.weighted(ids)
-        m = (v * a if a is not None else v) * mask[..., None]
-        return self.out(m.sum(1) / mask.sum(1).clamp(min=1)[:, None])
 
 
 class RankAENetwork(nn.Module):
@@ -168,15 +115,6 @@ def _triples(X: sp.csr_matrix, device):
             torch.from_numpy(X.data).to(device))
 
 
-def _mean_precision(Y: sp.csr_matrix, scores: np.ndarray) -> float:
-    """Mean of P@1, P@3 and P@5: the validation score every choice maximises."""
-    from xmlstudy.metrics import ranking_metrics
-
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :5]
-    m = ranking_metrics(Y, top, ks=(1, 3, 5))
-    return float((m["P@1"] + m["P@3"] + m["P@5"]) / 3)
-
-
 class RankAE(Model):
     """Rank-AE with the paper's fixed settings (C = 100, r = 4, h = 100 below ``many_labels``
     labels and 200 from there on) and lambda, m, lr and weight decay chosen on validation.
@@ -186,7 +124,9 @@ class RankAE(Model):
     ``word_vectors`` initialises the word embeddings: ``"random"`` (the paper's choice for
     Delicious), ``"glove-50"`` or ``"glove-50-padded"`` (GloVe rows for features that are words,
     looked up by feature name; :mod:`xmlstudy.models.word_vectors`), or an ``n_features x C``
-    array."""
+    array. ``encoder``, ``encoder_hidden``, ``dropout``, ``readout``, ``neighbours`` and
+    ``search`` are the settings beyond the paper's text described in the module's docstring;
+    their defaults are the paper's model and the chapter's search."""
 
     name = "rankae"
     attention = True
@@ -198,10 +138,21 @@ class RankAE(Model):
                  many_labels: int = 1000, hidden: int = 256, embedding: int = 100,
                  reduction: int = 4, decode: str = "labels", epochs: int = 60,
                  patience: int | None = 8, batch_size: int = 128, refit: bool = True,
-                 word_vectors="random", max_eval_rows: int = 5000, progress: bool = False) -> None:
+                 word_vectors="random", max_eval_rows: int = 5000, progress: bool = False,
+                 encoder: str = "attention", encoder_hidden: int = 1024, dropout: float = 0.0,
+                 readout: str = "decoder", neighbours: int = 10, search=None) -> None:
         super().__init__(seed=seed, device=device)
         if decode not in DECODE:
             raise ValueError(f"{self.name}: decode={decode!r}; valid: {', '.join(DECODE)}")
+        if encoder not in ENCODERS:
+            raise ValueError(f"{self.name}: encoder={encoder!r}; valid: {', '.join(ENCODERS)}")
+        if encoder == "mlp" and not self.attention:
+            raise ValueError(f"{self.name}: encoder='mlp' replaces the attention this variant "
+                             "removes; use rankae with encoder='mlp'")
+        if readout not in READOUTS:
+            raise ValueError(f"{self.name}: readout={readout!r}; valid: {', '.join(READOUTS)}")
+        if not (isinstance(dropout, (int, float)) and 0 <= dropout < 1):
+            raise ValueError(f"{self.name}: dropout is a drop probability in [0, 1), got {dropout!r}")
         given = {"lam": lam, "margin": margin, "lr": lr, "weight_decay": weight_decay}
         if any(v is not None for v in given.values()) and any(v is None for v in given.values()):
             missing = [k for k, v in given.items() if v is None]
@@ -210,9 +161,19 @@ class RankAE(Model):
         if margin is not None and not 0 <= margin <= 1:
             raise ValueError(f"{self.name}: the margin m lies in [0, 1] (scores are sigmoids), got {margin!r}")
         for key, value in (("epochs", epochs), ("batch_size", batch_size), ("hidden", hidden),
-                           ("embedding", embedding), ("reduction", reduction)):
+                           ("embedding", embedding), ("reduction", reduction),
+                           ("encoder_hidden", encoder_hidden), ("neighbours", neighbours)):
             if not (isinstance(value, int) and value > 0):
                 raise ValueError(f"{self.name}: {key} must be a positive integer, got {value!r}")
+        if search is not None:
+            if lam is not None:
+                raise ValueError(f"{self.name}: search is given but so are lam, margin, lr and "
+                                 "weight_decay, which skip it; give one or the other")
+            # BCE has no margin to search; a margin lies in [0, 1] (scores are sigmoids)
+            knobs = tuple(k for k in SEARCH_START if not (k == "margin" and self.loss == "bce"))
+            search = check_search(self.name, search, knobs)
+            if any(not 0 <= m <= 1 for m in dict(search).get("margin", [])):
+                raise ValueError(f"{self.name}: the margin m lies in [0, 1]; search has {search!r}")
         if word_vectors is None:
             word_vectors = "random"
         if isinstance(word_vectors, str):
@@ -226,7 +187,10 @@ class RankAE(Model):
         self.epochs, self.patience, self.batch_size = epochs, patience, batch_size
         self.refit, self.word_vectors = bool(refit), word_vectors
         self.max_eval_rows, self.progress = max_eval_rows, progress
+        self.encoder, self.encoder_hidden, self.dropout = encoder, encoder_hidden, float(dropout)
+        self.readout, self.neighbours, self.search = readout, neighbours, search
         self.net: RankAENetwork | None = None
+        self._memory: LatentNeighbours | None = None
 
     # --- one training run with fixed settings -------------------------------------------------
     def _ae_loss(self, scores_logits: torch.Tensor, y: torch.Tensor, margin: float) -> torch.Tensor:
@@ -262,26 +226,38 @@ class RankAE(Model):
             Xv, Yv = self._design(valid)[rows], valid.Y[rows]
 
             def evaluate():
-                return _mean_precision(Yv, self._scores(net, Xv))
+                # Judged by what the model predicts: with the neighbour readout, the training
+                # rows' label embeddings as the network has them now.
+                return mean_precision(Yv, self._scores(net, Xv, self._readout_memory(net, Y)))
 
         result = train(net, optimizer, step, X.shape[0], epochs=epochs, batch_size=self.batch_size,
                        seed=self.seed, evaluate=evaluate, patience=patience,
                        progress=self.progress, desc=self.name)
         return net, result, latent
 
-    def _scores(self, net: RankAENetwork, X: sp.csr_matrix, batch_size: int = 2048) -> np.ndarray:
+    def _readout_memory(self, net: RankAENetwork, Y: sp.csr_matrix) -> LatentNeighbours | None:
+        """The training rows' label embeddings, for the neighbour readout (None: the decoder)."""
+        if self.readout != "neighbours":
+            return None
+        return LatentNeighbours.of_labels(net.encoder, Y, self.neighbours, self._device)
+
+    def _scores(self, net: RankAENetwork, X, memory: LatentNeighbours | None = None,
+                batch_size: int = 2048) -> np.ndarray:
         net.eval()
         out = []
         with torch.no_grad():
             for start in range(0, X.shape[0], batch_size):
                 x_h = self._encode(net, X[start:start + batch_size])
-                out.append(torch.sigmoid(net.decoder(x_h)).cpu().numpy())
+                out.append(memory.scores(x_h) if memory is not None
+                           else torch.sigmoid(net.decoder(x_h)).cpu().numpy())
         return np.vstack(out) if out else np.zeros((0, net.decoder[-1].out_features), np.float32)
 
     # --- what F(x) reads: a feature matrix here, token indices in the text variant -----------
     def _feature_module(self, train_data: Dataset, latent: int) -> nn.Module:
+        if self.encoder == "mlp":
+            return PerceptronEncoder(train_data.n_features, latent, self.encoder_hidden, self.dropout)
         return FeatureEmbedding(train_data.n_features, latent, self.embedding, self.reduction,
-                                self.attention, self._vectors)
+                                self.attention, self._vectors, self.dropout)
 
     def _design(self, ds: Dataset):
         """The rows F(x) reads, sliceable by row: the CSR features."""
@@ -290,30 +266,33 @@ class RankAE(Model):
     def _encode(self, net: RankAENetwork, part) -> torch.Tensor:
         """F(x) of a slice of :meth:`_design`."""
         part = sp.csr_matrix(part)
+        if self.encoder == "mlp":
+            return net.features(csr_to_torch(part, self._device, dense=False))
         return net.features(*_triples(part, self._device), part.shape[0])
 
     # --- the interface ------------------------------------------------------------------------
+    def _search_space(self) -> list:
+        """The alternatives the coordinate search tries: ``search`` as given, else the chapter's
+        :data:`SEARCH` (without the margin for BCE, which has none)."""
+        if self.search is not None:
+            return self.search
+        return [(key, values) for key, values in SEARCH.items()
+                if not (key == "margin" and self.loss == "bce")]
+
     def _search(self, train_data: Dataset, valid: Dataset):
-        """The coordinate search: train the start point, then each alternative of one setting
-        at a time around the best so far. Returns the best (settings, result, net, latent) and
-        every trial's validation score."""
+        """The coordinate search (:func:`xmlstudy.models.selection.coordinate_search`) from
+        :data:`SEARCH_START`. Returns the best (settings, result, net, latent) and every trial's
+        validation score."""
         trials = []
 
         def run(settings):
             net, result, latent = self._train_once(train_data, valid, settings, self.epochs, self.patience)
             trials.append({**settings, "valid_mean_P@1,3,5": result.best_score,
                            "best_epoch": result.best_epoch})
-            return settings, result, net, latent
+            return result.best_score, (result, net, latent)
 
-        best = run(dict(SEARCH_START))
-        for key, values in SEARCH.items():
-            if key == "margin" and self.loss == "bce":
-                continue  # BCE has no margin
-            for value in values:
-                candidate = run({**best[0], key: value})
-                if candidate[1].best_score > best[1].best_score:
-                    best = candidate
-        return best, trials
+        (chosen, _, (result, net, latent)), _ = coordinate_search(run, SEARCH_START, self._search_space())
+        return (chosen, result, net, latent), trials
 
     def fit(self, train_data: Dataset, valid: Dataset | None = None) -> "RankAE":
         self._device = resolve_device(self.device)
@@ -334,27 +313,28 @@ class RankAE(Model):
                          "attention": self.attention, "history": result.history,
                          "word_vectors": self.word_vectors if isinstance(self.word_vectors, str)
                          else "given", "words_with_vectors": found}
+        if (self.encoder, self.dropout, self.readout) != ("attention", 0.0, "decoder"):
+            self.fit_info.update(encoder=self.encoder, dropout=self.dropout, readout=self.readout)
+        fitted_on = train_data
         if self.refit and has_valid:
-            both = Dataset(name=train_data.name, split="train+valid",
-                           X=sp.vstack([train_data.X, valid.X]).tocsr(),
-                           Y=sp.vstack([train_data.Y, valid.Y]).tocsr(),
-                           feature_names=train_data.feature_names, label_names=train_data.label_names,
-                           texts=(train_data.texts + valid.texts
-                                  if train_data.texts is not None and valid.texts is not None else None))
-            net, again, _ = self._train_once(both, None, chosen, result.best_epoch, None)
-            self.fit_info.update(refit=True, train_rows=len(both), refit_epochs=again.epochs_run)
+            fitted_on = train_plus_valid(train_data, valid)
+            net, again, _ = self._train_once(fitted_on, None, chosen, result.best_epoch, None)
+            self.fit_info.update(refit=True, train_rows=len(fitted_on), refit_epochs=again.epochs_run)
         self.net = net
+        self._memory = self._readout_memory(net, sp.csr_matrix(fitted_on.Y))
         self._n_labels = train_data.n_labels
         return self
 
     def scores(self, X: sp.csr_matrix) -> np.ndarray:
         if self.net is None:
             raise RuntimeError(f"{self.name}: call fit() before scores()")
-        return self._scores(self.net, sp.csr_matrix(X))
+        return self._scores(self.net, sp.csr_matrix(X), self._memory)
 
     def attention_weights(self, X: sp.csr_matrix) -> list[dict]:
         """Per document, each of its words' attention: the mean over channels of A times the
         word's feature value (how much of the pooled vector the word carries)."""
+        if self.encoder != "attention":
+            raise ValueError(f"{self.name}: encoder={self.encoder!r} has no attention to show")
         out = []
         X = sp.csr_matrix(X)
         with torch.no_grad():
@@ -398,6 +378,9 @@ class RankAEBiLSTM(TextModel, RankAE):
         if kwargs.get("word_vectors", "random") not in ("random", None):
             raise ValueError(f"{self.name}: word_vectors must be 'random' (its vocabulary is "
                              "built from the documents)")
+        if kwargs.get("encoder", "attention") != "attention" or kwargs.get("dropout", 0.0):
+            raise ValueError(f"{self.name}: its F(x) is the BiLSTM with attention; encoder and "
+                             "dropout are settings of rankae on feature vectors")
         super().__init__(**kwargs)
         self.lstm_hidden, self.length, self.min_count = lstm_hidden, length, min_count
 

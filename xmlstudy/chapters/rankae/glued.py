@@ -9,7 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from xmlstudy import methods, models
-from xmlstudy.chapters.rankae.experiment_grid import METHODS, NOISE_KINDS, WORD_DATASETS, grid
+from xmlstudy.chapters.rankae.experiment_grid import (METHODS, NOISE_KINDS, WORD_DATASETS,
+                                                      gap_search, grid)
+from xmlstudy.chapters.rankae.gap import (AUTOENCODERS, VARIANT_NAMES, WITHIN_TEXT,
+                                          chosen_on_validation, gap_frame)
 from xmlstudy.chapters.rankae.noise import noise_frame, noise_losses
 from xmlstudy.chapters.rankae.paper import average_rank, imdb_row, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
@@ -23,7 +26,7 @@ def numbers(frames: dict, params) -> dict:
     (``{glue:text}`name``` in the notebook)."""
     return {**published_numbers(), **delicious_numbers(frames, params.tolerance),
             **design_numbers(frames), **glove_numbers(frames), **noise_numbers(frames),
-            **settings_numbers(params.profile)}
+            **settings_numbers(params.profile), **gap_numbers(frames, params.profile)}
 
 
 def settings_numbers(profile: str) -> dict:
@@ -118,4 +121,30 @@ def noise_numbers(frames: dict) -> dict:
         lost = noise_losses(tidy, kind) if len(tidy) else {}
         out[f"rankae_noise_rankae_{key}"] = f"{lost['rankae']:.1f}" if "rankae" in lost else ABSENT
         out[f"rankae_noise_least_{key}"] = methods.name(min(lost, key=lost.get)) if lost else ABSENT
+    return out
+
+
+def gap_numbers(frames: dict, profile: str) -> dict:
+    """Experiment "gap" on Delicious: the autoencoder variant chosen on validation
+    (``rankae_variant_best``), its P@1 and its difference from the paper's (percent); the same
+    for the best variant inside the paper's text (``rankae_variant_text_*``); the P@1 of Rank-AE
+    as printed and of the plain MLP under the same protocol; and the search's size."""
+    paper_p1 = table_2()["values"][("delicious", "Rank-AE", "P@1")]
+    gap = gap_frame(frames["rankae/gap"])
+    gap = gap[gap["dataset"] == "delicious"] if len(gap) else gap
+
+    def p1(variant):
+        runs = gap[gap["variant"] == variant] if variant and len(gap) else gap.iloc[0:0]
+        return 100 * pd.to_numeric(runs["P@1"]).mean() if len(runs) else None
+
+    out = {"rankae_variant_search_size": str(1 + sum(len(v) for _, v in gap_search("rankae", profile)))}
+    for key, among in (("best", AUTOENCODERS), ("text_best", WITHIN_TEXT)):
+        chosen = chosen_on_validation(gap, "delicious", among)
+        value = p1(chosen)
+        out[f"rankae_variant_{key}"] = VARIANT_NAMES[chosen] if chosen else ABSENT
+        out[f"rankae_variant_{key}_P@1"] = f"{value:.2f}" if value is not None else ABSENT
+        out[f"rankae_variant_{key}_vs_paper"] = f"{value - paper_p1:+.2f}" if value is not None else ABSENT
+    for key, variant in (("as_printed", "as-printed"), ("plain_mlp", "plain-mlp")):
+        value = p1(variant)
+        out[f"rankae_variant_{key}_P@1"] = f"{value:.2f}" if value is not None else ABSENT
     return out

@@ -13,7 +13,7 @@ from xmlstudy.tables import mean_table, record_field
 # The paper's Figure 4 and its average-rank row report P@k (nDCG@k "is similar"): the verdicts on
 # several P@k read their mean, one value per run.
 P_AT_K = ("P@1", "P@3", "P@5")
-EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin", "attention")
+EXPERIMENTS = ("main", "search", "design", "embeddings", "noise", "margin", "attention", "gap")
 
 
 def validate(namespace: dict):
