@@ -35,6 +35,23 @@
 # {py:mod}`xmlstudy.chapters.rankae` from the records in `results/rankae/` and
 # `results/baselines/`.
 
+# %% [markdown]
+# ```{admonition} Key results
+# :class: tip
+#
+# * Delicious P@1 {glue:text}`rankae_ours_P@1` (mean over seeds) against the paper's
+#   {glue:text}`rankae_paper_P@1`, {glue:text}`rankae_gap_P@1` points; of the
+#   {glue:text}`rankae_n_compared` Delicious numbers of Table 2, {glue:text}`rankae_n_matched` are
+#   reached within {glue:text}`rankae_tolerance` points.
+# * The best of this study's baselines on the same split, {glue:text}`rankae_best_baseline`,
+#   reaches P@1 {glue:text}`rankae_best_baseline_P@1` on Delicious.
+# * At {glue:text}`rankae_noise_top_rate` noisy training labels (seed 0), Rank-AE loses
+#   {glue:text}`rankae_noise_rankae_missing`% of its clean P@1 with missing labels and
+#   {glue:text}`rankae_noise_rankae_missing_invalid`% with missing + invalid ones
+#   ({ref}`protocol-noise`); {glue:text}`rankae_noise_least_missing` and
+#   {glue:text}`rankae_noise_least_missing_invalid` lose the least.
+# ```
+
 # %% tags=["parameters"]
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
 profile = "full"
@@ -113,9 +130,9 @@ chapters.show_claims(rankae.CLAIMS, frames, params.tolerance);
 # on the whole training split with the choices, for the chosen number of epochs. The search ran
 # once per data set and method on seed 0 (experiment `search`, `results/rankae/search.jsonl`,
 # every trial's validation score recorded); the three seeds of the main runs use its choices
-# (Rank-AE with BCE loss has no margin; its m is never used):
+# (in the table below, collapsed; Rank-AE with BCE loss has no margin, its m is never used):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.choices(frames), "What each run chose on validation", index=False)
 
 # %% [markdown]
@@ -134,12 +151,13 @@ tables.styled(rankae.choices(frames), "What each run chose on validation", index
 # Our Rank-AE reaches P@1 {glue:text}`rankae_ours_P@1` on Delicious
 # ({glue:text}`rankae_gap_P@1` points from the paper's {glue:text}`rankae_paper_P@1`); the best
 # of our baselines is {glue:text}`rankae_best_baseline`, with P@1
-# {glue:text}`rankae_best_baseline_P@1`.
+# {glue:text}`rankae_best_baseline_P@1`. P@k first; nDCG@k follows in the second table
+# (collapsed), and the table of the paper against the reproduction at the end holds both.
 
 # %% tags=["remove-input"]
 tables.styled(rankae.table2(frames, ["P@1", "P@3", "P@5"]), "P@k (%) on Delicious, Table 2 beside this study", digits=2)
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.table2(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k (%) on Delicious", digits=2)
 
 # %% [markdown]
@@ -154,12 +172,13 @@ tables.styled(rankae.table2(frames, ["nDCG@1", "nDCG@3", "nDCG@5"]), "nDCG@k (%)
 # code. Elsewhere there is no raw text, and Rank-AE with BCE loss is the deep BCE baseline. The paper's XML-CNN EURLex row comes from
 # another EUR-Lex version than the one Rank-AE used, so it is not comparable either way.
 #
-# Every method on every data set of the chapter, and the paper's average-rank row recomputed on
+# Every method on every data set of the chapter (the first table below, collapsed), and the paper's
+# average-rank row recomputed on
 # Rank-AE and the baselines (rank 1 = best per data set and metric, averaged over P@1/3/5 and
 # over nDCG@1/3/5; the paper's is over its six data sets and other rivals, where Rank-AE ranks
 # {glue:text}`rankae_paper_rank_P@k` and {glue:text}`rankae_paper_rank_nDCG@k`):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.all_datasets(frames), "Every method on the chapter's data sets (%), mean ± std")
 
 # %% tags=["remove-input"]
@@ -197,7 +216,7 @@ chapters.glue_figure("rankae_fig_ablation", fig)
 # `design`), judged by the validation mean of P@1, P@3 and P@5 (percent). Test numbers play no
 # part.
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.design_table(frames), "Validation score of each open choice (%)", digits=2)
 
 # %% [markdown]
@@ -224,7 +243,7 @@ tables.styled(rankae.design_table(frames), "Validation score of each open choice
 # {glue:text}`rankae_glove_words_imdb_rankae` of IMDB-F's
 # {glue:text}`rankae_glove_vocabulary_imdb_rankae`.
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.embeddings_table(frames), "Rank-AE with each word-vector initialisation (%), mean ± std")
 
 # %% [markdown]
@@ -305,8 +324,10 @@ chapters.glue_figure("rankae_fig_noise", fig)
 # paper's sizes, against the rate of missing (top) and missing + invalid (bottom) training labels,
 # seed 0.
 # ```
+#
+# Every P@1 of the figure is in the table below (collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.noise_table(frames), "P@1 (%) under label noise, seed 0", digits=2)
 
 # %% [markdown]
@@ -324,9 +345,9 @@ tables.styled(rankae.noise_loss_table(frames), "P@1 lost at the highest noise ra
 # noise. Rank-AE with each $m$ at {glue:text}`rankae_margin_rates` missing + invalid labels
 # (experiment `margin`,
 # seed 0; the other settings as chosen on clean data; the row m = 1, the clean data's choice,
-# is the noise experiment's Rank-AE):
+# is the noise experiment's Rank-AE; the table below, collapsed):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.margin_table(frames), "Rank-AE's P@1 (%) for each margin m and noise rate", digits=2)
 
 # %% [markdown]
@@ -346,9 +367,10 @@ tables.styled(rankae.loss_timing(frames), "Seconds per batch, forward + backward
 
 # %% [markdown]
 # And Rank-AE itself on every data set of the chapter, from the same benchmark run: seconds per
-# training epoch (two epochs, batch 128, one thread) and the peak memory growth of the fit.
+# training epoch (two epochs, batch 128, one thread) and the peak memory growth of the fit (the
+# table below, collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.epoch_cost(frames), "Rank-AE: seconds per epoch and peak memory", digits=1, index=False)
 
 # %% [markdown]
@@ -407,6 +429,9 @@ tables.styled(rankae.verdict_table(frames, params.tolerance), "Rank-AE: paper ag
 # ```
 #
 # ## Provenance
+#
+# The records behind this page: the commits, devices and dates that made them (the table below,
+# collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(tables.provenance(pd.concat(frames.values(), ignore_index=True)), index=False)
