@@ -7,8 +7,8 @@ import pandas as pd
 
 from xmlstudy import methods
 from xmlstudy.chapters.cgmvae.experiment_grid import (DATASETS, HEATMAP_DATASETS, OFFICIAL_SPLIT_SEEDS, SMALL,
-                                                      run_params)
-from xmlstudy.chapters.cgmvae.measures import half_vs_full, official_split_cost, protocol_gap
+                                                      run_params, scaled)
+from xmlstudy.chapters.cgmvae.measures import half_vs_full, official_split_cost, paper_vs_ours, protocol_gap
 from xmlstudy.chapters.cgmvae.paper import published_main
 from xmlstudy.chapters.cgmvae.tables import (budget_comparison, search_picks_table, sizes_table,
                                              verdict_table)
@@ -62,7 +62,8 @@ def numbers(frames: dict, params, rank: pd.DataFrame | None = None) -> dict:
     """Every number the chapter's prose cites, as text keyed by its glue name (the notebook's
     markdown writes the sentences around them); "not run" where the records hold none, "n/a
     (smoke)" where the smoke profile has none."""
-    out = {**paper_numbers(), **settings_numbers(params.profile)}
+    out = {**paper_numbers(), **settings_numbers(params.profile),
+           "tolerance_points": f"{params.tolerance:g}"}
     main, protocol = frames["cgmvae/main"], params.protocol
     if params.profile == "full":
         sizes = sizes_table(params.datasets)
@@ -97,4 +98,13 @@ def numbers(frames: dict, params, rank: pd.DataFrame | None = None) -> dict:
     out["n_checked"] = str(len(verdicts))
     out["n_matched"] = str(int((verdicts["verdict"] == "matches").sum()))
     out["n_short"] = str(int((verdicts["verdict"] == "falls short").sum()))
+    # The same counts on the paper's own random 80/10/10 splits.
+    split = frames["cgmvae/paper_split"]
+    if len(split):
+        on_split = paper_vs_ours(scaled(split), protocol, params.tolerance)
+        on_split = on_split[on_split["dataset"].isin(params.datasets)]
+        out["split_n_checked"] = str(len(on_split))
+        out["split_n_matched"] = str(int((on_split["verdict"] == "matches").sum()))
+    else:
+        out.update(dict.fromkeys(("split_n_checked", "split_n_matched"), "not run"))
     return out
