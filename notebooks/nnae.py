@@ -31,6 +31,21 @@
 # ({py:mod}`xmlstudy.explain`). Everything on the page is computed by
 # {py:mod}`xmlstudy.chapters.nnae` from the records in `results/nnae/` and `results/baselines/`.
 
+# %% [markdown]
+# ```{admonition} Key results
+# :class: tip
+#
+# * With one ingredient of each held-out BBC Food recipe hidden, the autoencoder ranks it in its top
+#   ten for a share of {glue:text}`nnae_bbc_hits` of the recipes, the two-level NMF for
+#   {glue:text}`nnae_bbc_hits_nmf2` and random groups for {glue:text}`nnae_bbc_hits_random`.
+# * On UC Merced's aerial images the two-step model reaches a test mAP of
+#   {glue:text}`nnae_img_two_map`%, the same backbone fine-tuned with binary cross-entropy
+#   {glue:text}`nnae_img_bce_map`%; AiTLAS publishes {glue:text}`nnae_aitlas_vgg`% for a fine-tuned
+#   VGG16.
+# * The autoencoder's top five predictions on held-out rows ever name {glue:text}`nnae_coverage` of
+#   the labels.
+# ```
+
 # %% tags=["parameters"]
 # "smoke": every code path on a few hundred rows; "full": the recorded runs
 profile = "full"
@@ -104,9 +119,10 @@ chapters.show_claims(nnae.CLAIMS, frames);
 # three level-1 units with the largest entries in its column of $H_2$. The paper's "label 9 of
 # $H_1$ ... labels 64, 34 and 11 of $H_2$" cannot be literal ($H_1$ has 64 columns, $H_2$ 16);
 # we read it as unit 9 of the 16-unit layer built from units 64, 34 and 11 of the 64-unit layer.
-# Four level-2 units of the autoencoder fitted on BBC Food (seed 0), with five top labels each:
+# Four level-2 units of the autoencoder fitted on BBC Food (seed 0), with five top labels each, are
+# in the table below (collapsed):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(nnae.hierarchy_table(frames), "The autoencoder's hierarchy on BBC Food", index=False)
 
 # %% [markdown]
@@ -151,12 +167,13 @@ tables.styled(nnae.faithfulness_table(frames, "npmi", 16), "NPMI of the 16-unit 
 
 # %% [markdown]
 # **Stability.** The groups of two seeds matched one to one (Hungarian method) on the cosine of
-# their top-ten weights, averaged over matched pairs and seed pairs (1: the same groups).
+# their top-ten weights, averaged over matched pairs and seed pairs (1: the same groups); the two
+# tables below, collapsed.
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(nnae.faithfulness_table(frames, "stability", 16), "Stability of the 16-unit groups", digits=3)
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(nnae.faithfulness_table(frames, "stability", 64), "Stability of the 64-unit groups", digits=3)
 
 # %% [markdown]
@@ -214,9 +231,11 @@ tables.styled(nnae.tail_table(frames), "Where the top-5 predictions go (fraction
 # for the trade-off below). On test the two-step model reaches an mAP of
 # {glue:text}`nnae_img_two_map`% and the BCE baseline {glue:text}`nnae_img_bce_map`%; AiTLAS
 # reports {glue:text}`nnae_aitlas_vgg`% for a fully fine-tuned VGG16 and
-# {glue:text}`nnae_aitlas_effnet`% for EfficientNet-B0 (published numbers, not rerun).
+# {glue:text}`nnae_aitlas_effnet`% for EfficientNet-B0 (published numbers, not rerun). Every metric
+# of the image models is in the first table below (collapsed); the second sets their mAP beside
+# the benchmark's.
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(nnae.image_table(frames), "Image models on the UC Merced AiTLAS test split (%)")
 
 # %% tags=["remove-input"]
@@ -254,8 +273,10 @@ chapters.glue_figure("nnae_fig_lime", fig)
 # and for the dominant latent unit (middle); right, that unit in the hierarchy: its top labels, its
 # three heaviest level-1 units with theirs, and the image's true labels.
 # ```
+#
+# Deletion, insertion and stability are in the table below (collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(nnae.faithfulness_image_table(frames), "Deletion and insertion (relative AUC) and LIME stability", digits=3)
 
 # %% [markdown]
@@ -263,9 +284,10 @@ tables.styled(nnae.faithfulness_image_table(frames), "Deletion and insertion (re
 # of the images and decides an 18th label. Both image models are trained on it; the top region of
 # an explanation of that label (its highest-ranked superpixels, as large as the patch) should
 # cover the patch. IoU with the patch on the test images that carry one (the two-step model's
-# dominant latent unit is measured the same way; its share is in the claims table):
+# dominant latent unit is measured the same way; its share is in the claims table), in the table
+# below (collapsed):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(nnae.planted_table(frames), "The planted-patch check", digits=3)
 
 # %% [markdown]
@@ -297,6 +319,9 @@ tables.styled(nnae.planted_table(frames), "The planted-patch check", digits=3)
 # ```
 #
 # ## Provenance
+#
+# The records behind this page: the commits, devices and dates that made them (the table below,
+# collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(tables.provenance(pd.concat(frames.values(), ignore_index=True)), index=False)
