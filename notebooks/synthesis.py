@@ -127,12 +127,13 @@ display(tables.styled(best, "Best macro-F1 on 10% of train", digits=2, index=Fal
 # {glue:text}`n_cells` of the {glue:text}`n_possible` method and data set pairs have records
 # ({glue:text}`n_reused` of them from the chapters); {glue:text}`n_budget` are left out for the
 # machine's budget ("budget"), and "to run" marks a cell of this chapter's grid without a record
-# yet. P@1 and macro-F1 in percent, mean ± standard deviation over seeds:
+# yet. P@1 and macro-F1 in percent, mean ± standard deviation over seeds, then PSP@5 (collapsed):
 
 # %% tags=["remove-input"]
 display(tables.styled(synthesis.benchmark_table(bench, "P@1"), "P@1 (%), every method on every data set"))
-display(tables.styled(synthesis.benchmark_table(bench, "validation/ma-F1"),
-                      "Macro-F1 (%), thresholds chosen on validation"))
+tables.styled(synthesis.benchmark_table(bench, "validation/ma-F1"), "Macro-F1 (%), thresholds chosen on validation")
+
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(synthesis.benchmark_table(bench, "PSP@5"), "PSP@5 (%), propensity-scored precision")
 
 # %% [markdown]
@@ -200,9 +201,10 @@ chapters.glue_figure("synthesis_fig_cd_maf1", synthesis.critical_difference_figu
 # again with the same configurations (experiment `rows`). kNN and one-vs-rest repeat their P@1
 # exactly; the methods with a stochastic fit move by up to {glue:text}`rows_max_shift` points in
 # their mean over seeds (another CPU and commit than the chapters' runs), within about their
-# spread over seeds.
+# spread over seeds. The leads are counted at the top of the page; each is in the table below
+# (collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(lead, "Best against runner-up, P@1 (points)", index=False)
 
 # %% [markdown]
@@ -241,9 +243,9 @@ chapters.glue_figure("synthesis_fig_noise", synthesis.noise_figure(noise), "No n
 tables.styled(synthesis.noise_drops(noise), f"Relative drop at {synthesis.NOISE_RATES[-1]:.0%} noise (%)", digits=1)
 
 # %% [markdown]
-# Every point of the curves:
+# Every point of the curves (the table below, collapsed):
 
-# %% tags=["remove-input", "hide-output"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", digits=2, index=False)
 
 # %% [markdown]
@@ -252,11 +254,12 @@ tables.styled(synthesis.noise_table(noise, "P@1"), "P@1 (%) under label noise", 
 #
 # The same nested subsets of the training rows for every method ({glue:text}`fewer_fractions`),
 # three seeds; macro-F1 with validation thresholds relative to C2AE at the same fraction (%, the
-# form of C-GMVAE's Figure 2), then absolute.
+# form of C-GMVAE's Figure 2; the first table below, collapsed), then absolute.
+
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
+tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer, relative=True)), "Macro-F1 relative to C2AE (%)", digits=1)
 
 # %% tags=["remove-input"]
-display(tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer, relative=True)),
-                      "Macro-F1 relative to C2AE (%)", digits=1))
 tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer)), "Macro-F1 (%) by share of train", digits=1)
 
 # %% [markdown]
@@ -268,9 +271,9 @@ tables.styled(synthesis.fewer_wide(synthesis.fewer_table(fewer)), "Macro-F1 (%) 
 # the score is under half the method's on all of train (marked), the stopping rule may be as much
 # the cause as the number of rows (the check after the table tests that), and only these rows count
 # in the findings. A ratio to C2AE is only as sound as C2AE's own run: where C2AE stalled, every ratio of
-# that data set and share explodes.
+# that data set and share explodes. These runs are in the table below (collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 stalled = synthesis.stalled(fewer)
 if len(stalled):
     display(tables.styled(stalled, "Runs that early stopping ended in their first epochs (macro-F1, %)",
@@ -281,9 +284,10 @@ else:
 # %% [markdown]
 # Is it the stopping rule or the rows? C2AE, C-GMVAE and MLP (BCE), the models that choose their
 # epoch on validation macro-F1, ran again on 10% of bibtex and delicious without early stopping:
-# all their epochs, the best one on validation kept (experiment `patience`, three seeds).
+# all their epochs, the best one on validation kept (experiment `patience`, three seeds; the table
+# below, collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 check = synthesis.patience_table(frames)
 if len(check):
     display(tables.styled(check, "10% of train, with and without early stopping", digits=1))
@@ -305,7 +309,7 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 #
 # Macro-F1 with validation thresholds against the share of the training rows, one line per
 # method, mean over three seeds (C-GMVAE's Figure 2 in absolute form; the relative form is the
-# first table above).
+# first table above, collapsed).
 # ```
 
 # %% [markdown]
@@ -318,9 +322,10 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 # cores, so a time can be up to about twice what the run takes alone: read the orders of
 # magnitude, not the last digit. The chapters' records also come from two machines (an AMD EPYC
 # and an Intel Xeon; the table at the end names them). The `bench` commands time methods side by
-# side in one process.
+# side in one process. The four tables below are collapsed; {numref}`fig-synthesis-pareto` sets
+# fit time against P@1.
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the tables", "code_prompt_show": "Show the tables"} tags=["remove-input", "hide-output"]
 display(tables.styled(synthesis.cost_table(bench, "fit_s"), "Fit time (s)", digits=1))
 display(tables.styled(synthesis.cost_table(bench, "predict_s", 2), "Prediction time of the test set (s)", digits=2))
 display(tables.styled(synthesis.cost_table(bench, "peak_memory_mb", 0), "Peak memory (MB)", digits=0))
@@ -342,16 +347,17 @@ chapters.glue_figure("synthesis_fig_pareto", synthesis.pareto_figure(bench), "No
 # ## Tail labels
 #
 # Several of the papers argue for rare labels and none measured them. PSP@5 is in the
-# benchmark above; here recall@5 on the rarest quarter of each data set's labels (by training
-# frequency), in percent, from the records that keep it.
+# benchmark above (collapsed); here recall@5 on the rarest quarter of each data set's labels (by
+# training frequency), in percent, from the records that keep it (the table below, collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(synthesis.tail_table(bench), "Recall@5 on the rarest quarter of the labels (%)", digits=2)
 
 # %% [markdown]
 # ## How this page was made
 #
-# `make book` builds it from the committed records; the records behind it:
+# `make book` builds it from the committed records; the records behind it are in the table below
+# (collapsed):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(tables.provenance(bench), index=False)
