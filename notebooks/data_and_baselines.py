@@ -184,7 +184,7 @@ tables.styled(baselines.versus_published(records), "Our baselines beside publish
 #     -p profile full -y "datasets: [bibtex]"
 # ```
 #
-# The records behind the tables:
+# The records behind the tables (the table below, collapsed):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(tables.provenance(records), index=False)

@@ -191,7 +191,8 @@ tables.styled(scale.dxml_times(frames), "DXML's Table 6 (seconds) and the benchm
 # %% [markdown]
 # ## How this page was made
 #
-# `make book` builds it from the committed records; the records behind the accuracy table:
+# `make book` builds it from the committed records; the records behind the accuracy table are in
+# the table below (collapsed):
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(tables.provenance(frames["scale/debian"]), index=False)
