@@ -362,3 +362,38 @@ def test_the_protocol_defines_the_noise_the_code_injects():
     noisy = inject_label_noise(rows, "missing-invalid", 0.3, seed=0).Y
     added = noisy[:, 5:].sum(axis=1).A1
     assert added.max() <= 5 and 0.2 < added.mean() / 5 < 0.4
+
+
+# --- each paper chapter opens with its key results ---------------------------------------------------
+KEY_RESULTS = re.compile(r"^```\{admonition\} Key results\n:class: tip\n", re.M)
+
+
+def paper_chapters() -> list[Path]:
+    """The notebook of every paper that has a chapter (xmlstudy.chapters.PAPERS)."""
+    from xmlstudy import chapters
+
+    return [ROOT / "notebooks" / f"{paper.chapter}.py" for paper in chapters.PAPERS.values() if paper.chapter]
+
+
+@pytest.mark.parametrize("path", paper_chapters(), ids=lambda p: p.stem)
+def test_a_paper_chapter_opens_with_its_key_results(path):
+    """A box of three or four findings stands above the claims table, each with a glued number (a
+    reader who stops there has read what was measured, not a number typed by hand)."""
+    import jupytext
+
+    cells = jupytext.read(path).cells
+    boxes = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and KEY_RESULTS.search(c.source)]
+    claims = [i for i, c in enumerate(cells) if c.cell_type == "code" and "chapters.show_claims(" in c.source]
+    assert len(boxes) == 1, (f"{path.name}: {len(boxes)} key-results boxes; open the chapter with one "
+                             "'```{admonition} Key results' (:class: tip) above its claims table")
+    assert claims and boxes[0] < claims[0], f"{path.name}: the key-results box must stand above the claims table"
+    bullets = re.findall(r"^\* .*(?:\n  .*)*", cells[boxes[0]].source, re.M)
+    assert 3 <= len(bullets) <= 4, f"{path.name}: the key-results box lists {len(bullets)} findings; give 3 or 4"
+    unglued = [b for b in bullets if "{glue:text}`" not in b]
+    assert not unglued, f"{path.name}: findings without a glued number: {unglued}"
+
+
+def test_the_key_results_check_reads_a_box():
+    box = "```{admonition} Key results\n:class: tip\n\n* P@1 {glue:text}`a`\n  against {glue:text}`b`.\n* two\n```"
+    assert KEY_RESULTS.search(box)
+    assert re.findall(r"^\* .*(?:\n  .*)*", box, re.M) == ["* P@1 {glue:text}`a`\n  against {glue:text}`b`.", "* two"]

@@ -245,6 +245,72 @@ def test_the_rerun_page_lists_every_choice_of_the_command():
                                               f"command takes {list(chapters.CHAPTERS)}")
 
 
+# --- the main path: what a reader sees without opening a toggle ---------------------------------
+# A page shows the tables that decide its claims and keeps the rest behind a toggle: a code cell
+# tagged hide-output renders its output inside <details class="admonition hide ...">, and a
+# {dropdown} directive renders as <details class="sd-dropdown ...">.
+MAIN_PATH_TABLES = 8
+
+
+class _TablesInView(HTMLParser):
+    """The tables of a page outside every <details> element (``shown``, each named by its caption
+    or its first header cell) and the number inside one (``hidden``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.shown: list[str] = []
+        self.hidden = 0
+        self._details = 0       # <details> elements open around the current position
+        self._name = None       # the text of the caption or header cell being read, if any
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "details":
+            self._details += 1
+        elif tag == "table" and self._details:
+            self.hidden += 1
+        elif tag == "table":
+            self.shown.append("")
+        elif tag in ("caption", "th") and not self._details and self.shown and not self.shown[-1]:
+            self._name = ""
+
+    def handle_endtag(self, tag):
+        if tag == "details":
+            self._details -= 1
+        elif tag in ("caption", "th") and self._name is not None:
+            self.shown[-1] = " ".join(self._name.split())
+            self._name = None
+
+    def handle_data(self, data):
+        if self._name is not None:
+            self._name += data
+
+
+def tables_in_view(html: str) -> tuple[list[str], int]:
+    """(the names of the tables ``html`` shows outside a toggle, the number behind one)."""
+    parser = _TablesInView()
+    parser.feed(html)
+    return parser.shown, parser.hidden
+
+
+def test_tables_behind_a_toggle_are_not_on_the_main_path():
+    html = ("<table><caption>Shown</caption><tr><td>1</td></tr></table>"
+            "<details class='admonition hide above-output'><summary>Show the table</summary>"
+            "<table><tr><td>2</td></tr></table>"
+            "<details class='sd-dropdown'><table><tr><th>nested</th></tr></table></details></details>"
+            "<table><thead><tr><th>claim</th><th>verdict</th></tr></thead></table>")
+    assert tables_in_view(html) == (["Shown", "claim"], 2)
+
+
+# The API reference lists modules and members in autosummary tables: a reference, not a chapter.
+@pytest.mark.parametrize("chapter", [c for c in toc_files() if c != "book/api"])
+def test_the_main_path_shows_only_the_tables_that_decide_the_claims(chapter):
+    shown, hidden = tables_in_view(_main(chapter))
+    assert len(shown) <= MAIN_PATH_TABLES, (
+        f"{page(chapter)} shows {len(shown)} tables outside a toggle ({hidden} behind one); at most "
+        f"{MAIN_PATH_TABLES}: tag the cells of the tables no claim rests on remove-input and "
+        f"hide-output. Shown: {shown}")
+
+
 # --- the site in a real browser -----------------------------------------------------------------
 # Headless Chromium (Debian packages chromium and chromium-driver; `make test` installs them)
 # opens every page from a local HTTP server at a desktop width and checks what a reader sees:
