@@ -43,7 +43,7 @@
 #   {glue:text}`nnae_img_bce_map`%; AiTLAS publishes {glue:text}`nnae_aitlas_vgg`% for a fine-tuned
 #   VGG16.
 # * The autoencoder's top five predictions on held-out rows ever name {glue:text}`nnae_coverage` of
-#   the labels.
+#   the labels, depending on the data set.
 # ```
 
 # %% tags=["parameters"]

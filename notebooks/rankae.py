@@ -46,10 +46,10 @@
 # * The best of this study's baselines on the same split, {glue:text}`rankae_best_baseline`,
 #   reaches P@1 {glue:text}`rankae_best_baseline_P@1` on Delicious.
 # * At {glue:text}`rankae_noise_top_rate` noisy training labels (seed 0), Rank-AE loses
-#   {glue:text}`rankae_noise_rankae_missing`% of its clean P@1 with missing labels and
+#   {glue:text}`rankae_noise_rankae_missing`% of its clean P@1 with missing labels, where
+#   {glue:text}`rankae_noise_least_missing` loses the least, and
 #   {glue:text}`rankae_noise_rankae_missing_invalid`% with missing + invalid ones
-#   ({ref}`protocol-noise`); {glue:text}`rankae_noise_least_missing` and
-#   {glue:text}`rankae_noise_least_missing_invalid` lose the least.
+#   ({ref}`protocol-noise`), where {glue:text}`rankae_noise_least_missing_invalid` does.
 # ```
 
 # %% tags=["parameters"]
