@@ -335,9 +335,9 @@ tables.styled(rankae.noise_table(frames), "P@1 (%) under label noise, seed 0", d
 # {glue:text}`rankae_noise_rankae_missing`% of its clean value with missing labels and
 # {glue:text}`rankae_noise_rankae_missing_invalid`% with missing + invalid ones; least is lost by
 # {glue:text}`rankae_noise_least_missing` and by {glue:text}`rankae_noise_least_missing_invalid`
-# respectively. Every method's loss:
+# respectively. Every method's loss is in the table below (collapsed).
 
-# %% tags=["remove-input"]
+# %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
 tables.styled(rankae.noise_loss_table(frames), "P@1 lost at the highest noise rate (% of the clean value), seed 0", digits=1)
 
 # %% [markdown]
