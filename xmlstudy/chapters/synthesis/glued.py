@@ -89,8 +89,9 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> dict:
     stopping ended far below their full-train score and what the check without it found
     (``far_stalled*``, ``patience_*``; who is best is
     :func:`~xmlstudy.chapters.synthesis.fewer.best_at_tenth`), who is on the accuracy-for-time
-    frontier (``frontier_*``) and who recalls the rare labels best (``tail_*``: a data set is won
-only by a method strictly ahead of another, :func:`~xmlstudy.chapters.synthesis.tail.tail_winners`)."""
+    frontier (``frontier_*``) and who recalls the rare labels best (``tail_*``: a data set is
+    won only by a method strictly ahead of another,
+    :func:`~xmlstudy.chapters.synthesis.tail.tail_winners`)."""
     out = {"noise_rate": TOP_RATE}
     lead = lead if lead is not None else pd.DataFrame(columns=["dataset", "best", "seeds", "lead holds"])
     tested = lead[lead["seeds"] > 0]
