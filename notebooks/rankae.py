@@ -423,9 +423,12 @@ tables.styled(rankae.verdict_table(frames, params.tolerance), "Rank-AE: paper ag
 # ## How to regenerate
 #
 # ```bash
-# python -m xmlstudy run --paper rankae    # every record (resumes)
-# python -m xmlstudy run --paper rankae --experiment gap --datasets delicious   # one experiment
-# papermill notebooks/rankae.ipynb out.ipynb -p profile smoke   # tiny data
+# # every record (resumes)
+# python -m xmlstudy run --paper rankae
+# # one experiment on one data set
+# python -m xmlstudy run --paper rankae --experiment gap --datasets delicious
+# # the page on tiny data
+# papermill notebooks/rankae.ipynb out.ipynb -p profile smoke
 # ```
 #
 # ## Provenance

@@ -131,7 +131,9 @@ def _plain(text: str) -> str:
 
 def _first_author_and_year(entry) -> tuple[str, str]:
     person = entry.persons["author"][0]
-    return _plain(" ".join(person.prelast_names + person.last_names)), entry.fields.get("year", "")
+    name = " ".join(person.prelast_names + person.last_names)
+    name = re.sub(r"\\[a-zA-Z]+\s*|\\.", "", name)     # LaTeX accents: {\v{R}}eh{\r{u}}{\v{r}}ek -> Rehurek
+    return _plain(name), entry.fields.get("year", "")
 
 
 def test_bibliography_is_sorted_by_author_then_year():
@@ -212,7 +214,9 @@ def _prose_of(main: str) -> str:
     return _text(main)
 
 
-@pytest.mark.parametrize("chapter", [c for c in toc_files() if c != "book/api"])
+# The API pages document identifiers, and the glossary of methods is where a reader finds the key
+# a record file names each method by ("records: `knn`"): both are exempt.
+@pytest.mark.parametrize("chapter", [c for c in toc_files() if c not in ("book/api", "book/methods")])
 def test_prose_names_things_in_words_not_identifiers(chapter):
     """Glued phrases included: a method by its name, a setting in words, no record field or
     class name (the API pages document those)."""

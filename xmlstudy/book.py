@@ -288,14 +288,21 @@ def build(strict: bool = False) -> Path:
 def _bibliography_style():
     """The references page's pybtex style ``xmlstudy``: the default ``alpha`` style, sorted by
     author, year and title as ``alpha`` is, except that a corporate author written in braces
-    (``{BBC Food}``) is filed under its first letter, not after Z ("{" sorts after letters)."""
+    (``{BBC Food}``) is filed under its first letter, not after Z ("{" sorts after letters), and
+    an accented name written in LaTeX (``{\\v{R}}eh{\\r{u}}{\\v{r}}ek``) under its plain letters
+    ("rehurek"), not before A (a backslash sorts before letters)."""
+    import re
+    import unicodedata
+
     from pybtex.plugin import register_plugin
     from pybtex.style.formatting.alpha import Style
     from pybtex.style.sorting.author_year_title import SortingStyle
 
     class Sorting(SortingStyle):
         def person_key(self, person):
-            return super().person_key(person).replace("{", "").replace("}", "")
+            key = re.sub(r"\\[a-zA-Z]+\s*|\\.", "", super().person_key(person))
+            key = key.replace("{", "").replace("}", "")
+            return unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
 
     class Alpha(Style):
         default_sorting_style = "xmlstudy"

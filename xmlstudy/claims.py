@@ -9,6 +9,7 @@ here knows any paper: the claims themselves live in the chapter modules.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -150,8 +151,11 @@ def evaluate(claims, frames: dict) -> pd.DataFrame:
 
 
 def _cell(text: str) -> str:
-    # Markdown table cells: a pipe or a line break would end the cell.
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    # Markdown table cells: a pipe or a line break would end the cell. A comma between words
+    # ("--methods a,b,c" in a command) gets a zero-width space, a place the line may break, so
+    # that one long token does not push the table past the text column.
+    text = str(text).replace("|", "\\|").replace("\n", " ")
+    return re.sub(r",(?=[A-Za-z])", ",\u200b", text)
 
 
 TEST_TUNED = "judged under thresholds tuned on the test set, as the paper's protocol does"
