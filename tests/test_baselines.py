@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from xmlstudy import models
 from xmlstudy.data.dataset import Dataset
 from xmlstudy.metrics import precision_at_k
-from xmlstudy.models.baselines import KNN, OneVsRestLinear, Parabel, write_xc_file
+from xmlstudy.models.baselines import (KNN, OneVsRestLinear, Parabel, _l2_normalize_rows,
+                                       write_xc_file)
 
 
 def planted(n: int, seed: int, d: int = 60, L: int = 12, noise: float = 0.3, split: str = "train"):
@@ -67,6 +68,16 @@ def test_deterministic(method, data):
     assert np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("method", ["knn", "ovr-linear"])
+def test_no_seed_enters(method, data):
+    """What makes these two xmlstudy.methods.DETERMINISTIC: another seed, the same scores to the
+    last bit (one-vs-rest's liblinear solver, the primal one, draws no random number)."""
+    train, valid, test = data
+    a = models.create(method, seed=0).fit(train, valid).scores(test.X)
+    b = models.create(method, seed=1).fit(train, valid).scores(test.X)
+    assert np.array_equal(a, b)
+
+
 def test_parabel_reports_nondeterminism(data):
     train, _, test = data
     model = Parabel().fit(train)
@@ -103,6 +114,61 @@ def test_knn_matches_brute_force(data):
     model.batch_size = 13
     model._cached = (None,)
     np.testing.assert_allclose(model.scores(test.X), expected, atol=1e-5)
+
+
+def tied(n: int = 60, n_labels: int = 7) -> Dataset:
+    """Training rows whose cosine similarity to the query ``[1, 0]`` is 1 (row ``i % 4 != 1``:
+    features ``[1, 0]``) or 1/sqrt(2) (``i % 4 == 1``: ``[1, 1]``); row ``i`` carries label
+    ``i % n_labels``. Many rows tie at every k."""
+    X = np.array([[1.0, 0.0] if i % 4 != 1 else [1.0, 1.0] for i in range(n)], np.float32)
+    Y = np.zeros((n, n_labels), np.float32)
+    Y[np.arange(n), np.arange(n) % n_labels] = 1
+    return Dataset(name="tied", split="train", X=sp.csr_matrix(X), Y=sp.csr_matrix(Y),
+                   feature_names=["a", "b"], label_names=[f"l{j}" for j in range(n_labels)])
+
+
+def test_knn_breaks_ties_by_training_row_then_label_index():
+    query = sp.csr_matrix(np.array([[3.0, 0.0]], np.float32))
+    model = KNN(k=5).fit(tied())
+    # 45 rows have similarity 1: the 5 of lowest index are rows 0, 2, 3, 4, 6 (the 5th, row 6,
+    # is chosen over 40 others at the same similarity; a partial sort took row 7 here).
+    neighbours, sims = model._neighbours(query, 5)
+    assert neighbours.tolist() == [[0, 2, 3, 4, 6]] and sims.tolist() == [[1, 1, 1, 1, 1]]
+    # They carry labels 0, 2, 3, 4, 6, one each: five labels at 1/5, the others at 0. The top 3
+    # are the three of lowest index; among the zeros, too, the lower label index comes first.
+    idx, vals = model.topk(query, 7)
+    assert idx.tolist() == [[0, 2, 3, 4, 6, 1, 5]]
+    np.testing.assert_allclose(vals, [[0.2] * 5 + [0, 0]], atol=1e-7)
+    assert model.topk(query, 3)[0].tolist() == [[0, 2, 3]]
+    # k = 2: rows 0 and 2, labels 0 and 2 at 1/2.
+    assert KNN(k=2).fit(tied()).topk(query, 2)[0].tolist() == [[0, 2]]
+
+
+def test_knn_neighbours_are_a_stable_sort_whatever_the_batch(data):
+    """On binary features (many equal similarities) the neighbours are the first k of a stable
+    sort of the similarities, in any batch size, and a second fit gives the same top labels."""
+    train, _, test = data
+    binary = lambda ds: Dataset(name=ds.name, split=ds.split, X=sp.csr_matrix((ds.X > 0).astype(np.float32)),
+                                Y=ds.Y, feature_names=ds.feature_names, label_names=ds.label_names)
+    train, test = binary(train), binary(test)
+    model = KNN(k=10).fit(train)
+    # The model's own float32 similarities of all rows at once, sorted stably: the reference.
+    S = np.asarray(model._X @ _l2_normalize_rows(test.X).T.toarray()).T
+    ranked = -np.sort(-S, axis=1)
+    assert np.mean(ranked[:, 9] == ranked[:, 10]) > 0.3      # many rows tie at the 10th place
+    expected = np.argsort(-S, axis=1, kind="stable")[:, :10]
+    for batch in (1, 7, 1024):
+        model.batch_size = batch
+        got, sims = model._neighbours(test.X, 10)
+        assert np.array_equal(got, expected), batch
+        assert np.array_equal(sims, np.take_along_axis(S, expected, axis=1).astype(np.float32))
+    again = KNN(k=10).fit(train)
+    assert np.array_equal(model.topk(test.X, 5)[0], again.topk(test.X, 5)[0])
+
+
+def test_knn_rejects_an_unknown_tie_rule():
+    with pytest.raises(ValueError, match="knn: ties must be one of 'index', got 'random'"):
+        KNN(ties="random")
 
 
 def test_knn_chooses_k_on_validation_not_test(data):

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from xmlstudy import experiments, records, runner
+from xmlstudy import experiments, methods, records, runner
 from xmlstudy.experiments import RunConfig
 from xmlstudy.runner import outcome, run_grid
 
@@ -206,7 +206,8 @@ def test_a_signal_stops_the_grid_with_one_line_that_says_how_to_resume(tmp_path,
     runs too); `kill` sends SIGTERM to the one process. Either way: exit status 128 + signal, no
     traceback from any process, the records written stay whole, and the last line says how many
     configurations finished and the command that resumes the grid."""
-    before = RunConfig("baselines", "main", "knn", "yeast", profile="smoke")  # as in the smoke grid
+    before = RunConfig("baselines", "main", "knn", "yeast", profile="smoke",   # as in the smoke grid
+                       params=methods.settings("knn", "yeast", "smoke"))
     experiments.load_or_run(before, tmp_path)
     args = ["--paper", "baselines", "--profile", "smoke", "--datasets", "yeast", "--results-dir", str(tmp_path)]
     proc = subprocess.Popen([sys.executable, "-m", "xmlstudy", "run", *args], stdout=subprocess.PIPE,

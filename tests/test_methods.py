@@ -83,8 +83,10 @@ def test_settings_by_hand():
     assert "alpha" not in methods.settings("cgmvae-gm-only", "yeast")
     assert methods.settings("c2ae", "delicious") == {"epochs": 30, "patience": 8, "grad_clip": 1.0}
     assert methods.settings("cgmvae", "delicious", "smoke") == methods.settings("cgmvae", "yeast", "smoke")
-    # The baselines choose on validation; only the smoke profile cuts one-vs-rest's C grid.
-    assert methods.settings("knn", "bibtex") == {} and methods.settings("ovr-linear", "bibtex") == {}
+    # The baselines choose on validation; only the smoke profile cuts one-vs-rest's C grid, and
+    # kNN's tie rule is written out so that it enters the configuration's hash.
+    assert methods.settings("knn", "bibtex") == {"ties": "index"} == methods.settings("knn", "yeast", "smoke")
+    assert methods.settings("ovr-linear", "bibtex") == {}
     assert methods.settings("ovr-linear", "bibtex", "smoke") == {"C_grid": [0.1, 1.0]}
     assert methods.settings("nnae", "bibtex", "smoke") == {"units": [64, 16], "epochs": 30}
 

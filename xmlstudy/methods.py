@@ -126,16 +126,21 @@ METHODS: dict[str, Method] = _methods(
 )
 
 
+# Methods whose result is fixed by their data alone: no seed enters their fit or their ranking.
+# kNN orders equal similarities and scores by training-row and label index. One-vs-rest fits
+# liblinear's primal logistic regression (a trust-region Newton method, scikit-learn's
+# dual=False); only liblinear's dual coordinate-descent solvers draw a random permutation, so
+# random_state changes nothing (tests/test_baselines.py fits two seeds and compares the scores;
+# the committed records of seeds 0, 1 and 2 agree to the last bit). Parabel is not among them:
+# omikuji seeds its clustering from the operating system, so two runs differ (README.md,
+# "Which records rerun bit for bit"). These methods run once per data set, show no "± 0.00", and
+# pair their one value with every seed of a rival in the rulebook's paired tests (xmlstudy.rules).
+DETERMINISTIC: tuple[str, ...] = ("knn", "ovr-linear")
+
 # Names this book once used for a method beside its display name. None of them, and no record key,
 # may name a method in a table or a figure legend (tests/test_site.py reads the built pages,
 # xmlstudy.figures.check_legends every figure); the names printed in the papers' own tables
 # ("BR", "1-vs-All", "MPVAE", ...) are not here: they label the papers' numbers.
-# Methods whose result is fixed by their data alone: no seed enters their fit or their ranking
-# (kNN breaks ties by training-row and label index; liblinear's dual solver here runs without a
-# random permutation). They run once per data set, show no "± 0.00", and pair their one value with
-# every seed of a rival in the rulebook's paired tests (xmlstudy.rules).
-DETERMINISTIC: tuple[str, ...] = ("knn", "ovr-linear")
-
 FORMER_NAMES: dict[str, tuple[str, ...]] = {
     "ovr-linear": ("1-vs-rest", "BR (1-vs-rest)"),
     "bce-ae": ("BCE-AE", "BCE-AE (no ranking loss)"),
@@ -259,6 +264,10 @@ def lighter(hex_colour: str, amount: float) -> str:
 # The baselines choose their own setting on validation (k, C); the smoke profile's two values of
 # C instead of five keep the 983 per-label fits of Delicious quick.
 OVR_SMOKE = {"C_grid": [0.1, 1.0]}
+# kNN orders equal similarities and equal label scores by index (xmlstudy.models.baselines.KNN).
+# Written into every kNN configuration so that its hash differs from those of the records made
+# before that rule, whose neighbours at the k-th similarity depended on the machine.
+KNN_SETTINGS = {"ties": "index"}
 
 # DXML: the settings the paper leaves open, as chosen on bibtex's validation split (the DXML
 # chapter's experiment "sweep": its records hold the validation score of every alternative). The
@@ -406,6 +415,8 @@ def _latent(method: str, dataset: str, smoke: bool) -> dict:
 
 
 def _rules(method: str, dataset: str, smoke: bool) -> dict:
+    if method == "knn":
+        return dict(KNN_SETTINGS)
     if method == "ovr-linear":
         return dict(OVR_SMOKE) if smoke else {}
     if method.startswith("dxml"):
@@ -425,7 +436,7 @@ def _rules(method: str, dataset: str, smoke: bool) -> dict:
         return {**NNAE_FULL, **(NNAE_SMOKE if smoke else {})}
     if method in ("nnae-image", "image-bce"):
         return dict(IMAGE_SMOKE if smoke else IMAGE_FULL)
-    return {}   # knn, parabel, mlknn (k = 10, s = 1: the paper's) and the shallow factorizations
+    return {}   # parabel, mlknn (k = 10, s = 1: the paper's) and the shallow factorizations
 
 
 def settings(method_key: str, dataset: str, profile: str = "full") -> dict:
