@@ -107,7 +107,11 @@ def test_what_the_grid_leaves_out_is_what_the_budget_records_measured():
         assert r["status"] != "ok" or r["estimate"]["runs_s"][0] > scale.DAY_S, method
     for method, r in latest.items():
         if method not in scale.OVER_BUDGET:
-            assert r["status"] == "ok" and r["estimate"]["runs_s"][0] <= scale.DAY_S, method
+            # a probe that itself ran out of time or failed measured nothing: the page shows it
+            # as such, and only a finished probe can say that a run fits
+            assert r["status"] in ("ok", "timeout", "error"), method
+            if r["status"] == "ok":
+                assert r["estimate"]["runs_s"][0] <= scale.DAY_S, method
             assert r["config_hash"] in {c.config_hash for c in scale.grid("full")}, method
 
 
