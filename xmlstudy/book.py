@@ -287,8 +287,9 @@ def build(strict: bool = False) -> Path:
 
 def _bibliography_style():
     """The references page's pybtex style ``xmlstudy``: the default ``alpha`` style, sorted by
-    author, year and title as ``alpha`` is, except that a corporate author written in braces
-    (``{BBC Food}``) is filed under its first letter, not after Z ("{" sorts after letters), and
+    the first author's surname, the year, then all authors and the title; a corporate author
+    written in braces (``{BBC Food}``) is filed under its first letter, not after Z ("{" sorts
+    after letters), and
     an accented name written in LaTeX (``{\\v{R}}eh{\\r{u}}{\\v{r}}ek``) under its plain letters
     ("rehurek"), not before A (a backslash sorts before letters)."""
     import re
@@ -298,11 +299,21 @@ def _bibliography_style():
     from pybtex.style.formatting.alpha import Style
     from pybtex.style.sorting.author_year_title import SortingStyle
 
+    def plain(text: str) -> str:
+        text = re.sub(r"\\[a-zA-Z]+\s*|\\.", "", text).replace("{", "").replace("}", "")
+        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
     class Sorting(SortingStyle):
         def person_key(self, person):
-            key = re.sub(r"\\[a-zA-Z]+\s*|\\.", "", super().person_key(person))
-            key = key.replace("{", "").replace("}", "")
-            return unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+            return plain(super().person_key(person))
+
+        def sorting_key(self, entry):
+            # By the first author's surname, then the year (a reader looks up "Bhatia et al.,
+            # 2015" there), then all authors and the title.
+            authors, year, title = super().sorting_key(entry)
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            first = plain(" ".join(people[0].prelast_names + people[0].last_names)) if people else authors
+            return (first, year, authors, title)
 
     class Alpha(Style):
         default_sorting_style = "xmlstudy"
