@@ -28,6 +28,21 @@ COMMANDS = re.compile(r"^(python|\.venv/|papermill|make|pip|export|jupytext|cond
 
 
 # --- the prose of a source ----------------------------------------------------------------------
+def _registry_setting_names() -> set:
+    """Every setting name the methods registry gives any method on any data set and profile."""
+    from xmlstudy import data, methods
+
+    keys = set()
+    for key in methods.METHODS:
+        for name in data.names():
+            for profile in methods.PROFILES:
+                try:
+                    keys.update(methods.settings(key, name, profile))
+                except ValueError:
+                    pass
+    return keys
+
+
 def markdown(path: Path) -> str:
     """The markdown a reader reads: a jupytext notebook's markdown cells (without the comment
     marks), or a page without its front matter and code cells."""
@@ -136,13 +151,7 @@ def field_names() -> frozenset:
             for part in ("params", "fit_info", "timings", "provenance"):
                 if isinstance(record.get(part), dict):
                     keys.update(record[part])
-    for key in methods.METHODS:
-        for name in data.names():
-            for profile in methods.PROFILES:
-                try:
-                    keys.update(methods.settings(key, name, profile))
-                except ValueError:
-                    pass
+    keys.update(_registry_setting_names())
     empty = tables.paper_vs_reproduced(experiments.records_frame([]), {"values": {}}, "knn", ["P@1"], 1.0)
     keys.update(empty.columns)
     return frozenset(k for k in keys if "_" in k)
@@ -267,13 +276,7 @@ def test_every_setting_has_a_name_for_the_book():
     from xmlstudy import data, methods
 
     keys = set()
-    for key in methods.METHODS:
-        for name in data.names():
-            for profile in methods.PROFILES:
-                try:
-                    keys.update(methods.settings(key, name, profile))
-                except ValueError:
-                    pass
+    keys.update(_registry_setting_names())
     for experiment in ("dxml/sweep", "rankae/search", "cgmvae/search"):   # the settings swept
         for line in (ROOT / "results" / f"{experiment}.jsonl").read_text().splitlines():
             keys.update(json.loads(line)["params"])

@@ -175,7 +175,8 @@ SETTING_NAMES: dict[str, str] = {
     "lr": "learning rate", "lr_grid": "learning rates tried", "lstm_hidden": "LSTM units",
     "margin": "margin m", "neighbours": "neighbours voting", "patience": "patience",
     "readout": "read-out", "refit": "refit on train + validation", "resolution": "input pixels",
-    "search": "alternatives searched", "select": "epoch chosen by", "units": "units per level",
+    "search": "alternatives searched", "select": "epoch chosen by", "ties": "ties broken by",
+    "units": "units per level",
     "w2v_epochs": "Word2Vec passes", "w2v_sample": "Word2Vec sampling", "walk_length": "walk length",
     "walks_per_node": "walks per label", "weight_decay": "weight decay", "window": "Word2Vec window",
 }

@@ -80,18 +80,25 @@ def _standing_runs(records: pd.DataFrame, method: str):
     return (records[records["method"].isin([method, *present])], present), None
 
 
+def _judged_runs(frames: dict, method: str, rule: str):
+    """``(records, baselines present)`` that a judge of ``method`` reads, or the "not testable
+    here" verdict by ``rule`` that says why there are none to judge (no run, or too few seeds)."""
+    found, why = _standing_runs(frames[DEBIAN], method)
+    if why:
+        return rules.not_testable(why, rule)
+    short = rules.too_few_runs(found[0], deterministic=DETERMINISTIC)
+    return rules.not_testable(short, rule) if short else found
+
+
 def _judge_beats(method: str):
     """A judge by ``beats``: ``method`` against each baseline on debian-deps, paired per seed on
     the mean of :data:`METRICS` (a deterministic baseline's one run paired with every seed),
     Holm-corrected over the baselines."""
     def judge(frames: dict) -> claims_.Verdict:
-        found, why = _standing_runs(frames[DEBIAN], method)
-        if why:
-            return rules.not_testable(why, "beats")
+        found = _judged_runs(frames, method, "beats")
+        if isinstance(found, claims_.Verdict):
+            return found
         read, present = found
-        short = rules.too_few_runs(read, deterministic=DETERMINISTIC)
-        if short:
-            return rules.not_testable(short, "beats")
         scores = _seed_means(read)
         mine = scores[scores["method"] == method].set_index("seed")["value"]
         rows = []
@@ -119,13 +126,10 @@ def _judge_matches(method: str):
     :data:`METRICS`, ``method``'s mean over seeds at most the tolerance below the best
     baseline's mean, or above it."""
     def judge(frames: dict) -> claims_.Verdict:
-        found, why = _standing_runs(frames[DEBIAN], method)
-        if why:
-            return rules.not_testable(why, "matches-paper")
+        found = _judged_runs(frames, method, "matches-paper")
+        if isinstance(found, claims_.Verdict):
+            return found
         read, present = found
-        short = rules.too_few_runs(read, deterministic=DETERMINISTIC)
-        if short:
-            return rules.not_testable(short, "matches-paper")
         table = 100 * means(read)
         runs = read[read["method"] == method]["seed"].nunique()
         rows = []
