@@ -44,14 +44,6 @@ def test_a_claim_without_judge_must_say_why():
         claims.Verdict("typed", "")
 
 
-def test_share_verdict():
-    assert claims.share_verdict(3, 3) == "reproduced"
-    assert claims.share_verdict(2, 4) == "partly"
-    assert claims.share_verdict(1, 3) == "not reproduced"
-    assert claims.share_verdict(0, 3) == "not reproduced"
-    assert claims.share_verdict(0, 0) == "not testable here"
-
-
 @pytest.fixture(scope="module")
 def committed():
     return chapters.frames_for(JUDGED, "full")
@@ -214,15 +206,6 @@ def test_chapter_configs_follow_the_parameters():
     assert refit and all(c.params["refit"] is True for c in refit)   # the override keeps refit
     sweep = [c for c in configs if c.experiment == "sweep"]
     assert all(dataclasses.replace(c, device="auto") in dxml.grid("full") for c in sweep)
-
-
-def test_beats_counts_every_metric_of_every_shared_data_set():
-    means = pd.DataFrame({"P@1": [0.5, 0.4, 0.3, 0.35, 0.9], "P@3": [0.2, 0.3, 0.1, 0.05, 0.9]},
-                         index=pd.MultiIndex.from_tuples([("a", "m"), ("a", "r"), ("b", "m"),
-                                                          ("b", "r"), ("c", "m")]))
-    v = claims.beats(means, "m", "r", "m above r")
-    assert v.verdict == "partly"                  # 2 of 4 checks; data set c has no rival
-    assert v.evidence == "m above r in 2 of 4 means; a P@1 +10.00, b P@1 -5.00"
 
 
 # --- the notebooks' parameters, through their chapters' validation --------------------------------

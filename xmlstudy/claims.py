@@ -5,7 +5,8 @@ section), the record files it is judged on ("dxml/main" = ``results/dxml/main.js
 function that turns those records into a :class:`Verdict`. A claim that this study cannot test
 (its data are not public, its rival is not available) has no judge and says why. Every chapter
 opens with the table of its claims; the summary page gathers the claims of every paper. Nothing
-here knows any paper: the claims themselves live in the chapter modules.
+here knows any paper: the claims themselves live in the chapter modules, and how a verdict is
+decided (one rule per kind of claim) in :mod:`xmlstudy.rules`.
 """
 from __future__ import annotations
 
@@ -90,47 +91,6 @@ class Claim:
             raise ValueError(f"claim {self.id!r} declares the rule {self.rule!r} but its judge "
                              f"decided by {verdict.rule!r}; judge it with xmlstudy.rules")
         return verdict if verdict.rule else Verdict(**{**verdict.__dict__, "rule": self.rule})
-
-
-def share_verdict(hits: int, total: int) -> str:
-    """'reproduced' when every one of ``total`` checks holds, 'partly' when at least half do,
-    'not reproduced' when fewer than half do ("not testable here" when there is nothing to
-    check). A claim that holds on one check in ten is not partly true of the paper's tables."""
-    if total == 0:
-        return "not testable here"
-    if hits == total:
-        return "reproduced"
-    return "partly" if 2 * hits >= total else "not reproduced"
-
-
-def against_published(table: pd.DataFrame, tolerance: float, unit: str = "points",
-                      what: str = "numbers") -> Verdict:
-    """The verdict on "the method reaches the paper's numbers" from a paper-vs-reproduced table
-    (:func:`xmlstudy.tables.paper_vs_reproduced`): each published number with records is a check
-    that holds when ours is within ``tolerance`` or above; the P@1 rows are quoted."""
-    table = table[table["n_seeds"] > 0]
-    hits = int((table["verdict"] != "falls short").sum())
-    p1 = table[table["metric"] == "P@1"]
-    detail = "; ".join(f"{r.dataset} P@1 {r.reproduced} vs {r.paper:g}" for r in p1.itertuples())
-    return Verdict(share_verdict(hits, len(table)),
-                   f"{hits} of {len(table)} {what} within {tolerance:g} {unit} or above"
-                   + (f"; {detail}" if detail else ""), hits=hits, checks=len(table))
-
-
-def beats(means: pd.DataFrame, method: str, rival: str, sentence: str) -> Verdict:
-    """The verdict on "``method`` beats ``rival``" from a table of means indexed by (dataset,
-    method) with one column per metric (:func:`xmlstudy.tables.mean_table`): one check per data
-    set and metric where both ran; the P@1 gains (points) are quoted. ``sentence`` starts the
-    evidence, e.g. "Rank-AE above no attention"."""
-    hits, total, lines = 0, 0, []
-    for dataset in dict.fromkeys(means.index.get_level_values(0)):
-        if (dataset, method) in means.index and (dataset, rival) in means.index:
-            gain = 100 * (means.loc[(dataset, method)] - means.loc[(dataset, rival)])
-            hits += int((gain > 0).sum())
-            total += len(gain)
-            lines.append(f"{dataset} P@1 {gain['P@1']:+.2f}")
-    return Verdict(share_verdict(hits, total),
-                   f"{sentence} in {hits} of {total} means; " + ", ".join(lines))
 
 
 def evaluate(claims, frames: dict) -> pd.DataFrame:

@@ -65,9 +65,11 @@ class Thresholds:
     slack: float         # property: how far past its line a growth exponent may be
 
     def describe(self, field: str) -> str:
+        """A threshold as the rulebook page writes it: the partly share as a fraction in words
+        ("half", "2/3", "1/3"), every other threshold as its number."""
         value = getattr(self, field)
         if field == "partly":
-            return f"{value:.0%}" if value not in (0.5,) else "half"
+            return {0.5: "half", 2 / 3: "2/3", 1 / 3: "1/3"}.get(value, f"{value:.0%}")
         return f"{value:g}"
 
 

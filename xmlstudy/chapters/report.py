@@ -110,11 +110,7 @@ def numbers(card: pd.DataFrame, profile: str = "full") -> dict:
         "report_numbers_reached": str(int(reached["reached"].fillna(0).sum())),
         "report_numbers_compared": str(int(reached["compared"].fillna(0).sum())),
     }
-    n_records = 0
-    for paper in ("baselines", *chapters.PAPERS, "synthesis", "scale"):
-        try:
-            n_records += len(experiments.load_records(paper, profile=profile))
-        except ValueError:
-            continue
+    n_records = sum(len(experiments.load_records(paper, profile=profile))
+                    for paper in ("baselines", *chapters.PAPERS, "synthesis", "scale"))
     out["report_n_records"] = f"{n_records:,}"
     return out
