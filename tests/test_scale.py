@@ -47,6 +47,17 @@ def test_growth_keeps_settings_apart():
     assert table.loc[200, "fit_exponent"] == pytest.approx(2.0)
 
 
+def test_growth_counts_a_remeasured_size_once_by_its_latest_record():
+    """A size timed while other work ran, then measured again alone, enters the fit once (the
+    later record); the busy sizes left are counted."""
+    busy = dict(_record("m", 100, fit=999.0), others_running=True)
+    recs = [_record("m", 10, fit=10.0), busy, _record("m", 100, fit=100.0),
+            dict(_record("m", 1000, fit=1000.0), others_running=True)]
+    row = scale.growth(recs).set_index("method").loc["m"]
+    assert row["fit_exponent"] == pytest.approx(1.0) and row["sizes"] == 3
+    assert row["busy_sizes"] == 1
+
+
 def test_hits_at_k_by_hand():
     Y = sp.csr_matrix(np.array([[1, 0, 1, 0, 0, 1],
                                 [0, 1, 0, 0, 0, 0]], np.float32))
@@ -208,3 +219,35 @@ def test_the_command_refuses_methods_that_read_documents(capsys):
     with pytest.raises(SystemExit):
         scale.main(["--labels", "1000,ten"])
     assert "comma-separated integers" in capsys.readouterr().err
+
+
+def test_load_note_counts_other_processes_cpu_not_the_load_average():
+    """A benchmark is quiet when the rest of the machine used under QUIET_CORES cores while it
+    ran, whatever the decaying 1-minute load average says (a run after another reads its load)."""
+    from xmlstudy.benchmarks import limits
+
+    before = {"time": 100.0, "load": [1.9, 1.5, 1.2], "busy_s": 50.0, "own_s": 3.0}
+    # 10 s of wall time: the run used 10 CPU s, the machine 10.5: others 0.05 cores.
+    quiet = limits.load_note(before, {"time": 110.0, "load": [1.95, 1.5, 1.2],
+                                      "busy_s": 60.5, "own_s": 13.0})
+    assert quiet["others_cpu_cores"] == 0.05 and quiet["others_running"] is False
+    assert quiet["load_average"] == {"before": [1.9, 1.5, 1.2], "after": [1.95, 1.5, 1.2]}
+    # The machine was busy for 19 CPU s: 9 of them someone else's, 0.9 cores.
+    busy = limits.load_note(before, {"time": 110.0, "load": [0.5, 0.5, 0.5],
+                                     "busy_s": 69.0, "own_s": 13.0})
+    assert busy["others_cpu_cores"] == 0.9 and busy["others_running"] is True
+
+
+def test_snapshot_sees_this_process_cpu_as_its_own():
+    """Work done by this process between two snapshots is its own, not another process's."""
+    from xmlstudy.benchmarks import limits
+
+    before = limits.snapshot()
+    x = 0
+    for i in range(3_000_000):
+        x += i * i
+    after = limits.snapshot()
+    assert after["own_s"] - before["own_s"] > 0.05
+    note = limits.load_note(before, after)
+    assert note["others_cpu_cores"] >= 0.0 and set(note) == {"load_average", "others_cpu_cores",
+                                                             "others_running"}

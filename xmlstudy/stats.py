@@ -106,16 +106,19 @@ def growth(records) -> pd.DataFrame:
     squares over the label counts it completed (status ``"ok"``), for fit seconds, predict
     seconds and peak memory (the run's own, over the process before fitting). One row per
     method and (N, D, seed, device); an exponent needs two label counts (NaN otherwise). Also the
-    largest L completed and the first L that failed, with its status. ``records``: the records of
-    ``python -m xmlstudy bench scale`` as written (dicts)."""
+    largest L completed and the first L that failed, with its status, and how many of the sizes
+    were measured while other work ran. A label count with several records counts by its latest.
+    ``records``: the records of ``python -m xmlstudy bench scale`` as written (dicts)."""
     rows = {}
     for r in records:
         s = r["setting"]
         key = (r["method"], s["n_rows"], s["n_features"], r.get("seed"),
                r.get("provenance", {}).get("device"))
-        rows.setdefault(key, []).append(r)
+        # A label count measured again (its first run shared the CPU) counts once: the latest.
+        rows.setdefault(key, {})[s["n_labels"]] = r
     out = []
-    for (method, n, d, seed, device), recs in sorted(rows.items(), key=lambda kv: str(kv[0])):
+    for (method, n, d, seed, device), by_L in sorted(rows.items(), key=lambda kv: str(kv[0])):
+        recs = list(by_L.values())
         ok = sorted((r for r in recs if r["status"] == "ok"), key=lambda r: r["setting"]["n_labels"])
         failed = sorted((r for r in recs if r["status"] not in ("ok", "skipped")),
                         key=lambda r: r["setting"]["n_labels"])
@@ -128,7 +131,9 @@ def growth(records) -> pd.DataFrame:
             "memory_exponent": _slope(L, [r.get("peak_memory_mb") for r in ok]),
             "failed_at_L": failed[0]["setting"]["n_labels"] if failed else None,
             "failure": failed[0]["status"] if failed else None,
+            # Sizes measured while other work shared the CPU: their times are not the method's.
+            "busy_sizes": sum(bool(r.get("others_running")) for r in ok),
         })
     columns = ["method", "N", "D", "seed", "device", "sizes", "largest_L", "fit_exponent",
-               "predict_exponent", "memory_exponent", "failed_at_L", "failure"]
+               "predict_exponent", "memory_exponent", "failed_at_L", "failure", "busy_sizes"]
     return pd.DataFrame(out, columns=columns)

@@ -258,11 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         for config, runs in _configs(parser, args):
             spec = {"config": config.to_dict(), "batches": batches, "labels": args.labels,
                     "whole": args.whole}
-            before = os.getloadavg()
+            before = limits.snapshot()
             o = limits.run_limited(f"{__name__}:probe_child", spec, Path(tmp) / config.method,
                                    timeout_s=args.timeout, memory_bytes=int(args.memory_gb * 2**30),
                                    env=limits.child_env())
-            after = os.getloadavg()
+            after = limits.snapshot()
             res = o["result"] or {}
             probe = res.get("probe") or {}
             run_s = probe.get("run_s")

@@ -168,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rows must be at least 30 and every --labels value at least 1")
     valid_rows = max(3, args.rows // 10)
 
-    load_before = os.getloadavg()
+    from xmlstudy.benchmarks import limits
+
+    before = limits.snapshot()
     sizes = []
     for n_labels in label_counts:
         job = {"rows": args.rows, "valid_rows": valid_rows, "labels": n_labels, "seed": args.seed}
@@ -199,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{same['peak_rss_mb']:.0f} MB; same metrics: {size['dense']['same_metrics_as_streaming']}")
         print(f"{'':>13}dense projected at N={args.rows:,}: "
               f"{size['dense_projected_mb_at_full_rows']:,.0f} MB", flush=True)
-    load_after = os.getloadavg()
+    quiet = limits.load_note(before, limits.snapshot())
 
     goal = next((s for s in sizes if s["labels"] == GOAL["labels"] and s["rows"] == GOAL["rows"]), None)
     meets = None if goal is None else goal["streaming"]["peak_rss_mb"] < GOAL["peak_mb"]
@@ -221,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": sizes,
         "timings": {f"streaming_s@L={s['labels']}": s["streaming"]["seconds"] for s in sizes},
         "goal": GOAL, "meets_goal": meets,
-        "load_average": {"before": list(load_before), "after": list(load_after)},
+        **quiet,
         "note": args.note,
         "provenance": provenance("evaluate", argv, ("numpy", "scipy")),
     }

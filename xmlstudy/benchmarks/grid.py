@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from xmlstudy.benchmarks import provenance
+from xmlstudy.benchmarks import limits, provenance
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "results" / "benchmark" / "grid.jsonl"
@@ -79,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     grid = configs(datasets, seeds, args.profile)
     for name in datasets:  # convert the raw files now, so that no timed run pays for the cache
         data.load(name)
-    load_before = os.getloadavg()
+    before = limits.snapshot()
     runs = {w: time_grid(grid, w) for w in workers}
-    load_after = os.getloadavg()
+    quiet = limits.load_note(before, limits.snapshot())
+    load_before = quiet["load_average"]["before"]
 
     reference = runs[workers[0]]
     deterministic = {h for h, o in reference["outcomes"].items()
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         "records": {str(w): runs[w]["records"] for w in workers},
         "failures": {str(w): runs[w]["failures"] for w in workers},
         "same_outcomes": same, "goal": GOAL, "meets_goal": goal_met,
-        "load_average": {"before": list(load_before), "after": list(load_after)},
+        **quiet,
         "provenance": provenance("grid", argv, ("dask", "distributed", "numpy", "scipy",
                                                 "scikit-learn", "omikuji"), cpu=cpu),
     }

@@ -146,12 +146,36 @@ def child_env() -> dict:
     return env
 
 
-def load_note(before, after) -> dict:
-    """The load averages (``os.getloadavg()``) around a run, and whether anything else ran: a
-    run keeps one core busy, so a 1-minute load above 1.0 before it started, or above 2.0 (its
-    own 1.0 plus 1.0) when it ended, means something else was running."""
-    return {"load_average": {"before": list(before), "after": list(after)},
-            "others_running": bool(before[0] > 1.0 or after[0] > 2.0)}
+# A benchmark is quiet when the rest of the machine used less than this many cores on average
+# while it ran (background daemons, the shell).
+QUIET_CORES = 0.2
+
+
+def snapshot() -> dict:
+    """What :func:`load_note` needs from the start or the end of a run: the load averages, the
+    machine's busy CPU seconds (all processes) and this process's own CPU seconds, its waited-for
+    children included."""
+    import psutil
+
+    t, own = time.monotonic(), os.times()
+    cpu = psutil.cpu_times()
+    busy = sum(cpu) - cpu.idle - getattr(cpu, "iowait", 0.0)
+    return {"time": t, "load": list(os.getloadavg()), "busy_s": busy,
+            "own_s": own.user + own.system + own.children_user + own.children_system}
+
+
+def load_note(before: dict, after: dict) -> dict:
+    """The load averages around a run, the cores that other processes used during it, and
+    whether anything else ran. Other processes' use is the machine's busy CPU time less this
+    process tree's own, over the run's wall time. The 1-minute load average is not used for the
+    decision: it decays over minutes, so a run that follows another would read its
+    predecessor's load as company. The child must have been waited for before ``after``."""
+    wall = max(after["time"] - before["time"], 1e-9)
+    others = max(0.0, (after["busy_s"] - before["busy_s"]) - (after["own_s"] - before["own_s"]))
+    cores = others / wall
+    return {"load_average": {"before": before["load"], "after": after["load"]},
+            "others_cpu_cores": round(cores, 3),
+            "others_running": bool(cores > QUIET_CORES)}
 
 
 def _rss_bytes(pid: int) -> int:

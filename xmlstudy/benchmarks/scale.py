@@ -276,13 +276,19 @@ def _key(method: str, seed, setting: dict, device) -> str:
 
 
 def _previous(path: Path, args, methods, epochs, device) -> tuple[set, dict]:
-    """The keys of the records already in ``path``, and per method the smallest L at which it
-    failed under the settings of this run (so that a resumed run skips the larger ones too)."""
+    """The keys of the records already in ``path`` (but those measured while other work ran,
+    which are measured again), and per method the smallest L at which it failed under the
+    settings of this run (so that a resumed run skips the larger ones too)."""
     from xmlstudy import records
 
     done, failed_at = set(), {}
     for r in records.read_jsonl(path):
-        done.add(_key(r["method"], r["seed"], r["setting"], r.get("config_device")))
+        key = _key(r["method"], r["seed"], r["setting"], r.get("config_device"))
+        # A size measured while other work shared the CPU is measured again (the latest counts).
+        if r.get("others_running"):
+            done.discard(key)
+            continue
+        done.add(key)
         m, L0 = r["method"], r["setting"]["n_labels"]
         if (r["status"] not in ("ok", "skipped") and m in methods and r["seed"] == args.seed
                 and r.get("config_device") == device
@@ -295,10 +301,10 @@ def _measure(method: str, base: dict, spec: dict, workdir: Path, args, argv) -> 
     """Run one (method, L) in its limited process and make its record."""
     from xmlstudy.benchmarks import limits
 
-    before = os.getloadavg()
+    before = limits.snapshot()
     o = limits.run_limited(f"{__name__}:fit_child", spec, workdir, timeout_s=args.timeout,
                            memory_bytes=int(args.memory_gb * 2**30), env=limits.child_env())
-    after = os.getloadavg()
+    after = limits.snapshot()
     res, progress = o["result"] or {}, o["progress"] or {}
     failed = o["status"] != "ok"
     record = {

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         for L in labels:
             generator = {"n_rows": args.n, "n_labels": L, "n_features": args.features,
                          "seed": args.seed}
-            before = os.getloadavg()
+            before = limits.snapshot()
             o = limits.run_limited(f"{__name__}:generate_child", {"generator": generator},
                                    Path(tmp) / str(L), timeout_s=args.timeout,
                                    memory_bytes=int(args.memory_gb * 2**30), env=limits.child_env())
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 "peak_memory_mb": res.get("peak_memory_mb"), "peak_rss_mb": o["peak_rss_mb"],
                 "peak_memory_source": res.get("peak_memory_source"),
                 "data": {k: res.get(k) for k in ("rows", "label_nnz", "feature_nnz")},
-                **limits.load_note(before, os.getloadavg()),
+                **limits.load_note(before, limits.snapshot()),
                 "provenance": {"git_commit": records.git_commit(),
                                "versions": records.versions(("numpy", "scipy")), "device": "cpu",
                                "cpu": records.cpu(), "date": records.utc_now(),

@@ -148,6 +148,11 @@ def _judge_linear(frames: dict) -> claims_.Verdict:
     if row is None or row["sizes"] < 2:
         return rules.not_testable("the scale benchmark has Rank-AE at fewer than two label counts",
                                   "property")
+    if row["busy_sizes"]:
+        return rules.not_testable(f"{row['busy_sizes']} of Rank-AE's {row['sizes']} label counts "
+                                  "were timed while other work was running; rerun `python -m "
+                                  "xmlstudy bench scale --methods rankae` alone on the machine",
+                                  "property")
     bce = growth_of(frames[SCALE], "bce-ae")
     yardstick = "" if bce is None or pd.isna(bce["fit_exponent"]) else \
         f"; its BCE variant's as L^{bce['fit_exponent']:.2f}"
