@@ -129,9 +129,11 @@ else:
 
 # %% [markdown]
 # The command behind these records: `{glue:text}`scale_budget_command``. The probes measure CPU
-# time, not wall-clock time, so that the other work on the machine does not inflate them; the
-# load average during each probe is in the table. The grid's own runs share the machine, so
-# their timings are not costs and this page shows none of them.
+# time, not wall-clock time, so that the other work on the machine does not inflate them. A probe
+# counts as alone when the rest of the machine used under 0.2 of a core while it ran (the
+# machine's CPU time less the probe's own); a probe that shared the CPU is shown but judges
+# nothing. The grid's own runs share the machine, so their timings are not costs and this page
+# shows none of them.
 
 # %% [markdown]
 # (scale-growth)=
@@ -142,8 +144,10 @@ else:
 # D = {glue:text}`scale_bench_D` features) and fits each of {glue:text}`scale_bench_methods`
 # methods with its default settings, each (method, L) alone in a fresh process under a time and
 # a memory limit, on a machine with nothing else running. Its records hold the seconds of fit and
-# prediction, the peak memory, and the limit a run met; {glue:text}`scale_bench_busy` of its runs
-# saw other work on the machine (by the load average around them), which would slow them.
+# prediction, the peak memory, and the limit a run met. {glue:text}`scale_bench_busy` of its runs
+# saw other work on the machine (other processes using more than 0.2 of a core while it ran),
+# which would slow them; such a size is measured again by the next run of the benchmark, and the
+# latest record of each size is the one shown.
 
 # %% tags=["remove-input"]
 growth = scale.growth_table(frames)
@@ -171,6 +175,25 @@ chapters.glue_figure("scale_fig_cost", scale.cost_figure(frames),
 # Rank-AE's fit time grows as L to the power {glue:text}`scale_rankae_exponent`. Its loss alone
 # is linear in L by construction (the Rank-AE chapter times it against binary cross-entropy); the
 # exponent here is the whole method's, decoder and prediction included.
+
+# %% [markdown]
+# (scale-scoring)=
+# ## Scoring without an N x L matrix
+#
+# Every run above is scored batch by batch: the top labels of each batch of rows by a partial
+# sort, the ranking metrics from them, and the thresholded F1 scores from counts accumulated over
+# the candidate thresholds, so that no matrix of all rows by all labels is ever held.
+# `python -m xmlstudy bench evaluate` times this against the dense matrices it replaced, on
+# synthetic scores, alone on the machine: {glue:text}`scale_scoring`.
+
+# %% tags=["remove-input"]
+scoring = scale.scoring_table(frames)
+if len(scoring):
+    display(tables.styled(scoring, "Scoring N rows: batch by batch against dense matrices",
+                          digits=1, index=False))
+else:
+    display(Markdown("*No records yet: `python -m xmlstudy bench evaluate` writes them to "
+                     "`results/benchmark/evaluate.jsonl`, on a quiet machine.*"))
 
 # %% [markdown]
 # (scale-dxml-times)=

@@ -181,7 +181,10 @@ def test_failure_kind_reads_allocators_messages():
 
 
 # --- end to end ---------------------------------------------------------------------------------
-def test_a_tiny_run_writes_resumes_and_skips_after_a_failure(tmp_path, capsys):
+def test_a_tiny_run_writes_resumes_and_skips_after_a_failure(tmp_path, capsys, monkeypatch):
+    # Whatever else runs on the machine, these runs count as alone (a busy one is measured again:
+    # the next test).
+    monkeypatch.setattr(limits, "QUIET_CORES", float("inf"))
     common = ["--methods", "knn", "--labels", "50,100", "--n", "300", "--features", "200",
               "--results-dir", str(tmp_path)]
     assert scale.main(common) == 0
@@ -210,6 +213,24 @@ def test_a_tiny_run_writes_resumes_and_skips_after_a_failure(tmp_path, capsys):
     assert scale.main([*tight[:3], "50,100,200", *tight[4:]]) == 0
     recs = records.read_jsonl(tmp_path / "tight" / "benchmark" / "scale.jsonl")
     assert [(r["setting"]["n_labels"], r["status"]) for r in recs[2:]] == [(200, "skipped")]
+
+
+def test_a_size_timed_while_others_ran_is_measured_again(tmp_path, monkeypatch):
+    common = ["--methods", "knn", "--labels", "50,100", "--n", "300", "--features", "200",
+              "--results-dir", str(tmp_path)]
+    path = tmp_path / "benchmark" / "scale.jsonl"
+    monkeypatch.setattr(limits, "QUIET_CORES", -1.0)        # every run counts as busy
+    assert scale.main(common) == 0
+    assert [r["others_running"] for r in records.read_jsonl(path)] == [True, True]
+    monkeypatch.setattr(limits, "QUIET_CORES", float("inf"))  # now alone: both measured again
+    assert scale.main(common) == 0
+    recs = records.read_jsonl(path)
+    assert [(r["setting"]["n_labels"], r["others_running"]) for r in recs] == \
+        [(50, True), (100, True), (50, False), (100, False)]
+    assert scale.main(common) == 0                            # and then nothing is left to do
+    assert len(records.read_jsonl(path)) == 4
+    row = scale.growth(recs).iloc[0]
+    assert row["sizes"] == 2 and row["busy_sizes"] == 0
 
 
 def test_the_command_refuses_methods_that_read_documents(capsys):

@@ -20,7 +20,7 @@ import pytest
 
 from xmlstudy import claims, experiments, methods, rules
 from xmlstudy.chapters import scale
-from xmlstudy.chapters.scale.claims import BUDGET, DEBIAN, SCALE
+from xmlstudy.chapters.scale.claims import BUDGET, DEBIAN, EVALUATE, SCALE
 from xmlstudy.data import files
 from xmlstudy.experiments import RunConfig, records_frame
 
@@ -152,10 +152,43 @@ def _budget(method, low, high, runs=3):
             "provenance": {"command": "python -m xmlstudy bench budget --methods x"}}
 
 
-def _frames(runs=(), bench=(), budget=()):
+def _frames(runs=(), bench=(), budget=(), evaluate=()):
     return {DEBIAN: records_frame(list(runs)),
             SCALE: pd.DataFrame(list(bench)) if bench else pd.DataFrame(columns=["method", "status"]),
-            BUDGET: pd.DataFrame(list(budget)) if budget else pd.DataFrame(columns=["method", "status"])}
+            BUDGET: pd.DataFrame(list(budget)) if budget else pd.DataFrame(columns=["method", "status"]),
+            EVALUATE: pd.DataFrame(list(evaluate)) if evaluate else pd.DataFrame(columns=["method", "status"])}
+
+
+def _scoring(labels, seconds, peak, projected, same=True, rows=100_000, alone=True):
+    return {"labels": labels, "rows": rows,
+            "streaming": {"seconds": seconds, "peak_rss_mb": peak},
+            "dense": {"rows": 97, "peak_rss_mb": 1500.0, "same_metrics_as_streaming": same},
+            "dense_projected_mb_at_full_rows": projected}
+
+
+def test_scoring_table_and_sentence_from_the_latest_evaluate_record():
+    old = {"others_running": True, "sizes": [_scoring(10**6, 99.0, 900.0, 5e5)]}
+    new = {"others_running": False, "sizes": [_scoring(10**5, 11.6, 221.0, 56_186.0),
+                                              _scoring(10**6, 74.7, 610.0, 561_859.0, same=False)]}
+    frames = _frames(evaluate=[old, new])
+    table = scale.scoring_table(frames).set_index("labels")
+    assert list(table.index) == [10**5, 10**6] and table.loc[10**6, "streaming s"] == 74.7
+    assert table.loc[10**6, "same metrics"] == "NO" and table.loc[10**5, "timed alone"] == "yes"
+    assert scale.numbers(frames, 0, 1)["scale_scoring"] == (
+        "74.7 s and 610 MB of peak memory for 100,000 rows at 1,000,000 labels, where the dense "
+        "matrices would need 549 GB")
+    assert scale.scoring_table(_frames(evaluate=[old])).loc[0, "timed alone"] == "no"
+
+
+def test_a_size_measured_again_is_shown_once_by_its_latest_record():
+    first = dict(_bench("dxml", 1_000, fit=50.0), others_running=True)
+    again = dict(_bench("dxml", 1_000, fit=10.0), others_running=False)
+    frames = _frames(bench=[first, again, _bench("dxml", 10_000, fit=100.0)])
+    table = scale.scale_table(frames)
+    assert list(table["fit s"]) == [10.0, 100.0] and list(table["status"]) == ["ok", "ok"]
+    assert scale.numbers(frames, 0, 1)["scale_bench_busy"] == "0 of 2"
+    shown = scale.scale_table(_frames(bench=[first]))
+    assert shown.loc[0, "status"] == "ok (timed with other work running)"
 
 
 HAND = [_run("knn", 0, 0.60), _run("parabel", 0, 0.62), _run("parabel", 1, 0.64),
@@ -287,6 +320,7 @@ def test_the_page_works_without_any_record():
     assert numbers["scale_runs_done"] == "0" and numbers["scale_labels"] == "14,099"
     assert numbers["scale_rankae_exponent"] == "not measured yet"
     assert numbers["scale_best_p1"] == "no method yet (no records)" and numbers["scale_bench_busy"] == "none"
+    assert numbers["scale_scoring"].startswith("not measured yet") and not len(scale.scoring_table(frames))
 
 
 def test_the_cost_figure_draws_every_method_in_its_registry_colour():

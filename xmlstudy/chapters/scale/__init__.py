@@ -12,7 +12,8 @@ makes it:
   ``python -m xmlstudy bench budget --paper scale``);
 * cost against L: :func:`scale_table`, :func:`growth_table` and :func:`cost_figure` (records of
   ``python -m xmlstudy bench scale``);
-* DXML's Table 6 beside the benchmark: :func:`dxml_times`.
+* DXML's Table 6 beside the benchmark: :func:`dxml_times`;
+* scoring without an N x L matrix: :func:`scoring_table` (records of ``python -m xmlstudy bench evaluate``).
 """
 from .claims import BASELINES, CLAIMS, LINEAR, METRICS, means  # noqa: F401
 from .evidence import bench_records, claim_frames, collect, validate  # noqa: F401
@@ -21,4 +22,4 @@ from .experiment_grid import (DATASET, DAY_S, DETERMINISTIC, EXPERIMENT, METHODS
                    PAPER, SEEDS, candidates, grid, run_params, seeds_of)
 from .glued import numbers  # noqa: F401
 from .tables import (budget_table, dxml_times, growth_table, left_out, results_table,  # noqa: F401
-                     scale_table, table_6)
+                     scale_table, scoring_table, table_6)

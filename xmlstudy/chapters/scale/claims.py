@@ -28,6 +28,7 @@ METRICS = ("P@1", "P@3", "P@5", "nDCG@5", "PSP@5")
 # "Grows linearly": a growth exponent of at most 1 (plus the rulebook's slack for timing noise).
 LINEAR = 1.0
 DEBIAN, BUDGET, SCALE = f"{PAPER}/debian", "benchmark/budget", "benchmark/scale"
+EVALUATE = "benchmark/evaluate"   # scoring without an N x L matrix (shown, judges no claim)
 
 
 def means(records: pd.DataFrame) -> pd.DataFrame:

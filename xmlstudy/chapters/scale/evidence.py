@@ -8,7 +8,7 @@ import pandas as pd
 from xmlstudy import experiments
 from xmlstudy.records import read_jsonl
 
-from .claims import BUDGET, DEBIAN, SCALE
+from .claims import BUDGET, DEBIAN, EVALUATE, SCALE
 from .experiment_grid import EXPERIMENT, PAPER, grid
 
 
@@ -46,7 +46,8 @@ def collect(params) -> tuple[dict, int, int]:
                                          read_default=results_dir is not None)
     frames = {DEBIAN: found.get(EXPERIMENT, experiments.records_frame([])),
               BUDGET: bench_records("budget", params.profile),
-              SCALE: bench_records("scale", params.profile)}
+              SCALE: bench_records("scale", params.profile),
+              EVALUATE: bench_records("evaluate", params.profile)}
     return frames, missing, len(wanted)
 
 

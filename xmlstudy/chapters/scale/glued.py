@@ -7,7 +7,7 @@ from xmlstudy import data, methods, rules
 
 from .claims import BUDGET, DEBIAN, LINEAR, SCALE, growth_of, means
 from .experiment_grid import DATASET, DAY_S, DETERMINISTIC, OVER_BUDGET, grid
-from .tables import table_6
+from .tables import latest, scoring_table, table_6
 
 
 def names(keys) -> str:
@@ -51,12 +51,22 @@ def numbers(frames: dict, missing: int, total: int) -> dict:
         out["scale_bench_N"] = _count(scale["setting"].iloc[0]["n_rows"])
         out["scale_bench_D"] = _count(scale["setting"].iloc[0]["n_features"])
         out["scale_bench_methods"] = _count(scale["method"].nunique())
-        ran = scale[scale["status"] != "skipped"]
+        ran = latest(scale)
+        ran = ran[ran["status"] != "skipped"]
         busy = ran["others_running"].fillna(False).astype(bool).sum() if "others_running" in ran else 0
         out["scale_bench_busy"] = f"{int(busy)} of {len(ran)}"
     else:
         out.update(scale_bench_labels="none yet", scale_bench_N="—", scale_bench_D="—",
                    scale_bench_methods="0", scale_bench_busy="none")
+    scoring = scoring_table(frames)
+    if len(scoring):
+        top = scoring.loc[scoring["labels"].idxmax()]
+        out["scale_scoring"] = (f"{top['streaming s']:.1f} s and {top['streaming peak MB']:,.0f} MB "
+                                f"of peak memory for {int(top['rows']):,} rows at "
+                                f"{int(top['labels']):,} labels, where the dense matrices would "
+                                f"need {top['dense MB projected to all rows'] / 1024:,.0f} GB")
+    else:
+        out["scale_scoring"] = "not measured yet (`python -m xmlstudy bench evaluate`)"
     for method in ("rankae", "dxml"):
         row = growth_of(scale, method)
         out[f"scale_{method}_exponent"] = ("not measured yet" if row is None or row["sizes"] < 2
