@@ -113,8 +113,9 @@ display(tables.styled(best, "Best macro-F1 on 10% of train", digits=2, index=Fal
 # without early stopping, {glue:text}`patience_recover` recover; {glue:text}`patience_stay` stay
 # on their plateau.
 #
-# **Cost.** On the P@1-for-fit-time frontier, times over {glue:text}`frontier_datasets` data
-# sets: {glue:text}`frontier_counts`.
+# **Cost.** On the P@1-for-fit-time frontier (fit times taken alone on the machine, for
+# {glue:text}`cost_cells` cells so far), times over {glue:text}`frontier_datasets` data sets:
+# {glue:text}`frontier_counts`.
 #
 # **Tail labels.** Best recall@5 on the rarest quarter of the labels, data sets won (of
 # {glue:text}`tail_datasets`; a win needs a second method with a value, and a lead at the two
@@ -316,30 +317,37 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 # (synthesis-cost)=
 # ## Cost
 #
-# Median over seeds of the fit time and the prediction time of the test set (seconds, one CPU
-# thread), of the peak memory growth during fit and prediction (MB), and the number of
-# trained parameters where a model has them, from the records. Up to four runs shared the machine's two
-# cores, so a time can be up to about twice what the run takes alone: read the orders of
-# magnitude, not the last digit. The chapters' records also come from two machines (an AMD EPYC
-# and an Intel Xeon; the table at the end names them). The `bench` commands time methods side by
-# side in one process. The four tables below are collapsed; {numref}`fig-synthesis-pareto` sets
-# fit time against P@1.
+# What one run of each benchmark cell costs: the fit time and the prediction time of the test set
+# (seconds, one CPU thread), the peak memory growth during fit and prediction (MB), and the
+# number of trained parameters where a model has them. `python -m xmlstudy bench cost` ran seed
+# 0's configuration of each cell again, one at a time in a fresh process, with nothing else on
+# the machine (the other processes' use of the CPU is recorded with each time, and a time taken
+# beside more than a fifth of a core of other work is not shown); the grid's own times are not
+# used, since its runs share the CPU. {glue:text}`cost_cells` cells are timed so far. The four
+# tables below are collapsed; {numref}`fig-synthesis-pareto` sets fit time against P@1.
 
 # %% mystnb={"code_prompt_hide": "Hide the tables", "code_prompt_show": "Show the tables"} tags=["remove-input", "hide-output"]
-display(tables.styled(synthesis.cost_table(bench, "fit_s"), "Fit time (s)", digits=1))
-display(tables.styled(synthesis.cost_table(bench, "predict_s", 2), "Prediction time of the test set (s)", digits=2))
-display(tables.styled(synthesis.cost_table(bench, "peak_memory_mb", 0), "Peak memory (MB)", digits=0))
-display(tables.styled(synthesis.cost_table(bench, "n_parameters", 0), "Trained parameters", digits=0))
+costs = synthesis.cost_records(frames[synthesis.COST])
+if len(costs):
+    display(tables.styled(synthesis.cost_table(costs, "fit_s"), "Fit time (s)", digits=1))
+    display(tables.styled(synthesis.cost_table(costs, "predict_s", 2), "Prediction time of the test set (s)", digits=2))
+    display(tables.styled(synthesis.cost_table(costs, "peak_memory_mb", 0), "Peak memory (MB)", digits=0))
+    display(tables.styled(synthesis.cost_table(costs, "n_parameters", 0), "Trained parameters", digits=0))
+else:
+    display(Markdown("*No cell has been timed alone yet: `python -m xmlstudy bench cost` writes "
+                     "`results/benchmark/cost.jsonl`, on a quiet machine.*"))
 
 # %% tags=["remove-cell"]
-chapters.glue_figure("synthesis_fig_pareto", synthesis.pareto_figure(bench), "No benchmark records yet.")
+chapters.glue_figure("synthesis_fig_pareto", synthesis.pareto_figure(bench, costs),
+                     "No cell has been timed alone yet, so no figure.")
 
 # %% [markdown]
 # ```{glue:figure} synthesis_fig_pareto
 # :name: fig-synthesis-pareto
 #
-# P@1 against the median fit time (log scale) per data set, one dot per method. Ringed and
-# named: the methods no other beats on both, the accuracy-for-time frontier.
+# P@1 (mean over seeds) against the fit time of seed 0 timed alone (log scale) per data set, one
+# dot per method. Ringed and named: the methods no other beats on both, the accuracy-for-time
+# frontier.
 # ```
 
 # %% [markdown]

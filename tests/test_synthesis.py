@@ -235,10 +235,16 @@ def test_findings_count_the_frontier_and_say_what_is_missing():
     frame = _records([(m, d, 0, p1, None) for d in ("yeast", "scene")
                       for m, p1 in (("knn", 0.9), ("parabel", 0.8), ("dxml", 0.7))])
     # kNN is best and Parabel fastest; DXML is slowest and worst, so it is dominated everywhere.
-    frame["fit_s"] = frame["method"].map({"knn": 1.0, "parabel": 0.5, "dxml": 2.0})
+    # The times are the cost benchmark's (timed alone), never the grid's: a grid time is ignored.
+    frame["fit_s"] = 100.0
+    fit = {"knn": 1.0, "parabel": 0.5, "dxml": 2.0}
+    costs = pd.DataFrame([{"method": m, "dataset": d, "config_hash": f"{m}{d}", "status": "ok",
+                           "others_running": False, "timings": {"fit_s": s, "predict_s": 0.1}}
+                          for d in ("yeast", "scene") for m, s in fit.items()])
     lead = pd.DataFrame({"dataset": ["yeast", "scene", "sider"], "best": ["kNN"] * 3,
                          "seeds": [3, 3, 0], "lead holds": ["yes", "no", "no per-row outcomes recorded"]})
-    found = synthesis.findings({"synthesis/benchmark": frame}, lead)
+    found = synthesis.findings({"synthesis/benchmark": frame, synthesis.COST: costs}, lead)
+    assert found["cost_cells"] == "6 of 6"
     assert (found["lead_held"], found["lead_tested"], found["lead_held_where"]) == ("1", "2", "yeast: kNN")
     assert found["lead_untested"] == "sider"
     assert (found["frontier_datasets"], found["frontier_counts"]) == ("2", "kNN 2, Parabel 2")

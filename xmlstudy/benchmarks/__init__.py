@@ -16,6 +16,7 @@ BENCHMARKS = {
     "synthetic": "xmlstudy.benchmarks.synthetic",
     "evaluate": "xmlstudy.benchmarks.evaluate",
     "budget": "xmlstudy.benchmarks.budget",
+    "cost": "xmlstudy.benchmarks.cost",
 }
 
 

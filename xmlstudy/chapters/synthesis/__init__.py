@@ -32,7 +32,8 @@ What makes each part of the page (``notebooks/synthesis.py``), by module of this
 - :mod:`~xmlstudy.chapters.synthesis.fewer`: fewer training rows (``fewer_table``,
   ``fewer_wide``, ``stalled``, ``patience_table``, ``patience_outcome``, ``fewer_figure``,
   ``best_at_tenth``)
-- :mod:`~xmlstudy.chapters.synthesis.cost`: cost (``cost_table``, ``pareto_figure``)
+- :mod:`~xmlstudy.chapters.synthesis.cost`: cost timed alone by ``bench cost`` (``cost_records``,
+  ``cost_table``, ``pareto_figure``)
 - :mod:`~xmlstudy.chapters.synthesis.tail`: tail labels (``tail_table``, ``tail_winners``)
 - :mod:`~xmlstudy.chapters.synthesis.layout`: the order of methods and data sets in every table
   and figure, and the figures' shared legend
@@ -42,7 +43,7 @@ from __future__ import annotations
 # What the notebook, the summary page (through the registry), the registry and the tests use.
 from .benchmark import benchmark_table, complete, coverage, score_matrix, seed_scores, winners
 from .claims import CLAIMS, judge_best, judge_fewer, judge_noise
-from .cost import cost_table, frontier, pareto_figure
+from .cost import cost_records, cost_table, frontier, pareto_figure
 from .fewer import (STALL_EPOCHS, best_at_tenth, far_stalled, fewer_figure, fewer_table, fewer_wide,
                     patience_outcome, patience_table, stalled)
 from .experiment_grid import (BUDGET, DATASETS, FEWER_DATASETS, FRACTIONS, LEADERS, METHODS, NOISE_DATASETS,
@@ -52,5 +53,5 @@ from .noise import least_lost, noise_drops, noise_figure, noise_table, signed_ch
 from .glued import findings, numbers
 from .ranks import (CLAIM_METRICS, RANK_METRICS, cliques, critical_difference_figure, first_places,
                     rank_matrix, rank_table)
-from .sources import benchmark_records, collect, fewer_records, noise_records, validate
+from .sources import COST, benchmark_records, collect, cost_benchmark, fewer_records, noise_records, validate
 from .tail import tail_table, tail_winners

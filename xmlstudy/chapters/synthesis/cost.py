@@ -1,5 +1,7 @@
-"""Cost: what each method's runs took (fit and prediction time, peak memory, trained
-parameters), and the accuracy-for-time frontier: the methods no other beats on both.
+"""Cost: what each method's run takes (fit and prediction time, peak memory, trained
+parameters), timed alone on the machine by ``python -m xmlstudy bench cost``, and the
+accuracy-for-time frontier: the methods no other beats on both. The grid's own times are not
+read: its runs share the CPU.
 """
 from __future__ import annotations
 
@@ -14,9 +16,30 @@ from .benchmark import score_matrix
 from .experiment_grid import DATASETS, METHODS
 
 
+COST_FIELDS = ("fit_s", "predict_s", "peak_memory_mb", "n_parameters")
+
+
+def cost_records(costs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (method, data set) with :data:`COST_FIELDS`, from the cost benchmark's
+    records as written: the latest finished record of each cell that was timed alone (another
+    process using more than a fifth of a core meanwhile disqualifies a time). A cell without one
+    is absent."""
+    columns = ["method", "dataset", "config_hash", *COST_FIELDS]
+    if not len(costs):
+        return pd.DataFrame(columns=columns)
+    alone = costs["others_running"].map(lambda v: v is False or v == False)  # noqa: E712 (numpy bools)
+    ok = costs[(costs["status"] == "ok") & alone]
+    ok = ok.drop_duplicates(["method", "dataset"], keep="last")
+    rows = [{"method": r["method"], "dataset": r["dataset"], "config_hash": r["config_hash"],
+             "fit_s": r["timings"].get("fit_s"), "predict_s": r["timings"].get("predict_s"),
+             "peak_memory_mb": r.get("peak_memory_mb"), "n_parameters": r.get("n_parameters")}
+            for r in ok.to_dict("records")]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> pd.DataFrame:
-    """Data sets x methods: the median over seeds of a cost field of the records (``fit_s``,
-    ``predict_s``, ``n_parameters`` or ``peak_memory_mb``), rounded to ``digits`` decimals except
+    """Data sets x methods: a cost field of :func:`cost_records` (``fit_s``, ``predict_s``,
+    ``n_parameters`` or ``peak_memory_mb``; the median where a cell has several), rounded to ``digits`` decimals except
     where that would print a cost that is not zero as 0 (a kNN fit of milliseconds): the page
     shows those in scientific notation (:func:`xmlstudy.formatting.number`)."""
     if not len(records):
@@ -30,32 +53,38 @@ def cost_table(records: pd.DataFrame, field: str = "fit_s", digits: int = 1) -> 
     return table.rename(columns=methods.name).rename_axis(index="dataset", columns=None)
 
 
-def frontier(records: pd.DataFrame, metric: str = "P@1") -> dict:
+def frontier(records: pd.DataFrame, costs: pd.DataFrame, metric: str = "P@1") -> dict:
     """``{dataset: (scores, fit times, on-frontier mask)}``: per data set the methods' mean
-    ``metric`` and median fit time, and which methods no other beats on both
-    (:func:`xmlstudy.stats.pareto_front`)."""
+    ``metric`` over seeds (the benchmark's ``records``) and fit time timed alone
+    (:func:`cost_records` ``costs``), and which methods no other beats on both
+    (:func:`xmlstudy.stats.pareto_front`). A method without a time alone is left out."""
     score = score_matrix(records, metric)
-    cost = records.assign(value=pd.to_numeric(records["fit_s"], errors="coerce")).pivot_table(
+    if not len(costs):
+        return {}
+    cost = costs.assign(value=pd.to_numeric(costs["fit_s"], errors="coerce")).pivot_table(
         index="dataset", columns="method", values="value", aggfunc="median")
     out = {}
     for dataset in score.index:
         s = score.loc[dataset].dropna()
         c = cost.loc[dataset].reindex(s.index) if dataset in cost.index else pd.Series(np.nan, s.index)
         s, c = s[c.notna()], c[c.notna()]
-        out[dataset] = (s, c, stats.pareto_front(c.to_numpy(), s.to_numpy()))
+        if len(s):
+            out[dataset] = (s, c, stats.pareto_front(c.to_numpy(), s.to_numpy()))
     return out
 
 
 @for_page
-def pareto_figure(records: pd.DataFrame, metric: str = "P@1"):
-    """Per data set, ``metric`` against the median fit time (log scale), the methods on the
+def pareto_figure(records: pd.DataFrame, costs: pd.DataFrame, metric: str = "P@1"):
+    """Per data set, ``metric`` against the fit time timed alone (log scale), the methods on the
     accuracy-for-time frontier (:func:`frontier`) ringed and numbered from the fastest, their
     names under the panel's title (names beside the points would cover each other)."""
     import textwrap
 
     if not len(records):
         return None
-    fronts = frontier(records, metric)
+    fronts = frontier(records, costs, metric)
+    if not fronts:
+        return None
     datasets = list(fronts)
     fig, axes = page_figure(*panel_grid(len(datasets), 2), panel_height=2.6)
     for ax in axes.ravel()[len(datasets):]:
@@ -74,7 +103,7 @@ def pareto_figure(records: pd.DataFrame, metric: str = "P@1"):
         lines = textwrap.wrap(names, 42, break_long_words=False, break_on_hyphens=False)
         ax.set_title("\n".join([dataset, *lines]), fontsize=figures.MIN_FONT_PT)
         ax.set_xscale("log")
-        ax.set_xlabel("fit time (s, median)")
+        ax.set_xlabel("fit time (s, timed alone)")
         ax.set_ylabel(f"{metric} (%)")
     fig.tight_layout()
     return fig

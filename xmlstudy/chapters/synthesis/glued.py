@@ -10,14 +10,14 @@ import pandas as pd
 from xmlstudy import experiments, methods, rules, stats
 
 from .benchmark import complete, coverage, score_matrix
-from .cost import frontier
+from .cost import cost_records, frontier
 from .fewer import (RECOVERY_FACTOR, RECOVERY_POINTS, STALL_EPOCHS, far_stalled, patience_outcome,
                     patience_range, patience_table)
 from .experiment_grid import BUDGET, DATASETS, FRACTIONS, METHODS, NOISE_RATES, PAPER
 from .leads import rerun_shift
 from .noise import TOP_RATE
 from .ranks import first_places
-from .sources import benchmark_records, fewer_records
+from .sources import COST, benchmark_records, fewer_records
 from .tail import tail_table, tail_winners
 
 
@@ -107,10 +107,12 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> dict:
                patience_recover=listed(check["recover"]), patience_stay=listed(check["stay"]))
 
     bench = benchmark_records(frames)
-    fronts = frontier(bench, "P@1") if len(bench) else {}
+    costs = cost_records(frames.get(COST, pd.DataFrame()))
+    fronts = frontier(bench, costs, "P@1") if len(bench) else {}
     tail = tail_table(bench) if len(bench) else pd.DataFrame()
     wins = tail_winners(tail)
-    out.update(frontier_datasets=str(len(fronts)),
+    out.update(cost_cells=f"{len(costs)} of {len(bench.groupby(['method', 'dataset'])) if len(bench) else 0}",
+               frontier_datasets=str(len(fronts)),
                frontier_counts=counted([methods.name(m) for s, _, front in fronts.values() for m in s.index[front]]),
                tail_datasets=str(len(tail)), tail_wins=counted(wins["won"]),
                tail_no_winner=listed([f"{d} (tied at the top)" for d in wins["tied"]]

@@ -38,7 +38,22 @@ def collect(params) -> tuple[dict, int, int]:
         paper, experiment = name.split("/")
         frames[name] = experiments.load_records(paper, experiment, params.profile,
                                                 params.results_dir, read_default=True)
+    frames[COST] = cost_benchmark(params.profile)
     return frames, missing, len(wanted)
+
+
+COST = "benchmark/cost"   # each cell's seed 0 timed alone: python -m xmlstudy bench cost
+
+
+def cost_benchmark(profile: str = "full") -> pd.DataFrame:
+    """The records of ``python -m xmlstudy bench cost`` as written (the cost of each benchmark
+    cell, timed alone on the machine); an empty frame when there are none. The grid's own times
+    are never costs: its runs share the CPU."""
+    from xmlstudy.records import read_jsonl
+
+    rows = [r for r in read_jsonl(experiments.results_file("benchmark", "cost", profile))
+            if r.get("profile", "full") == profile]
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["method", "dataset", "status"])
 
 
 def _clean(records: pd.DataFrame) -> pd.DataFrame:
