@@ -439,3 +439,45 @@ def test_patience_outcome_names_who_recovers_without_early_stopping():
     # The score is read by its column's name: the best-epoch columns first change nothing.
     assert synthesis.patience_outcome(table[table.columns[::-1]]) == synthesis.patience_outcome(table)
     assert synthesis.patience_outcome(pd.DataFrame()) == {"recover": [], "stay": []}
+
+
+def _debian(method, seed, p1, hits, rare=0.1):
+    return {"paper": "scale", "experiment": "debian", "method": method, "dataset": "debian-deps",
+            "seed": seed, "P@1": p1, "P@3": p1 / 2, "P@5": p1 / 3, "bucket-recall@5": [rare, 0.5],
+            "rows": {"hits@1": records.pack_bits(np.array(hits, bool))}}
+
+
+def test_the_extreme_scale_section_ranks_leads_and_costs_by_hand():
+    from xmlstudy.chapters.scale import DATASET
+
+    assert DATASET == "debian-deps"
+    hits_parabel = [[1, 1, 1, 0], [1, 1, 0, 1], [1, 1, 1, 1]]
+    frame = pd.DataFrame([_debian("knn", 0, 0.25, [1, 0, 0, 0], rare=0.3)]
+                         + [_debian("parabel", s, sum(h) / 4, h) for s, h in enumerate(hits_parabel)])
+    budget = pd.DataFrame([{"method": "mlp-bce", "status": "ok", "others_running": False,
+                            "estimate": {"run_s": [3600.0, 7200.0]}},
+                           {"method": "rankae", "status": "ok", "others_running": True,
+                            "estimate": {"run_s": [3600.0, 3600.0]}},
+                           {"method": "dxml", "status": "timeout", "estimate": None}])
+    frames = {"scale/debian": frame, "benchmark/budget": budget}
+    table = synthesis.extreme_table(frames).set_index("method")
+    # Parabel: P@1 (3 + 3 + 4) / 12 = 83.33, P@3 half, P@5 a third: mean 50.93; kNN 25 -> 15.28.
+    assert table.loc["Parabel", "P@1"] == pytest.approx(100 * 10 / 12)
+    assert table.loc["Parabel", "mean P@1,3,5"] == pytest.approx(100 * 10 / 12 * (1 + 1 / 2 + 1 / 3) / 3)
+    assert (table.loc["Parabel", "rank"], table.loc["kNN", "rank"]) == (1.0, 2.0)
+    assert table.loc["kNN", "runs"] == "1 (deterministic)" and table.loc["Parabel", "runs"] == "3 of 3"
+    assert table.loc["kNN", "rare-label recall@5"] == pytest.approx(30.0)
+    assert table.loc["MLP (BCE)", "CPU h per run"] == "1.0 to 2.0"
+    assert table.loc["Rank-AE", "CPU h per run"] == "timed with other work running"
+    assert table.loc["DXML", "CPU h per run"] == "its probe met the timeout limit"
+    assert table.loc["C2AE", "runs"] == "left out: over budget"
+    assert table.loc["Parabel", "CPU h per run"] == "not measured alone"
+    # kNN ran once (deterministic): its one run stands for each of Parabel's three seeds.
+    lead = synthesis.extreme_lead(frames, resamples=500)
+    assert (lead.loc[0, "best"], lead.loc[0, "runner-up"], lead.loc[0, "seeds"]) == ("Parabel", "kNN", 3)
+    assert lead.loc[0, "lead (points)"] == pytest.approx(100 * (10 / 12 - 1 / 4), abs=0.01)
+    words = synthesis.extreme_numbers(frames, lead)
+    assert words["extreme_ran"] == "2 of 11" and words["extreme_rare_best"] == "kNN"
+    assert words["extreme_best"].startswith("Parabel (50.93%)")
+    empty = synthesis.extreme_numbers({}, synthesis.extreme_lead({}))
+    assert empty["extreme_lead"] == "no two methods have runs yet, so no lead is tested"

@@ -35,6 +35,8 @@ What makes each part of the page (``notebooks/synthesis.py``), by module of this
 - :mod:`~xmlstudy.chapters.synthesis.cost`: cost timed alone by ``bench cost`` (``cost_records``,
   ``cost_table``, ``pareto_figure``)
 - :mod:`~xmlstudy.chapters.synthesis.tail`: tail labels (``tail_table``, ``tail_winners``)
+- :mod:`~xmlstudy.chapters.synthesis.extreme`: debian-deps at extreme scale (``extreme_table``,
+  ``extreme_lead``, ``extreme_numbers``)
 - :mod:`~xmlstudy.chapters.synthesis.layout`: the order of methods and data sets in every table
   and figure, and the figures' shared legend
 """
@@ -44,6 +46,7 @@ from __future__ import annotations
 from .benchmark import benchmark_table, complete, coverage, score_matrix, seed_scores, winners
 from .claims import CLAIMS, judge_best, judge_fewer, judge_noise
 from .cost import cost_records, cost_table, frontier, pareto_figure
+from .extreme import extreme_lead, extreme_numbers, extreme_table
 from .fewer import (STALL_EPOCHS, best_at_tenth, far_stalled, fewer_figure, fewer_table, fewer_wide,
                     patience_outcome, patience_table, stalled)
 from .experiment_grid import (BUDGET, DATASETS, FEWER_DATASETS, FRACTIONS, LEADERS, METHODS, NOISE_DATASETS,

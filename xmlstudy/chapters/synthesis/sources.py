@@ -13,7 +13,7 @@ from .experiment_grid import DATASETS, EXTRA_REUSE, FEWER_DATASETS, METHODS, NOI
 EXPERIMENTS = ("benchmark", "rows", "noise", "fewer_data", "patience")
 # Record files read besides this chapter's own.
 CHAPTER_FILES = ("baselines/main", "dxml/main", "rankae/main", "rankae/noise", "cgmvae/main",
-                 "cgmvae/embeddings", "cgmvae/fewer_data", "nnae/many_labels")
+                 "cgmvae/embeddings", "cgmvae/fewer_data", "nnae/many_labels", "scale/debian")
 
 
 def validate(namespace: dict):
@@ -39,21 +39,30 @@ def collect(params) -> tuple[dict, int, int]:
         frames[name] = experiments.load_records(paper, experiment, params.profile,
                                                 params.results_dir, read_default=True)
     frames[COST] = cost_benchmark(params.profile)
+    frames[BUDGET_RECORDS] = bench_frame("budget", params.profile)
     return frames, missing, len(wanted)
 
 
 COST = "benchmark/cost"   # each cell's seed 0 timed alone: python -m xmlstudy bench cost
 
 
-def cost_benchmark(profile: str = "full") -> pd.DataFrame:
-    """The records of ``python -m xmlstudy bench cost`` as written (the cost of each benchmark
-    cell, timed alone on the machine); an empty frame when there are none. The grid's own times
-    are never costs: its runs share the CPU."""
+BUDGET_RECORDS = "benchmark/budget"   # what each method's runs on debian-deps cost, measured alone
+
+
+def bench_frame(name: str, profile: str = "full") -> pd.DataFrame:
+    """The records of ``python -m xmlstudy bench <name>`` as written; an empty frame when there
+    are none."""
     from xmlstudy.records import read_jsonl
 
-    rows = [r for r in read_jsonl(experiments.results_file("benchmark", "cost", profile))
+    rows = [r for r in read_jsonl(experiments.results_file("benchmark", name, profile))
             if r.get("profile", "full") == profile]
     return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["method", "dataset", "status"])
+
+
+def cost_benchmark(profile: str = "full") -> pd.DataFrame:
+    """The records of ``python -m xmlstudy bench cost`` (the cost of each benchmark cell, timed
+    alone on the machine). The grid's own times are never costs: its runs share the CPU."""
+    return bench_frame("cost", profile)
 
 
 def _clean(records: pd.DataFrame) -> pd.DataFrame:
