@@ -56,6 +56,10 @@ def run_child(spec_path: str) -> None:
                        "peak_memory_source": record["peak_memory_source"],
                        "n_parameters": record["n_parameters"], "data": record["data"],
                        "metrics": {k: record["metrics"][k] for k in ("P@1", "P@3", "P@5")},
+                       # The parts of the fit a model times itself (DXML's DeepWalk, a search).
+                       "fit_parts": {k: v for k, v in (record.get("fit_info") or {}).items()
+                                     if k.endswith("_s") and isinstance(v, (int, float))},
+                       "epochs": (record.get("fit_info") or {}).get("epochs"),
                        "device": record["provenance"]["device"]})
     except BaseException as exc:  # noqa: BLE001 - every failure becomes the cell's record
         import traceback
@@ -132,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                 "seed": config.seed, "profile": "full", "config_hash": config.config_hash,
                 "source": f"{config.paper}/{config.experiment}", "params": config.params,
                 "status": o["status"], "reason": o["reason"],
-                "timings": res.get("timings", {}), "peak_memory_mb": res.get("peak_memory_mb"),
+                "timings": res.get("timings", {}), "fit_parts": res.get("fit_parts", {}),
+                "peak_memory_mb": res.get("peak_memory_mb"),
                 "peak_memory_source": res.get("peak_memory_source"),
                 "peak_rss_mb": o["peak_rss_mb"], "n_parameters": res.get("n_parameters"),
                 "metrics": res.get("metrics", {}), "data": res.get("data"),
