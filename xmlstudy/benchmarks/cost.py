@@ -59,7 +59,6 @@ def run_child(spec_path: str) -> None:
                        # The parts of the fit a model times itself (DXML's DeepWalk, a search).
                        "fit_parts": {k: v for k, v in (record.get("fit_info") or {}).items()
                                      if k.endswith("_s") and isinstance(v, (int, float))},
-                       "epochs": (record.get("fit_info") or {}).get("epochs"),
                        "device": record["provenance"]["device"]})
     except BaseException as exc:  # noqa: BLE001 - every failure becomes the cell's record
         import traceback
