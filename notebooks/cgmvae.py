@@ -196,7 +196,7 @@ tables.styled(cgmvae.settings_table(params.datasets), "Table 7's settings as run
 # last epoch means the run was still improving when it was stopped; the table below, collapsed):
 
 # %% mystnb={"code_prompt_hide": "Hide the table", "code_prompt_show": "Show the table"} tags=["remove-input", "hide-output"]
-tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs and minutes (mean over seeds)", digits=1)
+tables.styled(cgmvae.budget_table(frames), "Main C-GMVAE runs: epochs (mean over seeds)", digits=1)
 
 # %% [markdown]
 # (cgmvae-tables-1-3)=
@@ -240,8 +240,9 @@ for protocol in [p for p in cgmvae.PROTOCOLS if p != params.protocol]:
 # official-code settings") run on split 0 only of reuters and delicious, where one fit of them
 # takes {glue:text}`official_minutes_reuters` and {glue:text}`official_minutes_delicious` CPU
 # minutes (one CPU thread), {glue:text}`official_times_reuters` and
-# {glue:text}`official_times_delicious` times C-GMVAE's mean fit time over its splits; their rows
-# there are one split (n = 1). Records:
+# {glue:text}`official_times_delicious` times C-GMVAE's fit on the same split (both timed alone on
+# the machine by `python -m xmlstudy bench cost --paper cgmvae --experiment paper_split
+# --datasets reuters,delicious`); their rows there are one split (n = 1). Records:
 # `results/cgmvae/paper_split.jsonl` (`python -m xmlstudy run --paper cgmvae --experiment
 # paper_split`). C-GMVAE under both protocols beside the paper (thresholds as in the paper's
 # tables), then every method on the paper's splits (collapsed):

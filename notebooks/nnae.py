@@ -106,7 +106,7 @@ chapters.show_claims(nnae.CLAIMS, frames);
 # weights set to zero after every Adam step, what the paper's Keras constraint does) and by
 # a softplus reparametrisation. After {glue:text}`nnae_steps` steps the unexplained share of
 # $\lVert V\rVert^2$ averages {glue:text}`nnae_loss` (projection) and
-# {glue:text}`nnae_loss_softplus` (softplus); the slowest fit took {glue:text}`nnae_fit_s` s.
+# {glue:text}`nnae_loss_softplus` (softplus).
 #
 # The objective sees the weights only through their product $G = H_1 H_2$: any non-negative
 # $H_1 M$, $M^{-1} H_2$ with the same product fits as well. The 16 level-2 groups are what the
@@ -249,8 +249,7 @@ tables.styled(nnae.aitlas_table(frames), "mAP (%) beside the AiTLAS benchmark", 
 # decoded label over about 50 SLIC superpixels, as Figures 5 and 6 of the paper do, with the
 # hierarchy beside each image. The measures run on a fixed random sample of
 # {glue:text}`nnae_explain_images` test images (drawn once, the same for every model), with
-# {glue:text}`nnae_explain_samples` LIME samples per image (about {glue:text}`nnae_lime_s` s per
-# explanation on one CPU thread). Deletion and insertion {cite:p}`petsiuk2018rise`: superpixels are
+# {glue:text}`nnae_explain_samples` LIME samples per image. Deletion and insertion {cite:p}`petsiuk2018rise`: superpixels are
 # removed (set to black) or inserted into a blurred copy in the order of a ranking, and the area
 # under the explained output's curve, relative to its value on the whole image, is taken over the
 # share of pixels changed (deletion: lower is better; insertion: higher). Three rankings: LIME,

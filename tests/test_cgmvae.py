@@ -197,22 +197,23 @@ def test_split_misses_name_what_reaches_the_published_number():
     assert row["best other method"] == "C2AE 0.620" and row["reached by"] == "C-GMVAE, raw features"
 
 
-def test_official_split_cost_compares_the_fit_times_of_the_records():
+def test_official_split_cost_compares_fit_times_taken_alone():
     from xmlstudy.chapters import cgmvae
-    from xmlstudy.experiments import records_frame
 
-    def rec(method, split_seed, fit_s):
-        return {"paper": "cgmvae", "experiment": "paper_split", "method": method, "dataset": "reuters",
-                "seed": 0, "profile": "full", "setting": {}, "params": {}, "metrics": {},
-                "split": {"protocol": "random-80-10-10", "seed": split_seed}, "timings": {"fit_s": fit_s}}
+    def cost(method, fit_s, alone=True, source="cgmvae/paper_split", dataset="reuters"):
+        return {"method": method, "dataset": dataset, "source": source, "status": "ok",
+                "others_running": not alone, "timings": {"fit_s": fit_s}}
 
-    frame = records_frame([rec("cgmvae", 0, 400.0), rec("cgmvae", 1, 200.0), rec("cgmvae-official", 0, 1200.0)])
-    # 1,200 s is 20 minutes and 4 times C-GMVAE's mean of 300 s; delicious has no records.
-    cost = cgmvae.official_split_cost(frame)
-    assert list(cost.index) == ["reuters"]
-    assert cost.loc["reuters", "minutes"] == pytest.approx(20.0)
-    assert cost.loc["reuters", "times C-GMVAE's"] == pytest.approx(4.0)
-    assert cgmvae.official_split_cost(frame.iloc[:0]).empty
+    costs = [cost("cgmvae", 300.0), cost("cgmvae-official", 1200.0),
+             cost("cgmvae-official", 9000.0, alone=False),             # beside other work: ignored
+             cost("cgmvae", 10.0, source="synthesis/benchmark"),      # another experiment's cell
+             cost("cgmvae-official", 60.0, dataset="delicious")]      # no C-GMVAE time there
+    # 1,200 s is 20 minutes and 4 times C-GMVAE's 300 s on the same split.
+    table = cgmvae.official_split_cost(costs)
+    assert list(table.index) == ["reuters"]
+    assert table.loc["reuters", "minutes"] == pytest.approx(20.0)
+    assert table.loc["reuters", "times C-GMVAE's"] == pytest.approx(4.0)
+    assert cgmvae.official_split_cost([]).empty
 
 
 def _rec(experiment, method, dataset, seed, scores, params=None, setting=None, fit_info=None):

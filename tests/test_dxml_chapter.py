@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
+
 from xmlstudy import methods
 from xmlstudy.chapters import dxml
 from xmlstudy.experiments import records_frame
@@ -164,3 +166,26 @@ def test_the_nonlinear_claim_pairs_dxml_with_its_linear_variant_per_seed():
     assert (v.verdict, v.rule, v.hits, v.checks) == ("partly", "beats", 1, 2), v
     assert v.evidence.startswith("ReLU − linear in mean of P@1, P@3, P@5")
     assert "bibtex +1.67 ± 0.00" in v.evidence and "corel5k -0.67 ± 4.30 (p = 0.713)" in v.evidence
+
+
+def test_timing_table_shows_only_times_taken_alone():
+    from xmlstudy.chapters.dxml.fitting import timing_table
+
+    def cost(dataset, fit, alone, status="ok"):
+        return {"method": "dxml", "dataset": dataset, "status": status, "others_running": not alone,
+                "timings": {"fit_s": fit, "predict_s": 2.0}, "fit_parts": {"label_embedding_s": 4.0},
+                "peak_memory_mb": 300.0, "provenance": {"device": "cpu", "cpu": {"model": "X"}}}
+
+    costs = [cost("bibtex", 50.0, True), cost("bibtex", 90.0, False), cost("yeast", 5.0, True),
+             cost("delicious", 70.0, False), {**cost("scene", 1.0, True), "method": "knn"}]
+    bench = [{"dataset": "bibtex", "others_running": False,
+              "benchmark": {"total_s": 30.0, "predict_s": 1.0}},
+             {"dataset": "delicious", "benchmark": {"total_s": 30.0, "predict_s": 1.0}}]  # no note
+    seconds = {"bibtex": (10.0, 1.0, 20.0, 2.0)}
+    table = timing_table(costs, seconds, bench, datasets=("bibtex", "delicious"))
+    assert table.loc["bibtex", "DXML fit s (ours)"] == 50.0   # the one timed alone, not the later busy one
+    assert table.loc["bibtex", "of which DeepWalk s"] == 4.0 and table.loc["bibtex", "benchmark fit s"] == 29.0
+    assert pd.isna(table.loc["delicious", "DXML fit s (ours)"])      # timed only beside other work
+    assert pd.isna(table.loc["delicious", "benchmark fit s"])        # a record that cannot vouch
+    assert table.loc["yeast", "DXML fit s (ours)"] == 5.0 and "scene" not in table.index
+    assert table.loc["bibtex", "DXML train s (paper, GTX 1080 Ti)"] == 10.0

@@ -9,6 +9,7 @@ import pytest
 
 from xmlstudy import claims as claims_
 from xmlstudy import rules
+from xmlstudy.chapters import rankae
 from xmlstudy.chapters.rankae import claims
 from xmlstudy.experiments import records_frame
 
@@ -220,14 +221,15 @@ def test_topic_words_counts_its_two_checks_over_the_seeds():
     assert v.verdict == "not testable here" and "fewer than 3 seeds" in v.evidence
 
 
-def bench_frames(ranking_exponent: float) -> dict:
+def bench_frames(ranking_exponent: float, alone=True) -> dict:
     sizes = (1000, 10000, 100000)
     seconds = {"BCE": {str(L): 1e-4 * L / 1000 for L in sizes},
                "pairwise (C2AE)": {str(L): 1e-2 * (L / 1000) ** 0.9 for L in sizes},
                "ranking (Rank-AE)": {str(L): 2e-4 * (L / 1000) ** ranking_exponent for L in sizes}}
+    note = {} if alone is None else {"others_running": not alone}
     return {"benchmark/rankae": records_frame([{
         "paper": "benchmark", "seed": 0, "setting": {"positives_per_row": [5, 20]},
-        "timings": {"seconds": seconds}}])}
+        "timings": {"seconds": seconds}, **note}])}
 
 
 def test_linear_judges_the_ranking_losss_growth_against_line_one():
@@ -241,6 +243,11 @@ def test_linear_judges_the_ranking_losss_growth_against_line_one():
     assert claims.judge_linear(steep).verdict == "not reproduced"             # slack 0.25
     with rules.judged_under(rules.LOOSER):                                    # slack 0.5
         assert claims.judge_linear(steep).verdict == "reproduced"
+    # Times taken beside other work, or by a record that does not say, judge nothing.
+    for alone in (False, None):
+        v = claims.judge_linear(bench_frames(1.0, alone))
+        assert v.verdict == "not testable here" and "timed alone" in v.evidence
+        assert rankae.loss_timing(bench_frames(1.0, alone)).empty
 
 
 # --- every claim names its rule ----------------------------------------------------------------------

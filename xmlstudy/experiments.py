@@ -376,6 +376,22 @@ def results_file(paper: str, experiment: str, profile: str = "full",
     return folder / paper / f"{experiment}.jsonl"
 
 
+def benchmark_records(name: str, profile: str = "full") -> list[dict]:
+    """The records of ``python -m xmlstudy bench <name>`` of ``profile``, as written (nested
+    fields kept), in the order they were made."""
+    return [r for r in records.read_jsonl(results_file("benchmark", name, "full"))
+            if r.get("profile", "full") == profile]
+
+
+def timed_alone(record: dict) -> bool:
+    """Whether a benchmark record's times were taken with nothing else on the machine: it says
+    so (``others_running`` False: other processes used under a fifth of a core meanwhile, see
+    :func:`xmlstudy.benchmarks.limits.load_note`). A record without the note cannot vouch for
+    its times, and a time on a page comes only from records that can."""
+    value = record.get("others_running")
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and not bool(value)
+
+
 def record_folders(profile: str = "full", results_dir: str | Path | None = None,
                    read_default: bool = False) -> list[Path]:
     """The folders the records of ``profile`` are read from, first first: ``results_dir`` (None:
@@ -436,12 +452,14 @@ def records_frame(recs):
     columns ``"P@1"``, ``"fixed-0.5/ex-F1"``, ...; timings as ``fit_s``, ``predict_s``,
     ``epochs``; setting entries as ``setting/<key>``; the dicts ``setting``, ``params``,
     ``fit_info``, ``data``, ``rows`` (per-row outcomes; None in older records) and ``provenance``
-    are kept too, and ``device``, ``date``,
+    are kept too, as is a benchmark record's ``others_running``; ``device``, ``date``,
     ``git_commit`` and ``cpu`` are lifted out of the provenance."""
     import pandas as pd
 
+    # "others_running": a benchmark record's note of other work during its times (timed_alone).
     keys = ("paper", "experiment", "method", "dataset", "seed", "profile", "setting", "params",
-            "config_hash", "n_parameters", "peak_memory_mb", "fit_info", "data", "rows")
+            "config_hash", "n_parameters", "peak_memory_mb", "fit_info", "data", "rows",
+            "others_running")
     rows = []
     for rec in recs:
         row = {k: rec.get(k) for k in keys}

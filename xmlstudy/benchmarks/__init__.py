@@ -25,6 +25,9 @@ def main(argv: list[str]) -> int:
         got = repr(argv[0]) if argv else "nothing"
         print(f"bench: got {got}; valid benchmarks: {', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2
+    from xmlstudy.benchmarks import limits
+
+    limits.RUN_START = limits.snapshot()   # what else ran is recorded with every record
     return int(importlib.import_module(BENCHMARKS[argv[0]]).main(argv[1:]) or 0)
 
 

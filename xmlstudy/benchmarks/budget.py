@@ -217,10 +217,9 @@ def _configs(parser, args) -> list:
 
     if args.paper not in chapters.CHAPTERS:
         parser.error(f"--paper: unknown chapter {args.paper!r}; valid: {', '.join(chapters.CHAPTERS)}")
-    module = chapters.module(args.paper)
     # A chapter that leaves methods out of its grid for their cost lists them among its
     # candidates: they are measured all the same, since that is what the chapter shows for them.
-    configs = [c for c in getattr(module, "candidates", module.grid)("full")
+    configs = [c for c in chapters.candidates(args.paper, "full")
                if args.experiment is None or c.experiment == args.experiment]
     if not configs:
         parser.error(f"--experiment: {args.experiment!r} is not in the {args.paper} grid")

@@ -96,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'dataset':<10} {'device':<6} {'s/epoch':>8} {'samples/s':>10} {'peak MB':>8}")
     for dataset in datasets:
         for device in _devices(args.device):
+            from xmlstudy.benchmarks import limits
+
             rec = _bench_in_subprocess(dataset, device, args.epochs)
-            append_record(rec, Path(args.out))
+            append_record({**rec, **limits.since_start()}, Path(args.out))
             m = rec["metrics"]
             print(f"{dataset:<10} {device:<6} {m['seconds_per_epoch']:>8.2f} "
                   f"{m['samples_per_second']:>10.0f} {m['peak_memory_mb']:>8.1f}", flush=True)

@@ -25,12 +25,21 @@ from xmlstudy.benchmarks import limits, provenance
 RECORD_FILE = Path("benchmark") / "cost.jsonl"
 
 
-def cells(profile: str = "full") -> dict:
+def cells(paper: str | None = None, experiment: str | None = None, profile: str = "full") -> dict:
     """``{(method, dataset): RunConfig}``: seed 0's configuration (the lowest seed's) of every
-    cell of the cross-paper benchmark: the cells a chapter runs and those the cross-paper
-    chapter runs itself, without the cells it leaves out for their cost."""
+    cell of the cross-paper benchmark (``paper`` None): the cells a chapter runs and those the
+    cross-paper chapter runs itself, without the cells it leaves out for their cost. With
+    ``paper`` (and ``experiment``), the cells of that chapter's experiment instead, noise and
+    training subsets aside."""
+    from xmlstudy import chapters
     from xmlstudy.chapters import synthesis
 
+    if paper is not None:
+        found: dict = {}
+        for c in sorted(chapters.grid(paper, profile), key=lambda c: c.seed):
+            if (experiment is None or c.experiment == experiment) and not c.setting:
+                found.setdefault((c.method, c.dataset), c)
+        return found
     found = {key: min(configs, key=lambda c: c.seed)
              for key, configs in synthesis.reused(profile).items() if key not in synthesis.BUDGET}
     for c in sorted(synthesis.grid(profile), key=lambda c: c.seed):
@@ -85,6 +94,10 @@ def _previous(path: Path) -> set:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m xmlstudy bench cost",
                                      description=__doc__.split("\n\n")[0])
+    parser.add_argument("--paper", default=None,
+                        help="time the cells of this chapter's grid instead of the cross-paper "
+                             "benchmark's (with --experiment: of that experiment only)")
+    parser.add_argument("--experiment", default=None, help="with --paper: one experiment")
     parser.add_argument("--methods", default=None,
                         help="comma-separated methods (default: every method of the benchmark)")
     parser.add_argument("--datasets", default=None,
@@ -111,7 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.memory_gb <= 0:
         parser.error("--timeout and --memory-gb must be positive")
-    todo = cells()
+    from xmlstudy import chapters
+
+    if args.paper is not None and args.paper not in chapters.CHAPTERS:
+        parser.error(f"--paper: {args.paper!r}; valid: {', '.join(chapters.CHAPTERS)}")
+    if args.experiment is not None and args.paper is None:
+        parser.error("--experiment needs --paper")
+    todo = cells(args.paper, args.experiment)
+    if not todo:
+        parser.error(f"--experiment: {args.paper} has no experiment {args.experiment!r}")
     methods = _choose(parser, args.methods, sorted({m for m, _ in todo}), "methods")
     datasets = _choose(parser, args.datasets, sorted({d for _, d in todo}), "datasets")
     out = args.results_dir / RECORD_FILE

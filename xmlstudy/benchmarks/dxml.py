@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{(b['peak_memory_mb'] or 0):>9.0f}{100 * m['P@1']:>7.2f}"
                     f"{100 * m['P@3']:>7.2f}{100 * m['P@5']:>7.2f}")
         if args.profile == "full":
-            append_record(args.out, record)
+            from xmlstudy.benchmarks import limits
+
+            append_record(args.out, {**record, **limits.since_start()})
     print(f"DXML pipeline ({args.profile} profile, seed {args.seed}, device {record['provenance']['device']}, "
           f"{record['provenance']['cpu']['model']} x {record['provenance']['cpu']['cores']})")
     print(header)

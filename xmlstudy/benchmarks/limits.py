@@ -164,6 +164,17 @@ def snapshot() -> dict:
             "own_s": own.user + own.system + own.children_user + own.children_system}
 
 
+# The machine at the start of this benchmark command (set by ``python -m xmlstudy bench``), for
+# the benchmarks whose records cover their whole run rather than one limited child each.
+RUN_START: dict | None = None
+
+
+def since_start() -> dict:
+    """:func:`load_note` from the start of this benchmark command to now (empty when the
+    benchmark was not started through ``python -m xmlstudy bench``)."""
+    return {} if RUN_START is None else load_note(RUN_START, snapshot())
+
+
 def load_note(before: dict, after: dict) -> dict:
     """The load averages around a run, the cores that other processes used during it, and
     whether anything else ran. Other processes' use is the machine's busy CPU time less this

@@ -165,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
                     "speedup_vs_napkinxc": ratio},
         "provenance": provenance("metrics", argv, ("numpy", "scipy", "napkinxc")),
     }
+    from xmlstudy.benchmarks import limits
+
+    record.update(limits.since_start())
     append_record(args.out, record)
     print(f"record appended to {args.out}")
     return 0

@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
                        "date": records.utc_now(),
                        "command": " ".join(["python -m xmlstudy bench nnae", *argv])},
     }
-    records.append_jsonl(args.out, record)
+    from xmlstudy.benchmarks import limits
+
+    records.append_jsonl(args.out, {**record, **limits.since_start()})
     print(f"record appended to {args.out}")
     return 0
 

@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                        "device": "cpu", "threads": 1, "cpu": records.cpu(), "date": records.utc_now(),
                        "command": " ".join(["python -m xmlstudy bench rankae", *argv])},
     }
-    records.append_jsonl(args.out, record)
+    from xmlstudy.benchmarks import limits
+
+    records.append_jsonl(args.out, {**record, **limits.since_start()})
     print(f"record appended to {args.out}")
     return 0
 

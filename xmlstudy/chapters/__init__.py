@@ -71,6 +71,13 @@ def grid(name: str, profile: str = "full") -> list:
     return list(module(name).grid(profile))
 
 
+def candidates(name: str, profile: str = "full") -> list:
+    """The configurations chapter ``name`` would run without a budget: its ``candidates`` where
+    it leaves some out for their cost (the Scale chapter), else its grid."""
+    chapter = module(name)
+    return list(getattr(chapter, "candidates", chapter.grid)(profile))
+
+
 def claims_of(paper: str) -> tuple:
     """The claims of ``paper`` (a key of :data:`PAPERS`): its chapter's, or the pending ones."""
     entry = PAPERS[paper]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from xmlstudy import methods
+from xmlstudy import experiments, methods
 from xmlstudy.chapters.cgmvae.experiment_grid import (DATASETS, HEATMAP_DATASETS, OFFICIAL_SPLIT_SEEDS, SMALL,
                                                       run_params, scaled)
 from xmlstudy.chapters.cgmvae.measures import half_vs_full, official_split_cost, paper_vs_ours, protocol_gap
@@ -33,10 +33,10 @@ def paper_numbers() -> dict:
             "paper_maf1_scene": f"{values[('scene', 'C-GMVAE', 'ma-F1')]:.3f}"}
 
 
-def _text(value, spec: str) -> str:
-    """A number as the prose shows it; "not run" where the records hold none, so that every
-    name the prose cites is glued whatever ran."""
-    return "not run" if value is None or pd.isna(value) else format(value, spec)
+def _text(value, spec: str, missing: str = "not run") -> str:
+    """A number as the prose shows it; ``missing`` ("not run") where the records hold none, so
+    that every name the prose cites is glued whatever ran."""
+    return missing if value is None or pd.isna(value) else format(value, spec)
 
 
 def _embedding_numbers(rank: pd.DataFrame | None) -> dict:
@@ -79,10 +79,10 @@ def numbers(frames: dict, params, rank: pd.DataFrame | None = None) -> dict:
     half = half[half["metric"] == "ma-F1"].set_index("dataset")["diff"]
     out.update({f"half_vs_uni_{d}": _text(half.get(d), "+.3f") for d in SMALL})
     out.update(_embedding_numbers(rank))
-    cost = official_split_cost(frames["cgmvae/paper_split"])
+    cost = official_split_cost(experiments.benchmark_records("cost", params.profile))
     for d in OFFICIAL_SPLIT_SEEDS:
-        out[f"official_minutes_{d}"] = _text(cost["minutes"].get(d), ".0f")
-        out[f"official_times_{d}"] = _text(cost["times C-GMVAE's"].get(d), ".1f")
+        out[f"official_minutes_{d}"] = _text(cost["minutes"].get(d), ".0f", "(not timed alone yet)")
+        out[f"official_times_{d}"] = _text(cost["times C-GMVAE's"].get(d), ".1f", "(not timed alone yet)")
     _, budget, budget_main = budget_comparison(frames, protocol, params.tolerance)
     if len(budget):
         out["budget_n"] = str(len(budget))

@@ -49,7 +49,7 @@ def settings_table(datasets) -> pd.DataFrame:
 
 
 def budget_table(frames: dict) -> pd.DataFrame:
-    """How long the main C-GMVAE runs trained and whether the epoch budget was binding."""
+    """How many epochs the main C-GMVAE runs trained and whether the epoch budget was binding."""
     main = frames["cgmvae/main"]
     main = main[main["method"] == "cgmvae"] if len(main) else main
     if not len(main):
@@ -57,10 +57,11 @@ def budget_table(frames: dict) -> pd.DataFrame:
     table = pd.DataFrame({"dataset": main["dataset"],
                           "epochs run": main["fit_info"].map(lambda i: i.get("epochs")),
                           "best epoch": main["fit_info"].map(lambda i: i.get("best_epoch")),
-                          "epoch limit": main["params"].map(lambda p: (p or {}).get("epochs")),
-                          "fit minutes": main["fit_s"] / 60})
+                          "epoch limit": main["params"].map(lambda p: (p or {}).get("epochs"))})
+    # No times: the grid's runs shared the CPU (what a run costs alone is the cross-paper
+    # chapter's cost section, from `python -m xmlstudy bench cost`).
     return table.groupby("dataset", sort=False).agg(
-        {"epochs run": "mean", "best epoch": "mean", "epoch limit": "first", "fit minutes": "mean"}).round(1)
+        {"epochs run": "mean", "best epoch": "mean", "epoch limit": "first"}).round(1)
 
 
 # --- Tables 1-3 -------------------------------------------------------------------------------------

@@ -70,46 +70,41 @@ def sweep_table(sweep: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
     return out.round({"valid, tried": 2, "valid, chosen": 2, "difference": 2})
 
 
-def timing_table(details: pd.DataFrame, seconds: dict, bench: list | None = None,
-                datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
-                          "amazon-670k")) -> pd.DataFrame:
+def timing_table(costs: list, seconds: dict, bench: list | None = None,
+                 datasets=("bibtex", "delicious", "mediamill", "wiki10-31k", "delicious-200k",
+                           "amazon-670k")) -> pd.DataFrame:
     """The paper's Table 6 beside ours: the paper's DXML train (GPU) / test (CPU) and SLEEC train /
-    test seconds (``seconds``, :func:`table_6_seconds`), our mean fit and predict seconds over
-    seeds with the hardware they ran on
-    (from the records' provenance), and, when ``bench`` (the records of
-    ``python -m xmlstudy bench dxml``) is given, the latest benchmark's fit and test seconds."""
+    test seconds (``seconds``, :func:`table_6_seconds`); our fit (and its DeepWalk part),
+    prediction and peak memory of seed 0's configuration timed alone on the machine (``costs``:
+    the records of ``python -m xmlstudy bench cost``), with the CPU it ran on; and the latest
+    ``python -m xmlstudy bench dxml`` record per data set (``bench``) where it, too, was timed
+    alone. Times from the grid's runs are never shown: they shared the CPU."""
+    timed = {}
+    for rec in costs or []:
+        if rec["method"] == "dxml" and rec["status"] == "ok" and experiments.timed_alone(rec):
+            timed[rec["dataset"]] = rec   # appended in time order: the last is the latest
     latest = {}
     for rec in bench or []:
-        latest[rec["dataset"]] = rec  # records are appended in time order: keep the last
+        latest[rec["dataset"]] = rec
     rows = []
-    for dataset in datasets:
+    for dataset in [*datasets, *sorted(set(timed) - set(datasets))]:
         paper = seconds.get(dataset, (float("nan"),) * 4)
-        mine = details[(details["dataset"] == dataset) & (details["method"] == "dxml")] \
-            if len(details) else details
-        rows.append({
-            "dataset": dataset,
-            "DXML train s (paper, GTX 1080 Ti)": paper[0], "DXML test s (paper, CPU)": paper[1],
-            "SLEEC train s (paper, CPU)": paper[2], "SLEEC test s (paper, CPU)": paper[3],
-            "DXML fit s (ours)": round(mine["fit_s"].mean(), 1) if len(mine) else float("nan"),
-            "of which DeepWalk s": round(mine["deepwalk_s"].mean(), 1) if len(mine) else float("nan"),
-            "DXML test s (ours)": round(mine["predict_s"].mean(), 2) if len(mine) else float("nan"),
-            "runs": len(mine),
-            "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in zip(mine["device"], mine["cpu"])}))
-            if len(mine) else "not run (data not available)",
-        })
-        if dataset in latest:
-            b = latest[dataset]["benchmark"]
-            rows[-1]["benchmark fit s"] = round(b["total_s"] - b["predict_s"], 1)
-            rows[-1]["benchmark test s"] = round(b["predict_s"], 2)
-    for name in details["dataset"].unique() if len(details) else []:
-        if name not in datasets:
-            mine = details[(details["dataset"] == name) & (details["method"] == "dxml")]
-            if len(mine):
-                rows.append({"dataset": name, "DXML fit s (ours)": round(mine["fit_s"].mean(), 1),
-                             "of which DeepWalk s": round(mine["deepwalk_s"].mean(), 1),
-                             "DXML test s (ours)": round(mine["predict_s"].mean(), 2), "runs": len(mine),
-                             "our hardware": ", ".join(sorted({f"{d} ({c})" for d, c in
-                                                               zip(mine["device"], mine["cpu"])}))})
+        row = {"dataset": dataset,
+               "DXML train s (paper, GTX 1080 Ti)": paper[0], "DXML test s (paper, CPU)": paper[1],
+               "SLEEC train s (paper, CPU)": paper[2], "SLEEC test s (paper, CPU)": paper[3]}
+        if dataset in timed:
+            r = timed[dataset]
+            row.update({"DXML fit s (ours)": round(r["timings"]["fit_s"], 1),
+                        "of which DeepWalk s": round((r.get("fit_parts") or {}).get(
+                            "label_embedding_s", float("nan")), 1),
+                        "DXML test s (ours)": round(r["timings"]["predict_s"], 2),
+                        "peak MB (ours)": round(r["peak_memory_mb"] or float("nan")),
+                        "our hardware": f"{r['provenance']['device']} ({r['provenance']['cpu']['model']})"})
+        b = latest.get(dataset)
+        if b is not None and experiments.timed_alone(b):
+            row["benchmark fit s"] = round(b["benchmark"]["total_s"] - b["benchmark"]["predict_s"], 1)
+            row["benchmark test s"] = round(b["benchmark"]["predict_s"], 2)
+        rows.append(row)
     return pd.DataFrame(rows).set_index("dataset")
 
 
@@ -129,10 +124,10 @@ def bench_records(profile: str) -> list:
 
 
 def timing(frames: dict, profile: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Table 6 beside our seconds and the benchmark's, as two tables that fit the page: the
-    paper's seconds, and ours (mean over seeds, with the hardware the records name)."""
-    table = timing_table(fit_details(frames["dxml/main"]), table_6_seconds(),
+    """Table 6 beside our seconds, as two tables that fit the page: the paper's seconds, and
+    ours (seed 0 timed alone, with the hardware the records name; empty until timed)."""
+    table = timing_table(experiments.benchmark_records("cost", profile), table_6_seconds(),
                          bench_records(profile))
     paper = [c for c in table.columns if "(paper" in c]
     ours = table.drop(columns=paper).rename(columns=lambda c: c.replace(" (ours)", ""))
-    return table[paper].dropna(how="all"), ours.dropna(how="all", subset=["runs"])
+    return table[paper].dropna(how="all"), ours.dropna(how="all")

@@ -39,8 +39,6 @@ def numbers(frames: dict, params) -> dict:
     steps = fit_info_values(h[h["method"] == "nnae"], "epochs").dropna() if len(h) else pd.Series(dtype=float)
     out["nnae_steps"] = ("-".join(f"{s:.0f}" for s in sorted({steps.min(), steps.max()})) if len(steps)
                          else NOT_RUN)
-    fit = pd.to_numeric(h[h["method"] == "nnae"]["fit_s"], errors="coerce") if len(h) else None
-    out["nnae_fit_s"] = _text(None if fit is None else fit.max(), ".0f")
     out.update(image_numbers(frames))
     cover = models[models["name"] == AUTOENCODER]["coverage"].dropna() if len(models) else []
     # a range over the data sets, as one phrase: it reads "not run" as a whole without records
@@ -52,9 +50,9 @@ def numbers(frames: dict, params) -> dict:
 def image_numbers(frames: dict) -> dict:
     """The image track's numbers for the prose, as text keyed by glue name: the input
     resolutions, the AiTLAS benchmark's published mAP of VGG16 and EfficientNet-B0, both image
-    models' mean test mAP (%) and fit seconds, the units chosen on validation ("64 / 16"; every
-    distinct choice over the seeds, joined with "and"), and the explanation measures' settings and
-    LIME's seconds per image."""
+    models' mean test mAP (%), the units chosen on validation ("64 / 16"; every distinct choice
+    over the seeds, joined with "and"), and the explanation measures' settings. No times: the
+    grid's runs shared the CPU."""
     aitlas = aitlas_map()
     out = {"nnae_img_resolution": str(RESOLUTION),
            "nnae_img_other_resolutions": ", ".join(map(str, OTHER_RESOLUTIONS)),
@@ -64,7 +62,6 @@ def image_numbers(frames: dict) -> dict:
     for method, key in (("nnae-image", "two"), ("image-bce", "bce")):
         ok = method in means.index
         out[f"nnae_img_{key}_map"] = _text(100 * means.loc[method, "mAP"] if ok else None, ".1f")
-        out[f"nnae_img_{key}_fit_s"] = _text(means.loc[method, "fit_s"] if ok else None, ".0f")
     recs = image_records(frames, "image")
     two = recs[recs["method"] == "nnae-image"] if len(recs) else recs
     units = ([tuple(i.get("units", ())) for i in two["fit_info"] if isinstance(i, dict)]
@@ -72,10 +69,8 @@ def image_numbers(frames: dict) -> dict:
     out["nnae_img_units"] = (" and ".join(f"{a} / {b}" for a, b in dict.fromkeys(units))
                              if units else NOT_RUN)
     explained = image_records(frames, "explanations")
-    # the settings are the same for every seed; the prose cites the first seed's LIME seconds
+    # the settings are the same for every seed; the prose cites the first seed's
     first = explained.sort_values("seed", kind="stable").iloc[0] if len(explained) else None
-    info = (first["fit_info"] or {}) if first is not None else {}
-    out["nnae_lime_s"] = _text(info.get("lime_per_image_s"), ".1f")
     for what in ("images", "samples", "seeds"):
         out[f"nnae_explain_{what}"] = (NOT_RUN if first is None
                                        else str(int(first.get(f"explain/{what}", 0))))

@@ -18,7 +18,7 @@ from xmlstudy.chapters.rankae.gap import (COMPONENTS, VARIANT_NAMES, chosen_on_v
 from xmlstudy.chapters.rankae.noise import margin_frame, noise_frame, noise_losses
 from xmlstudy.chapters.rankae.paper import METRICS, STAND_INS, average_rank, table_2
 from xmlstudy.chapters.rankae.records import P_AT_K, main_and_baselines, seed_scores
-from xmlstudy.chapters.rankae.tables import loss_timing
+from xmlstudy.chapters.rankae.tables import loss_timing, timed_benchmark
 from xmlstudy.tables import summarize
 
 # What the claims on several P@k compare, one value per run (Figure 4 and the rank row report P@k).
@@ -119,10 +119,13 @@ def judge_linear(frames: dict) -> claims_.Verdict:
     slack covers timing noise. The benchmark is one timed record (repeats inside it), not seeded
     runs."""
     table = loss_timing(frames)
+    if timed_benchmark(frames) is None:
+        return rules.not_testable("no record of `python -m xmlstudy bench rankae` was timed alone on "
+                                  "the machine; rerun it with nothing else running", "property")
     if len(table) < 2:
         return rules.not_testable("the benchmark has fewer than two sizes", "property")
     ours, bce, pairs = (_slope(table[c]) for c in ("ranking (Rank-AE)", "BCE", "pairwise (C2AE)"))
-    positives = _positives_per_row(frames["benchmark/rankae"].iloc[-1])
+    positives = _positives_per_row(timed_benchmark(frames))
     per_row = f"{positives[0]}-{positives[-1]}" if positives else "a fixed number of"
     return rules.growth_at_most(
         ours, max(1.0, round(bce, 2)),

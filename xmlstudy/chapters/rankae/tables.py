@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xmlstudy import methods, rules
+from xmlstudy import experiments, methods, rules
 from xmlstudy.chapters.rankae.experiment_grid import DATASETS
 from xmlstudy.chapters.rankae.paper import METRICS, STAND_INS, table_2
 from xmlstudy.chapters.rankae.records import main_and_baselines, means
@@ -144,13 +144,23 @@ def attention_table(frames: dict) -> pd.DataFrame:
     return table.rename(columns=ATTENTION_MEASURES)
 
 
-def loss_timing(frames: dict) -> pd.DataFrame:
-    """The latest ``python -m xmlstudy bench rankae`` record as a table: seconds of forward +
-    backward per loss and L, and the ranking loss's time over BCE's."""
+def timed_benchmark(frames: dict) -> pd.Series | None:
+    """The latest ``python -m xmlstudy bench rankae`` record timed alone on the machine (None
+    when there is none: a record made beside other work, or without a note of what else ran,
+    cannot vouch for its times)."""
     bench = frames.get("benchmark/rankae")
     if bench is None or not len(bench):
+        return None
+    alone = [i for i, r in enumerate(bench.to_dict("records")) if experiments.timed_alone(r)]
+    return bench.iloc[alone[-1]] if alone else None
+
+
+def loss_timing(frames: dict) -> pd.DataFrame:
+    """The latest ``python -m xmlstudy bench rankae`` record timed alone, as a table: seconds of
+    forward + backward per loss and L, and the ranking loss's time over BCE's."""
+    last = timed_benchmark(frames)
+    if last is None:
         return pd.DataFrame()
-    last = bench.iloc[-1]
     table = {}
     for column, value in last.items():
         parts = str(column).split("/")
@@ -162,12 +172,11 @@ def loss_timing(frames: dict) -> pd.DataFrame:
 
 
 def epoch_cost(frames: dict) -> pd.DataFrame:
-    """From the latest ``bench rankae`` record: Rank-AE's seconds per training epoch and peak
-    memory growth per data set of the chapter (its chosen settings, one thread)."""
-    bench = frames.get("benchmark/rankae")
-    if bench is None or not len(bench):
+    """From the latest ``bench rankae`` record timed alone: Rank-AE's seconds per training epoch
+    and peak memory growth per data set of the chapter (its chosen settings, one thread)."""
+    last = timed_benchmark(frames)
+    if last is None:
         return pd.DataFrame()
-    last = bench.iloc[-1]
     memory = last.get("peak_memory_mb") if isinstance(last.get("peak_memory_mb"), dict) else {}
     rows = [{"dataset": d, "training rows": int(last[f"train_rows/{d}"]),
              "seconds per epoch": float(last[f"epoch_seconds/{d}"]), "peak memory (MB)": memory.get(d)}

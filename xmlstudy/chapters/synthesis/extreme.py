@@ -18,10 +18,16 @@ BUDGET = "benchmark/budget"
 P_AT_K = ("P@1", "P@3", "P@5")
 
 
-def _scale():
-    from xmlstudy.chapters import scale   # the Scale chapter owns the grid and its budget
+def _grid(profile: str = "full") -> tuple[list, dict, set, str]:
+    """The Scale chapter's grid on debian-deps, read through the chapters' registry (it owns the
+    grid and its budget): its methods in order, the seeds each runs, the methods left out for
+    their cost, and the data set."""
+    from xmlstudy import chapters
 
-    return scale
+    ran, wanted = chapters.grid("scale", profile), chapters.candidates("scale", profile)
+    order = list(dict.fromkeys(c.method for c in wanted))
+    seeds = {m: sorted({c.seed for c in ran if c.method == m}) for m in order}
+    return order, seeds, {m for m in order if not seeds[m]}, wanted[0].dataset
 
 
 def _rarest(records: pd.DataFrame) -> pd.Series:
@@ -51,22 +57,23 @@ def extreme_table(frames: dict) -> pd.DataFrame:
     P@3 and P@5 and their mean (percent), its rank by that mean among the methods with runs
     (ties share a rank), recall@5 on the rarest quarter of the labels, and its CPU hours per run
     as measured alone, or why it has no runs."""
-    scale = _scale()
+    order, seeds, over_budget, _ = _grid()
     records = frames.get(DEBIAN, pd.DataFrame())
     budget = frames.get(BUDGET, pd.DataFrame())
     columns = ["method", "runs", *P_AT_K, "mean P@1,3,5", "rank", "rare-label recall@5",
                "CPU h per run"]
     rows = []
-    for m in scale.METHODS:
+    for m in order:
         mine = records[records["method"] == m] if len(records) else records
         row = {"method": methods.name(m), "CPU h per run": _hours(budget, m)}
-        if m in scale.OVER_BUDGET:
+        if m in over_budget:
             row["runs"] = "left out: over budget"
         elif not len(mine):
             row["runs"] = "to run"
         else:
             n = mine["seed"].nunique()
-            row["runs"] = "1 (deterministic)" if m in scale.DETERMINISTIC else f"{n} of {len(scale.seeds_of(m))}"
+            # A method the grid runs once is deterministic given its data (the Scale chapter).
+            row["runs"] = "1 (deterministic)" if len(seeds[m]) == 1 else f"{n} of {len(seeds[m])}"
             for metric in P_AT_K:
                 row[metric] = 100 * float(mine[metric].mean())
             row["mean P@1,3,5"] = float(np.mean([row[k] for k in P_AT_K]))
@@ -88,7 +95,7 @@ def extreme_lead(frames: dict, resamples: int = 10_000) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     order = records.groupby("method")["P@1"].mean().sort_values(ascending=False, kind="stable")
     best, second = order.index[:2]
-    row = lead_row(records, _scale().DATASET, best, second, resamples=resamples)
+    row = lead_row(records, _grid()[3], best, second, resamples=resamples)
     return pd.DataFrame([row], columns=columns)
 
 
