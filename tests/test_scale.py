@@ -125,6 +125,12 @@ CHILD = textwrap.dedent("""
                 time.sleep(60)
             elif what == "rlimit":
                 np.ones(2 * spec["memory_bytes"] // 8)
+            elif what == "hold":
+                # A C call that holds the interpreter for minutes: the watching thread never runs.
+                import os, re
+                limits.exit_with_parent()
+                limits.write_json(spec["progress_path"], {"phase": "fit", "pid": os.getpid()})
+                re.match(r"(a+)+$", "a" * 64 + "b")
             elif what == "grow":
                 limits.write_json(spec["progress_path"], {"phase": "fit"})
                 parts = []
@@ -171,6 +177,41 @@ def test_a_child_growing_past_the_memory_limit_is_killed(child):
     out = child("grow", memory_mb=300)
     assert out["status"] == "memory" and "memory limit of" in out["reason"]
     assert 300 < out["peak_rss_mb"] < 800            # measured when it was killed
+
+
+def test_a_child_dies_with_its_killed_parent_even_inside_a_long_c_call(tmp_path):
+    """A benchmark killed by the user must not leave its run computing for nobody (it would
+    share the CPU with the next benchmark's timed runs)."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "limited_child.py").write_text(CHILD)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(REPO)]))
+    parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        from xmlstudy.benchmarks import limits
+        limits.run_limited("limited_child:main", {{"what": "hold"}}, {str(tmp_path / "hold")!r},
+                           timeout_s=600, memory_bytes=2**31)
+        """)], env=env)
+    progress = tmp_path / "hold" / "progress.json"
+    for _ in range(300):
+        if progress.exists() and "pid" in progress.read_text():
+            break
+        time.sleep(0.1)
+    pid = json.loads(progress.read_text())["pid"]
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the child outlived its parent by 5 s")
 
 
 def test_failure_kind_reads_allocators_messages():

@@ -124,6 +124,18 @@ def exit_with_parent() -> None:
     """End this process when its parent is gone (a killed benchmark must not leave a run
     computing for nobody)."""
     parent = os.getppid()
+    # Linux: the kernel kills this process when its parent dies, whatever it is computing (the
+    # watching thread below can wait long on a C call that holds the interpreter).
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:   # the parent died before the request was in place
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
 
     def watch():
         while True:
