@@ -327,7 +327,7 @@ chapters.glue_figure("synthesis_fig_fewer", synthesis.fewer_figure(fewer), "No f
 # tables below are collapsed; {numref}`fig-synthesis-pareto` sets fit time against P@1.
 
 # %% mystnb={"code_prompt_hide": "Hide the tables", "code_prompt_show": "Show the tables"} tags=["remove-input", "hide-output"]
-costs = synthesis.cost_records(frames[synthesis.COST])
+costs = synthesis.cost_records(frames[synthesis.COST], bench)
 if len(costs):
     display(tables.styled(synthesis.cost_table(costs, "fit_s"), "Fit time (s)", digits=1))
     display(tables.styled(synthesis.cost_table(costs, "predict_s", 2), "Prediction time of the test set (s)", digits=2))

@@ -112,6 +112,7 @@ def _records(rows):
     for method, dataset, seed, p1, hits in rows:
         rec = {"paper": "synthesis", "experiment": "benchmark", "method": method, "dataset": dataset,
                "seed": seed, "profile": "full", "setting": {}, "params": {},
+               "config_hash": f"{method}{dataset}{seed}",
                "metrics": {"P@1": p1, "validation": {"ma-F1": p1 / 2}}, "timings": {"fit_s": 1.0}}
         if hits is not None:
             rec["rows"] = {"hits@1": records.pack_bits(hits)}
@@ -238,9 +239,13 @@ def test_findings_count_the_frontier_and_say_what_is_missing():
     # The times are the cost benchmark's (timed alone), never the grid's: a grid time is ignored.
     frame["fit_s"] = 100.0
     fit = {"knn": 1.0, "parabel": 0.5, "dxml": 2.0}
-    costs = pd.DataFrame([{"method": m, "dataset": d, "config_hash": f"{m}{d}", "status": "ok",
+    costs = pd.DataFrame([{"method": m, "dataset": d, "config_hash": f"{m}{d}0", "status": "ok",
                            "others_running": False, "timings": {"fit_s": s, "predict_s": 0.1}}
-                          for d in ("yeast", "scene") for m, s in fit.items()])
+                          for d in ("yeast", "scene") for m, s in fit.items()]
+                         # a cell of another experiment (timed with --paper) is not the benchmark's
+                         + [{"method": "knn", "dataset": "yeast", "config_hash": "elsewhere",
+                             "status": "ok", "others_running": False,
+                             "timings": {"fit_s": 99.0, "predict_s": 0.1}}])
     lead = pd.DataFrame({"dataset": ["yeast", "scene", "sider"], "best": ["kNN"] * 3,
                          "seeds": [3, 3, 0], "lead holds": ["yes", "no", "no per-row outcomes recorded"]})
     found = synthesis.findings({"synthesis/benchmark": frame, synthesis.COST: costs}, lead)

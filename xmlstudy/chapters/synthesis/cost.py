@@ -19,16 +19,20 @@ from .experiment_grid import DATASETS, METHODS
 COST_FIELDS = ("fit_s", "predict_s", "peak_memory_mb", "n_parameters")
 
 
-def cost_records(costs: pd.DataFrame) -> pd.DataFrame:
+def cost_records(costs: pd.DataFrame, bench: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (method, data set) with :data:`COST_FIELDS`, from the cost benchmark's
     records as written: the latest finished record of each cell that was timed alone (another
-    process using more than a fifth of a core meanwhile disqualifies a time). A cell without one
-    is absent."""
+    process using more than a fifth of a core meanwhile disqualifies a time). With ``bench``
+    (the benchmark's records), only the timings of the very configurations the benchmark reads
+    (a chapter's other cells, timed with ``--paper``, are not the benchmark's). A cell without
+    one is absent."""
     columns = ["method", "dataset", "config_hash", *COST_FIELDS]
     if not len(costs):
         return pd.DataFrame(columns=columns)
     alone = costs["others_running"].map(lambda v: v is False or v == False)  # noqa: E712 (numpy bools)
     ok = costs[(costs["status"] == "ok") & alone]
+    if bench is not None:
+        ok = ok[ok["config_hash"].isin(set(bench["config_hash"]) if len(bench) else set())]
     ok = ok.drop_duplicates(["method", "dataset"], keep="last")
     rows = [{"method": r["method"], "dataset": r["dataset"], "config_hash": r["config_hash"],
              "fit_s": r["timings"].get("fit_s"), "predict_s": r["timings"].get("predict_s"),

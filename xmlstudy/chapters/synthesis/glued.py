@@ -107,7 +107,7 @@ def findings(frames: dict, lead: pd.DataFrame | None = None) -> dict:
                patience_recover=listed(check["recover"]), patience_stay=listed(check["stay"]))
 
     bench = benchmark_records(frames)
-    costs = cost_records(frames.get(COST, pd.DataFrame()))
+    costs = cost_records(frames.get(COST, pd.DataFrame()), bench)
     fronts = frontier(bench, costs, "P@1") if len(bench) else {}
     tail = tail_table(bench) if len(bench) else pd.DataFrame()
     wins = tail_winners(tail)
