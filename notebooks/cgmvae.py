@@ -237,12 +237,10 @@ for protocol in [p for p in cgmvae.PROTOCOLS if p != params.protocol]:
 # split-to-split one. Reuters' tf-idf vocabulary and weights were fit on its ModApte training
 # documents, so on a random split they have seen part of the test documents' words (a small
 # advantage to every method alike). The official code's settings (the rows "C-GMVAE,
-# official-code settings") run on split 0 only of reuters and delicious, where one fit of them
-# takes {glue:text}`official_minutes_reuters` and {glue:text}`official_minutes_delicious` CPU
-# minutes (one CPU thread), {glue:text}`official_times_reuters` and
-# {glue:text}`official_times_delicious` times C-GMVAE's fit on the same split (both timed alone on
-# the machine by `python -m xmlstudy bench cost --paper cgmvae --experiment paper_split
-# --datasets reuters,delicious`); their rows there are one split (n = 1). Records:
+# official-code settings") run on split 0 only of reuters and delicious. One fit of them takes,
+# on one CPU thread and timed alone on the machine (`python -m xmlstudy bench cost --paper cgmvae
+# --experiment paper_split --datasets reuters,delicious`): {glue:text}`official_cost`. Their rows
+# there are one split (n = 1). Records:
 # `results/cgmvae/paper_split.jsonl` (`python -m xmlstudy run --paper cgmvae --experiment
 # paper_split`). C-GMVAE under both protocols beside the paper (thresholds as in the paper's
 # tables), then every method on the paper's splits (collapsed):

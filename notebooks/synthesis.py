@@ -367,8 +367,8 @@ tables.styled(synthesis.tail_table(bench), "Recall@5 on the rarest quarter of th
 #
 # None of the data sets above has more than 983 labels. debian-deps, built from the Debian 12
 # package indexes (a package's description; the packages it depends on as its labels), has
-# 14,099 labels, and no paper tuned for it. The runs are the Scale chapter's ({ref}`scale-claims`
-# judges the papers' claims about scale there); here they are read like the benchmark above. {glue:text}`extreme_ran` methods have runs so far, and the best by the mean of
+# 14,099 labels, and no paper tuned for it. The runs are the Scale chapter's, which judges the
+# papers' claims about scale ({ref}`scale-claims`); here they are read like the benchmark above. {glue:text}`extreme_ran` methods have runs so far, and the best by the mean of
 # P@1, P@3 and P@5 is {glue:text}`extreme_best`. Row by row over the test set,
 # {glue:text}`extreme_lead`. Recall@5 on the rarest quarter of the labels is highest for
 # {glue:text}`extreme_rare_best`. A method's cost is the CPU hours one run takes, measured alone
