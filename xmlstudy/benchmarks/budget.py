@@ -273,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
                 "probe": probe, "data": res.get("data"), "runs": runs,
                 "estimate": None if run_s is None else {
                     "run_s": run_s, "runs_s": [runs * s for s in run_s]},
+                # The measured outcome, as every record has one (none when the probe failed:
+                # its status and reason say why).
+                "metrics": {} if run_s is None else {"run_s_low": run_s[0], "run_s_high": run_s[1]},
                 "peak_memory_mb": res.get("peak_memory_mb"), "peak_rss_mb": o["peak_rss_mb"],
                 "elapsed_s": o["elapsed_s"], **limits.load_note(before, after),
                 "provenance": {"git_commit": records.git_commit(), "cpu": records.cpu(),
